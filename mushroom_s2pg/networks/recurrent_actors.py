@@ -1,0 +1,103 @@
+"""GRU actor networks of the reference implementation (REFERENCE section 3)."""
+from typing import Tuple
+
+import torch
+import torch.nn as nn
+
+__all__ = ['GaussianGRUActor', 'DeterministicGRUActor']
+
+
+def _small_init(layer: nn.Linear, scale: float = 3e-3) -> None:
+    nn.init.uniform_(layer.weight, -scale, scale)
+    nn.init.uniform_(layer.bias, -scale, scale)
+
+
+class _GRUCore(nn.Module):
+    """
+    Shared body: o -> Linear+ReLU and a_prev -> Linear+ReLU, concatenated into a one-layer GRU whose
+    hidden state is the internal state z. ``step`` runs one step, ``unroll`` a (batch, time) sequence in
+    one batched call (used by the BPTT baselines).
+
+    """
+    def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int, n_features: int):
+        super().__init__()
+        self.obs_encoder = nn.Linear(obs_dim, n_features)
+        self.prev_action_encoder = nn.Linear(action_dim, n_features)
+        self.gru = nn.GRU(2 * n_features, policy_state_dim, batch_first=True)
+
+    def features(self, obs: torch.Tensor, prev_action: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        obs_features = torch.relu(self.obs_encoder(obs))
+        gru_input = torch.cat([obs_features, torch.relu(self.prev_action_encoder(prev_action))], dim=-1)
+        return obs_features, gru_input
+
+    def step(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor
+             ) -> Tuple[torch.Tensor, torch.Tensor]:
+        obs_features, gru_input = self.features(obs, prev_action)
+        z_next, _ = self.gru(gru_input.unsqueeze(1), z.unsqueeze(0).contiguous())
+        return obs_features, z_next.squeeze(1)
+
+    def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor
+               ) -> Tuple[torch.Tensor, torch.Tensor]:
+        obs_features, gru_input = self.features(obs, prev_action)
+        z_seq, _ = self.gru(gru_input, z0.unsqueeze(0).contiguous())
+        return obs_features, z_seq
+
+
+class GaussianGRUActor(nn.Module):
+    """
+    SAC-RS actor: outputs the means and log-stds of a diagonal Gaussian over [a, z'] (pre-tanh).
+    The mean of z' is the GRU's new hidden state; the head [ReLU(Linear(o)), z_gru] -> Linear -> ReLU ->
+    Linear(2|a| + |z|) gives the action mean, the action log-std and the log-std of z'.
+
+    """
+    def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int = 32, n_features: int = 256):
+        super().__init__()
+        self.action_dim = action_dim
+        self.policy_state_dim = policy_state_dim
+        self.core = _GRUCore(obs_dim, action_dim, policy_state_dim, n_features)
+        self.head = nn.Sequential(nn.Linear(n_features + policy_state_dim, n_features), nn.ReLU(),
+                                  nn.Linear(n_features, 2 * action_dim + policy_state_dim))
+        _small_init(self.head[-1])
+
+    def _outputs(self, obs_features: torch.Tensor, z_gru: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        out = self.head(torch.cat([obs_features, z_gru], dim=-1))
+        mean_a, log_std_a, log_std_z = torch.split(out, [self.action_dim, self.action_dim,
+                                                         self.policy_state_dim], dim=-1)
+        return mean_a, log_std_a, z_gru, log_std_z
+
+    def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        """
+        Returns:
+            mean_a, log_std_a, mean_z, log_std_z (all pre-squashing).
+
+        """
+        return self._outputs(*self.core.step(obs, z, prev_action))
+
+    def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        """The same outputs for (batch, time) sequences, the GRU carrying its state deterministically."""
+        return self._outputs(*self.core.unroll(obs, z0, prev_action))
+
+
+class DeterministicGRUActor(nn.Module):
+    """
+    TD3-RS actor: features 128, GRU 32, linear head with tanh. Returns the normalised action in
+    [-1, 1] and the next internal state (the GRU state, in (-1, 1)).
+
+    """
+    def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int = 32, n_features: int = 128):
+        super().__init__()
+        self.action_dim = action_dim
+        self.policy_state_dim = policy_state_dim
+        self.core = _GRUCore(obs_dim, action_dim, policy_state_dim, n_features)
+        self.head = nn.Linear(n_features + policy_state_dim, action_dim)
+        _small_init(self.head)
+
+    def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor
+                ) -> Tuple[torch.Tensor, torch.Tensor]:
+        obs_features, z_next = self.core.step(obs, z, prev_action)
+        return torch.tanh(self.head(torch.cat([obs_features, z_next], dim=-1))), z_next
+
+    def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor
+               ) -> Tuple[torch.Tensor, torch.Tensor]:
+        obs_features, z_seq = self.core.unroll(obs, z0, prev_action)
+        return torch.tanh(self.head(torch.cat([obs_features, z_seq], dim=-1))), z_seq

@@ -1,0 +1,77 @@
+"""The TD3-RS policy: deterministic (a, z') with Gaussian exploration noise (REFERENCE section 2)."""
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+
+from mushroom_s2pg.core.stateful_policy import StatefulPolicy
+from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor
+
+__all__ = ['DeterministicStatefulPolicy']
+
+
+class DeterministicStatefulPolicy(StatefulPolicy):
+    """
+    mu(o, z, a_prev) = (a, z'), the deterministic limit of a stateful policy (Theorem 2.3). While
+    collecting data, N(0, std) noise is added to the normalised action and N(0, std_z) to z', both
+    clipped to [-1, 1].
+
+    """
+    def __init__(self, network: DeterministicGRUActor, action_low: np.ndarray, action_high: np.ndarray,
+                 policy_obs_mask: np.ndarray, std: float = 0.1, std_z: float = 0.01):
+        super().__init__((network.policy_state_dim,), (network.action_dim,), policy_obs_mask)
+        self.network = network
+        self.std = float(std)
+        self.std_z = float(std_z)
+        self._central_a = torch.as_tensor((action_high + action_low) / 2., dtype=torch.float32)
+        self._delta_a = torch.as_tensor((action_high - action_low) / 2., dtype=torch.float32)
+        self._obs_idx = torch.as_tensor(self.policy_obs_idx)
+        self._add_save_attr(network='pickle', std='primitive', std_z='primitive',
+                            _central_a='pickle', _delta_a='pickle', _obs_idx='pickle')
+
+    def observation(self, state: torch.Tensor) -> torch.Tensor:
+        return state[..., self._obs_idx]
+
+    def scale_action(self, action_normalised: torch.Tensor) -> torch.Tensor:
+        return action_normalised * self._delta_a + self._central_a
+
+    def forward_t(self, state: torch.Tensor, policy_state: torch.Tensor, prev_action: torch.Tensor
+                  ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """
+        Returns:
+            The normalised action in [-1, 1] and the next internal state.
+
+        """
+        return self.network(self.observation(state), policy_state, prev_action)
+
+    def perturb_t(self, action_normalised: torch.Tensor, next_policy_state: torch.Tensor,
+                  std: float, std_z: float, clip: Optional[float] = None, clip_z: Optional[float] = None
+                  ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Add (optionally clipped) Gaussian noise to (a, z') and clip both to [-1, 1]."""
+        noise_a = torch.randn_like(action_normalised) * std
+        noise_z = torch.randn_like(next_policy_state) * std_z
+        if clip is not None:
+            noise_a = noise_a.clamp(-clip, clip)
+        if clip_z is not None:
+            noise_z = noise_z.clamp(-clip_z, clip_z)
+        return (action_normalised + noise_a).clamp(-1., 1.), (next_policy_state + noise_z).clamp(-1., 1.)
+
+    def explore_t(self, state: torch.Tensor, policy_state: torch.Tensor, prev_action: torch.Tensor
+                  ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The behaviour policy: scaled action and next internal state, with exploration noise."""
+        a, z = self.forward_t(state, policy_state, prev_action)
+        if not self.deterministic:
+            a, z = self.perturb_t(a, z, self.std, self.std_z)
+        return self.scale_action(a), z
+
+    def draw_action(self, state: np.ndarray, policy_state: np.ndarray,
+                    prev_action: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+        prev_action = self.initial_prev_action() if prev_action is None else prev_action
+        with torch.no_grad():
+            a, z = self.explore_t(torch.as_tensor(state, dtype=torch.float32)[None],
+                                  torch.as_tensor(policy_state, dtype=torch.float32)[None],
+                                  torch.as_tensor(prev_action, dtype=torch.float32)[None])
+        return a[0].numpy(), z[0].numpy()
+
+    def parameters(self):
+        return self.network.parameters()

@@ -1,0 +1,94 @@
+"""The SAC-RS policy: a tanh-squashed Gaussian over (a, z') (REFERENCE section 2, appendix C)."""
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+import torch
+
+from mushroom_s2pg.core.stateful_policy import StatefulPolicy
+from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor
+from mushroom_s2pg.policies.squashed_gaussian import squashed_log_prob, squashed_sample
+
+__all__ = ['GaussianStatefulPolicy']
+
+
+class GaussianStatefulPolicy(StatefulPolicy):
+    """
+    pi(a, z' | o, z, a_prev) = N(mu_a, sigma_a) x N(mu_z, sigma_z), both tanh-squashed; a is scaled to
+    the action bounds, z' stays in [-1, 1]. Log-stds are clamped to [log_std_min, log_std_max].
+    Log-probabilities are those of the squashed variables in [-1, 1]^d (the constant Jacobian of the
+    scaling to the action bounds is left out, as in MushroomRL's SAC).
+
+    """
+    def __init__(self, network: GaussianGRUActor, action_low: np.ndarray, action_high: np.ndarray,
+                 policy_obs_mask: np.ndarray, log_std_min: float = -20., log_std_max: float = 2.):
+        super().__init__((network.policy_state_dim,), (network.action_dim,), policy_obs_mask)
+        self.network = network
+        self.log_std_min = float(log_std_min)
+        self.log_std_max = float(log_std_max)
+        self._central_a = torch.as_tensor((action_high + action_low) / 2., dtype=torch.float32)
+        self._delta_a = torch.as_tensor((action_high - action_low) / 2., dtype=torch.float32)
+        self._obs_idx = torch.as_tensor(self.policy_obs_idx)
+        self._add_save_attr(network='pickle', log_std_min='primitive', log_std_max='primitive',
+                            _central_a='pickle', _delta_a='pickle', _obs_idx='pickle')
+
+    def observation(self, state: torch.Tensor) -> torch.Tensor:
+        return state[..., self._obs_idx]
+
+    def scale_action(self, action_normalised: torch.Tensor) -> torch.Tensor:
+        return action_normalised * self._delta_a + self._central_a
+
+    def normalise_action(self, action: torch.Tensor) -> torch.Tensor:
+        return (action - self._central_a) / self._delta_a
+
+    def distribution_parameters(self, state: torch.Tensor, policy_state: torch.Tensor,
+                                prev_action: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        """
+        Returns:
+            mean_a, log_std_a, mean_z, log_std_z of the pre-squashing Gaussian, log-stds clamped.
+
+        """
+        mean_a, log_std_a, mean_z, log_std_z = self.network(self.observation(state), policy_state, prev_action)
+        return (mean_a, log_std_a.clamp(self.log_std_min, self.log_std_max),
+                mean_z, log_std_z.clamp(self.log_std_min, self.log_std_max))
+
+    def sample_t(self, state: torch.Tensor, policy_state: torch.Tensor, prev_action: torch.Tensor,
+                 deterministic: bool = False) -> Dict[str, torch.Tensor]:
+        """
+        Reparameterised joint sample of (a, z') with separate log-probabilities of both parts
+        (their sum is the joint log-probability, the kernels being independent given (o, z, a_prev)).
+
+        Returns:
+            A dictionary with ``action`` (scaled to the bounds), ``next_policy_state``, ``log_prob_action``
+            and ``log_prob_policy_state``.
+
+        """
+        mean_a, log_std_a, mean_z, log_std_z = self.distribution_parameters(state, policy_state, prev_action)
+        a, log_prob_a = squashed_sample(mean_a, log_std_a, deterministic)
+        z, log_prob_z = squashed_sample(mean_z, log_std_z, deterministic)
+        return dict(action=self.scale_action(a), next_policy_state=z,
+                    log_prob_action=log_prob_a, log_prob_policy_state=log_prob_z)
+
+    def log_prob_t(self, state: torch.Tensor, policy_state: torch.Tensor, prev_action: torch.Tensor,
+                   action: torch.Tensor, next_policy_state: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
+        """
+        Joint log-probability log pi(a, z' | o, z, a_prev) of given (scaled) actions and next states.
+
+        """
+        mean_a, log_std_a, mean_z, log_std_z = self.distribution_parameters(state, policy_state, prev_action)
+        a = self.normalise_action(action).clamp(-1 + eps, 1 - eps)
+        z = next_policy_state.clamp(-1 + eps, 1 - eps)
+        return (squashed_log_prob(torch.atanh(a), mean_a, log_std_a)
+                + squashed_log_prob(torch.atanh(z), mean_z, log_std_z))
+
+    def draw_action(self, state: np.ndarray, policy_state: np.ndarray,
+                    prev_action: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+        prev_action = self.initial_prev_action() if prev_action is None else prev_action
+        with torch.no_grad():
+            out = self.sample_t(torch.as_tensor(state, dtype=torch.float32)[None],
+                                torch.as_tensor(policy_state, dtype=torch.float32)[None],
+                                torch.as_tensor(prev_action, dtype=torch.float32)[None],
+                                self.deterministic)
+        return out['action'][0].numpy(), out['next_policy_state'][0].numpy()
+
+    def parameters(self):
+        return self.network.parameters()

@@ -1,0 +1,377 @@
+"""Tests of the POMDP locomotion environments, the Gymnasium adapter and the registry."""
+import os
+
+import gymnasium
+import numpy as np
+import pytest
+from mushroom_rl.core import Agent, Core
+from mushroom_rl.policy import Policy
+
+import environments
+from environments import (POMDP_ENV_IDS, PROJECT_ENV_IDS, GymnasiumEnv, available_env_ids,
+                          make_env, masked_observation)
+from environments.pomdp_locomotion import MASS_CHANGES
+
+# (obs size, visible index ranges [start, stop)) of the default v5 observations.
+EXPECTED_LAYOUT = {
+    'HalfCheetahPOMDP-v5': (17, [(0, 8)]),
+    'HopperPOMDP-v5': (11, [(0, 5)]),
+    'Walker2dPOMDP-v5': (17, [(0, 8)]),
+    'AntPOMDP-v5': (105, [(0, 13), (27, 105)]),
+    'HumanoidPOMDP-v5': (348, [(0, 22), (270, 348)]),
+}
+
+
+def _expected_mask(size, visible_ranges):
+    mask = np.zeros(size, dtype=bool)
+    for start, stop in visible_ranges:
+        mask[start:stop] = True
+    return mask
+
+
+@pytest.fixture(scope='module')
+def pomdp_envs():
+    envs = {env_id: gymnasium.make(env_id) for env_id in POMDP_ENV_IDS}
+    yield envs
+    for env in envs.values():
+        env.close()
+
+
+class RandomPolicy(Policy):
+    def __init__(self, low, high, seed=0):
+        self._low, self._high = low, high
+        self._rng = np.random.default_rng(seed)
+
+    def draw_action(self, state):
+        return self._rng.uniform(self._low, self._high)
+
+    def reset(self):
+        pass
+
+
+class RandomAgent(Agent):
+    def __init__(self, mdp_info, seed=0):
+        space = mdp_info.action_space
+        super().__init__(mdp_info, RandomPolicy(space.low, space.high, seed))
+        self.n_fit = 0
+
+    def fit(self, dataset, **info):
+        self.n_fit += 1
+
+
+# ------------------------------------------------------------------ registration and layout
+def test_ids_registered_and_idempotent():
+    assert POMDP_ENV_IDS == ('HalfCheetahPOMDP-v5', 'HopperPOMDP-v5', 'Walker2dPOMDP-v5',
+                             'AntPOMDP-v5', 'HumanoidPOMDP-v5')
+    for env_id in POMDP_ENV_IDS:
+        assert env_id in gymnasium.registry
+        assert gymnasium.spec(env_id).max_episode_steps == 1000
+        assert env_id in PROJECT_ENV_IDS
+    environments.register_pomdp_envs()  # again: no error, no duplicates
+    assert set(POMDP_ENV_IDS) <= set(available_env_ids())
+
+
+@pytest.mark.parametrize('env_id', POMDP_ENV_IDS)
+def test_full_state_equals_v5_observation(env_id, pomdp_envs):
+    env = pomdp_envs[env_id]
+    base = gymnasium.make(env_id.replace('POMDP', ''))
+    obs, _ = env.reset(seed=3)
+    base_obs, _ = base.reset(seed=3)
+    assert obs.shape == base_obs.shape == env.observation_space.shape
+    np.testing.assert_allclose(obs, base_obs)
+    action = np.full(env.action_space.shape, 0.1)
+    np.testing.assert_allclose(env.step(action)[0], base.step(action)[0])
+    base.close()
+
+
+@pytest.mark.parametrize('env_id', POMDP_ENV_IDS)
+def test_mask_against_expected_sizes(env_id, pomdp_envs):
+    env = pomdp_envs[env_id]
+    size, visible = EXPECTED_LAYOUT[env_id]
+    assert env.observation_space.shape == (size,)
+    mask = env.get_wrapper_attr('policy_obs_mask')
+    assert mask.dtype == bool and mask.shape == (size,)
+    np.testing.assert_array_equal(mask, _expected_mask(size, visible))
+    np.testing.assert_array_equal(env.unwrapped.policy_obs_mask, mask)
+
+
+@pytest.mark.parametrize('env_id', ['HalfCheetahPOMDP-v5', 'HopperPOMDP-v5', 'Walker2dPOMDP-v5'])
+def test_planar_mask_hides_exactly_qvel(env_id, pomdp_envs):
+    env = pomdp_envs[env_id]
+    data, model = env.unwrapped.data, env.unwrapped.model
+    obs, _ = env.reset(seed=1)
+    obs, *_ = env.step(env.action_space.sample())
+    mask = env.unwrapped.policy_obs_mask
+    assert model.nq - 1 + model.nv == obs.size
+    # Hopper and Walker2d clip the observed velocities to [-10, 10]
+    qvel = data.qvel if env_id == 'HalfCheetahPOMDP-v5' else np.clip(data.qvel, -10, 10)
+    np.testing.assert_allclose(obs[~mask], qvel)
+    np.testing.assert_allclose(obs[mask], data.qpos[1:])
+
+
+def test_ant_layout(pomdp_envs):
+    env = pomdp_envs['AntPOMDP-v5']
+    u = env.unwrapped
+    model, data = u.model, u.data
+    n_pos, n_vel, n_cfrc = model.nq - 2, model.nv, (model.nbody - 1) * 6
+    assert (n_pos, n_vel, n_cfrc) == (13, 14, 78)
+    env.reset(seed=0)
+    for _ in range(5):
+        obs, *_ = env.step(env.action_space.sample())
+    mask = u.policy_obs_mask
+    np.testing.assert_allclose(obs[~mask], data.qvel)
+    np.testing.assert_allclose(obs[:n_pos], data.qpos[2:])
+    np.testing.assert_allclose(obs[n_pos + n_vel:], u.contact_forces[1:].ravel())
+    assert mask[n_pos + n_vel:].all() and mask[:n_pos].all()
+
+
+def test_humanoid_layout(pomdp_envs):
+    env = pomdp_envs['HumanoidPOMDP-v5']
+    u = env.unwrapped
+    model, data = u.model, u.data
+    nb = model.nbody - 1
+    sizes = [model.nq - 2, model.nv, nb * 10, nb * 6, model.nv - 6, nb * 6]
+    assert sizes == [22, 23, 130, 78, 17, 78] and sum(sizes) == 348
+    env.reset(seed=0)
+    for _ in range(3):
+        obs, *_ = env.step(env.action_space.sample())
+    bounds = np.cumsum([0] + sizes)
+    parts = [obs[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    np.testing.assert_allclose(parts[0], data.qpos[2:])
+    np.testing.assert_allclose(parts[1], data.qvel)
+    np.testing.assert_allclose(parts[2], data.cinert[1:].ravel())
+    np.testing.assert_allclose(parts[3], data.cvel[1:].ravel())
+    np.testing.assert_allclose(parts[4], data.qfrc_actuator[6:].ravel())
+    np.testing.assert_allclose(parts[5], data.cfrc_ext[1:].ravel())
+    mask = u.policy_obs_mask
+    np.testing.assert_array_equal(mask, np.concatenate([np.full(s, v) for s, v in
+                                                        zip(sizes, [1, 0, 0, 0, 0, 1])]).astype(bool))
+
+
+# ------------------------------------------------------------------ mass randomisation
+@pytest.mark.parametrize('env_id', POMDP_ENV_IDS)
+def test_random_mass_full_state_and_mask(env_id):
+    env = gymnasium.make(env_id, random_mass=True)
+    size, visible = EXPECTED_LAYOUT[env_id]
+    n_changes = env.unwrapped.model.nbody - 1
+    assert env.observation_space.shape == (size + n_changes,)
+    obs, _ = env.reset(seed=0)
+    assert obs.shape == (size + n_changes,)
+    np.testing.assert_allclose(obs[size:], env.unwrapped.mass_change)
+    mask = env.get_wrapper_attr('policy_obs_mask')
+    assert mask.shape == (size + n_changes,)
+    assert not mask[size:].any()
+    np.testing.assert_array_equal(mask[:size], _expected_mask(size, visible))
+    obs, *_ = env.step(env.action_space.sample())
+    assert obs.shape == (size + n_changes,)
+    np.testing.assert_allclose(obs[size:], env.unwrapped.mass_change)
+    env.close()
+
+
+def test_mass_ratios_no_compounding():
+    env = gymnasium.make('HalfCheetahPOMDP-v5', random_mass=True)
+    u = env.unwrapped
+    base = u.base_body_mass
+    size = EXPECTED_LAYOUT['HalfCheetahPOMDP-v5'][0]
+    seen = set()
+    for i in range(60):
+        obs, _ = env.reset(seed=i if i == 0 else None)
+        ratio = u.model.body_mass[1:] / base[1:]
+        assert u.model.body_mass[0] == base[0]
+        # every ratio is one of 0.7, 1.0, 1.3: never a product of several resets
+        assert np.all(np.isclose(ratio[:, None], 1.0 + MASS_CHANGES[None, :]).any(axis=1))
+        np.testing.assert_allclose(ratio, 1.0 + obs[size:])
+        np.testing.assert_allclose(u.mass_change, obs[size:])
+        seen.update(np.round(ratio, 6).tolist())
+    assert seen == {0.7, 1.0, 1.3}
+    env.close()
+
+
+def test_mass_randomisation_off_keeps_masses():
+    env = gymnasium.make('HopperPOMDP-v5')
+    base = env.unwrapped.base_body_mass
+    for i in range(5):
+        env.reset(seed=i)
+        np.testing.assert_array_equal(env.unwrapped.model.body_mass, base)
+    env.close()
+
+
+def test_same_seed_same_first_observation():
+    for kwargs in ({}, {'random_mass': True}):
+        a = gymnasium.make('Walker2dPOMDP-v5', **kwargs)
+        b = gymnasium.make('Walker2dPOMDP-v5', **kwargs)
+        obs_a, _ = a.reset(seed=42)
+        obs_b, _ = b.reset(seed=42)
+        np.testing.assert_array_equal(obs_a, obs_b)
+        obs_c, _ = a.reset(seed=43)
+        assert not np.array_equal(obs_a, obs_c)
+        a.close()
+        b.close()
+
+    env_a = make_env('AntPOMDP-v5', random_mass=True)
+    env_b = make_env('AntPOMDP-v5', random_mass=True)
+    env_a.seed(7)
+    env_b.seed(7)
+    np.testing.assert_array_equal(env_a.reset(), env_b.reset())
+    np.testing.assert_array_equal(env_a.env.action_space.sample(), env_b.env.action_space.sample())
+
+
+def test_masked_observation():
+    env = make_env('HopperPOMDP-v5', random_mass=True)
+    state = env.reset()
+    mask = env.policy_obs_mask
+    np.testing.assert_array_equal(masked_observation(state, mask), state[:5])
+    np.testing.assert_array_equal(masked_observation(state, env), state[:5])
+    np.testing.assert_array_equal(masked_observation(state, env.env), state[:5])
+    batch = np.stack([state, state + 1.0])
+    assert masked_observation(batch, mask).shape == (2, 5)
+    with pytest.raises(ValueError, match=r'\(14,\).*\(15,\)'):
+        masked_observation(state[:-1], mask)
+
+
+# ------------------------------------------------------------------ adapter
+def test_adapter_mdp_info_and_types():
+    env = make_env('HalfCheetahPOMDP-v5', gamma=0.95)
+    info = env.info
+    assert info.gamma == 0.95 and info.horizon == 1000
+    assert np.isclose(info.dt, 0.05)
+    assert info.observation_space.shape == (17,) and info.action_space.shape == (6,)
+    np.testing.assert_allclose(info.action_space.low, -1.0)
+    np.testing.assert_allclose(info.action_space.high, 1.0)
+    obs = env.reset()
+    assert obs.dtype == np.float64 and obs.shape == (17,)
+    obs, reward, absorbing, step_info = env.step(np.zeros(6))
+    assert obs.dtype == np.float64 and isinstance(reward, float) and absorbing is False
+    assert step_info['truncated'] is False
+    np.testing.assert_array_equal(env.policy_obs_mask, env.env.unwrapped.policy_obs_mask)
+    env.stop()
+
+
+def test_adapter_plain_gymnasium_env_and_instance():
+    env = GymnasiumEnv('Pendulum-v1', horizon=50)
+    assert env.info.horizon == 50 and env.env.spec.max_episode_steps == 50
+    assert env.policy_obs_mask.all() and env.policy_obs_mask.shape == (3,)
+    env2 = GymnasiumEnv(gymnasium.make('HopperPOMDP-v5'))
+    assert env2.info.horizon == 1000 and env2.policy_obs_mask.sum() == 5
+    with pytest.raises(ValueError):
+        GymnasiumEnv(gymnasium.make('Pendulum-v1'), render_mode='rgb_array')
+
+
+def test_adapter_discrete_spaces():
+    env = GymnasiumEnv('FrozenLake-v1')
+    assert env.info.observation_space.size == (16,) and env.info.action_space.size == (4,)
+    env.seed(0)
+    obs = env.reset()
+    assert obs.shape == (1,)
+    obs, _, _, _ = env.step(np.array([1]))
+    assert obs.shape == (1,)
+
+
+def test_core_runs_random_agent():
+    env = make_env('HalfCheetahPOMDP-v5', random_mass=True, horizon=20)
+    env.seed(0)
+    agent = RandomAgent(env.info)
+    core = Core(agent, env)
+    core.learn(n_steps=30, n_steps_per_fit=10, quiet=True)
+    assert agent.n_fit == 3
+    dataset = core.evaluate(n_episodes=2, quiet=True)
+    assert len(dataset) == 40
+    assert [s[5] for s in dataset].count(True) == 2
+    assert all(s[0].shape == (24,) for s in dataset)
+
+
+def test_hopper_absorbing_from_terminated():
+    env = make_env('HopperPOMDP-v5')
+    env.seed(0)
+    agent = RandomAgent(env.info, seed=1)
+    dataset = Core(agent, env).evaluate(n_episodes=1, quiet=True)
+    assert len(dataset) < 1000
+    assert dataset[-1][4] and dataset[-1][5]
+    assert not any(s[4] for s in dataset[:-1])
+
+    # an unhealthy state (torso far too low) terminates at once
+    env.reset()
+    u = env.env.unwrapped
+    qpos = u.init_qpos.copy()
+    qpos[1] = 0.3
+    u.set_state(qpos, u.init_qvel.copy())
+    _, _, absorbing, info = env.step(np.zeros(3))
+    assert absorbing is True and info['truncated'] is False
+
+
+def test_truncation_is_not_absorbing():
+    env = make_env('HalfCheetahPOMDP-v5', horizon=3)
+    env.reset()
+    flags = [env.step(np.zeros(6))[2:] for _ in range(3)]
+    assert [absorbing for absorbing, _ in flags] == [False] * 3
+    assert flags[-1][1]['truncated'] is True
+
+
+def test_bad_action_shape():
+    env = make_env('HopperPOMDP-v5')
+    env.reset()
+    with pytest.raises(ValueError, match=r'expected \(3,\).*got \(4,\)'):
+        env.step(np.zeros(4))
+    with pytest.raises(ValueError, match=r'\(3,\).*\(1, 3\)'):
+        env.step(np.zeros((1, 3)))
+
+
+def test_bad_observation_shape():
+    class WrongObs(gymnasium.ObservationWrapper):
+        def observation(self, observation):
+            return observation[:-1]
+
+    env = GymnasiumEnv(WrongObs(gymnasium.make('HopperPOMDP-v5')))
+    with pytest.raises(ValueError, match=r'\(11,\).*\(10,\)'):
+        env.reset()
+
+
+class _TinyRenderEnv(gymnasium.Env):
+    metadata = {'render_modes': ['rgb_array']}
+
+    def __init__(self, render_mode=None):
+        self.render_mode = render_mode
+        self.observation_space = gymnasium.spaces.Box(-1.0, 1.0, (2,))
+        self.action_space = gymnasium.spaces.Box(-1.0, 1.0, (1,))
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        return np.zeros(2, dtype=np.float32), {}
+
+    def step(self, action):
+        return np.zeros(2, dtype=np.float32), 0.0, False, False, {}
+
+    def render(self):
+        return np.zeros((4, 5, 3), dtype=np.uint8)
+
+
+def test_render_adapter_logic():
+    env = GymnasiumEnv(_TinyRenderEnv(render_mode='rgb_array'))
+    assert env.info.horizon == 1000 and np.isclose(env.info.dt, 0.1)
+    env.reset()
+    assert env.render().shape == (4, 5, 3)
+    assert env.render(record=True).shape == (4, 5, 3)
+    assert GymnasiumEnv(_TinyRenderEnv(render_mode=None)).render() is None
+
+
+@pytest.mark.skipif(not (os.environ.get('MUJOCO_GL') or os.environ.get('DISPLAY')),
+                    reason='no OpenGL backend configured (set MUJOCO_GL=egl or osmesa)')
+@pytest.mark.filterwarnings('ignore')
+def test_render_rgb_array_mujoco():
+    env = make_env('HopperPOMDP-v5', render_mode='rgb_array', width=64, height=48)
+    env.reset()
+    try:
+        frame = env.render(record=True)
+    except Exception as e:  # no OpenGL backend on this machine
+        pytest.skip(f'MuJoCo rendering unavailable: {e}')
+    assert frame.shape == (48, 64, 3)
+    env.stop()
+
+
+def test_unknown_id():
+    with pytest.raises(ValueError) as excinfo:
+        make_env('NoSuchTask-v0')
+    message = str(excinfo.value)
+    assert 'NoSuchTask-v0' in message
+    for env_id in PROJECT_ENV_IDS:
+        assert env_id in message

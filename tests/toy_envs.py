@@ -1,0 +1,59 @@
+"""Small hand-made environments and policies for the tests."""
+from typing import Optional, Tuple
+
+import numpy as np
+from mushroom_rl.core import Environment, MDPInfo
+from mushroom_rl.utils.spaces import Box
+
+from mushroom_s2pg.core import StatefulAgent, StatefulPolicy
+
+
+class ToyPOMDP(Environment):
+    """
+    State [t, x, hidden]: t counts steps, x is a noisy position, ``hidden`` is invisible to the policy.
+    Episodes end by absorption when x leaves [-3, 3] or by the horizon.
+
+    """
+    def __init__(self, horizon: int = 7, gamma: float = 0.99):
+        self._state = None
+        self._t = 0
+        super().__init__(MDPInfo(Box(-10 * np.ones(3), 10 * np.ones(3)), Box(-np.ones(2), np.ones(2)),
+                                 gamma, horizon))
+
+    policy_obs_mask = np.array([True, True, False])
+
+    def reset(self, state=None):
+        self._t = 0
+        self._state = np.array([0., np.random.uniform(-1, 1), np.random.uniform(-1, 1)])
+        return self._state.copy()
+
+    def step(self, action):
+        self._t += 1
+        x = self._state[1] + action[0] + 0.1 * np.random.randn()
+        self._state = np.array([float(self._t), x, self._state[2]])
+        reward = -abs(x) + self._state[2] * action[1]
+        return self._state.copy(), reward, abs(x) > 3., dict()
+
+
+class CountingPolicy(StatefulPolicy):
+    """z' = z + 1 and a = [z_0, state_0]: every stored value can be predicted by hand."""
+    def __init__(self, policy_obs_mask: np.ndarray):
+        super().__init__((2,), (2,), policy_obs_mask)
+
+    def draw_action(self, state: np.ndarray, policy_state: np.ndarray,
+                    prev_action: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+        action = np.array([policy_state[0] / 10., state[0] / 100.], dtype=np.float32)
+        return action, policy_state + 1.
+
+
+class RecordingAgent(StatefulAgent):
+    """Keeps every transition that ``fit`` receives."""
+    def __init__(self, mdp_info, policy: StatefulPolicy):
+        super().__init__(mdp_info, policy)
+        self.received = []
+
+    def fit(self, dataset, **info):
+        self.received.append(self._transitions(dataset))
+
+    def all_transitions(self):
+        return {key: np.concatenate([t[key] for t in self.received]) for key in self.received[0]}
