@@ -1,0 +1,90 @@
+"""Algorithm names, constructors and the reference hyperparameters per task (REFERENCE section 3)."""
+import inspect
+from typing import Any, Dict, Tuple
+
+import numpy as np
+
+from mushroom_s2pg.algorithms.sac_rs import SAC_RS
+from mushroom_s2pg.algorithms.td3_rs import TD3_RS
+
+__all__ = ['ALGORITHMS', 'available_algorithms', 'default_hyperparameters', 'make_agent',
+           'hyperparameter_names']
+
+ALGORITHMS: Dict[str, type] = {
+    'SAC_RS': SAC_RS,
+    'TD3_RS': TD3_RS,
+}
+
+# Per-task deviations from each constructor's defaults (which are the reference's common values).
+_TASK_OVERRIDES: Dict[str, Dict[str, Dict[str, Any]]] = {
+    'SAC': {
+        'HalfCheetah': dict(lr_critic=1e-3),
+        'Hopper': dict(lr_critic=1e-3),
+        'Walker2d': dict(lr_critic=3e-4),
+        'Ant': dict(lr_critic=1e-4),
+        'Humanoid': dict(lr_critic=1e-4),
+    },
+    'TD3': {
+        'HalfCheetah': dict(std=0.4, std_z=0.01),
+        'Hopper': dict(std_z=0.01),
+        'Walker2d': dict(std_z=0.1),
+        'Ant': dict(std_z=0.1),
+        'Humanoid': dict(lr_actor=1e-4, std_z=0.01),
+    },
+}
+
+
+def available_algorithms() -> Tuple[str, ...]:
+    return tuple(ALGORITHMS)
+
+
+def _check_name(name: str) -> type:
+    if name not in ALGORITHMS:
+        raise ValueError(f"Unknown algorithm '{name}'. Valid algorithms: {', '.join(ALGORITHMS)}")
+    return ALGORITHMS[name]
+
+
+def hyperparameter_names(name: str) -> Tuple[str, ...]:
+    """The constructor arguments of an algorithm that can be overridden."""
+    parameters = inspect.signature(_check_name(name).__init__).parameters
+    return tuple(p for p in parameters if p not in ('self', 'mdp_info', 'policy_obs_mask'))
+
+
+def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
+    """
+    Reference hyperparameters of ``name`` on the task ``env_id`` (REFERENCE section 3).
+
+    Args:
+        name (str): algorithm name, e.g. ``'SAC_RS'``;
+        env_id (str): environment id; the task family is its prefix (``'HalfCheetahPOMDP-v5'`` ->
+            ``'HalfCheetah'``).
+
+    Returns:
+        The full dictionary of constructor keyword arguments.
+
+    """
+    parameters = inspect.signature(_check_name(name).__init__).parameters
+    defaults = {p: v.default for p, v in parameters.items() if v.default is not inspect.Parameter.empty}
+    family = name.split('_')[0]
+    for task, overrides in _TASK_OVERRIDES.get(family, {}).items():
+        if env_id.startswith(task):
+            defaults.update(overrides)
+    return defaults
+
+
+def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '', **overrides):
+    """
+    Build an agent with the reference hyperparameters of ``env_id`` and the given overrides.
+
+    Raises:
+        ValueError: for an unknown algorithm or hyperparameter, naming it and listing the valid ones.
+
+    """
+    cls = _check_name(name)
+    valid = hyperparameter_names(name)
+    unknown = sorted(set(overrides) - set(valid))
+    if unknown:
+        raise ValueError(f"Unknown hyperparameter(s) {unknown} for {name}. Valid: {', '.join(valid)}")
+    params = default_hyperparameters(name, env_id)
+    params.update(overrides)
+    return cls(mdp_info, policy_obs_mask, **params)

@@ -1,0 +1,34 @@
+"""Gradient-estimator lab for section 3 of the S2PG paper (variance of BPTT versus S2PG).
+
+A linear-Gaussian POMDP with a linear recurrent policy, its exact policy gradients, batched
+REINFORCE-style BPTT and S2PG estimators, and the variance bounds of Theorems 3.4 / 3.5
+(with the constants of Lemma A.2). See ``docs/gradient_variance.md`` and
+``benchmarks/gradient_variance.py``.
+"""
+from mushroom_s2pg.analysis.bounds import (lemma_a2_constants, linear_variance_constant, per_step_score_bound,
+                                           variance_bound)
+from mushroom_s2pg.analysis.estimators import GradientStats, gradient_samples, summarize
+from mushroom_s2pg.analysis.linear_system import (ESTIMATORS, Estimator, LinearGaussianPOMDP, LinearRecurrentPolicy,
+                                                  StepMoments, closed_loop_matrix, closed_loop_spectral_radius,
+                                                  default_lab, exact_expected_return, step_moments, true_gradient)
+
+__all__ = [
+    'ESTIMATORS',
+    'Estimator',
+    'GradientStats',
+    'LinearGaussianPOMDP',
+    'LinearRecurrentPolicy',
+    'StepMoments',
+    'closed_loop_matrix',
+    'closed_loop_spectral_radius',
+    'default_lab',
+    'exact_expected_return',
+    'gradient_samples',
+    'lemma_a2_constants',
+    'linear_variance_constant',
+    'per_step_score_bound',
+    'step_moments',
+    'summarize',
+    'true_gradient',
+    'variance_bound',
+]

@@ -1,0 +1,117 @@
+"""Every algorithm on every POMDP task; save/load; determinism; non-finite losses."""
+import numpy as np
+import pytest
+import torch
+from mushroom_rl.core import Core
+
+from algorithm_helpers import tiny_hyperparameters
+from environments import POMDP_ENV_IDS, make_env
+from mushroom_s2pg.algorithms import ALGORITHMS, make_agent
+from mushroom_s2pg.core import NonFiniteLossError
+from toy_envs import ToyPOMDP
+
+
+def _fit_steps(agent):
+    return getattr(agent, 'default_n_steps_per_fit', 1)
+
+
+@pytest.mark.parametrize('env_id', POMDP_ENV_IDS)
+@pytest.mark.parametrize('name', sorted(ALGORITHMS))
+def test_every_algorithm_fits_twice_on_every_task(name, env_id):
+    mdp = make_env(env_id, horizon=40)
+    mdp.seed(0)
+    agent = make_agent(name, mdp.info, mdp.policy_obs_mask, env_id=env_id, **tiny_hyperparameters(name))
+    core = Core(agent, mdp)
+    for _ in range(2):
+        core.learn(n_steps=60, n_steps_per_fit=_fit_steps(agent), quiet=True)
+    assert getattr(agent, '_n_updates', 1) > 0
+    dataset = core.evaluate(n_episodes=1, quiet=True)
+    assert len(dataset) > 0
+
+
+def _toy_agent(name, seed=0, **extra):
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    env = ToyPOMDP(horizon=10)
+    params = tiny_hyperparameters(name, **extra)
+    for key, value in dict(n_features_actor=16, n_features_critic=16, policy_state_dim=4).items():
+        if key in ALGORITHMS[name].__init__.__code__.co_varnames:
+            params.setdefault(key, value)
+    agent = make_agent(name, env.info, env.policy_obs_mask, **params)
+    return env, agent
+
+
+def _parameters(agent):
+    return torch.cat([p.detach().flatten() for p in agent.policy.parameters()])
+
+
+@pytest.mark.parametrize('name', sorted(ALGORITHMS))
+def test_same_seed_gives_identical_training(name):
+    results = []
+    for _ in range(2):
+        env, agent = _toy_agent(name, seed=3)
+        Core(agent, env).learn(n_steps=150, n_steps_per_fit=_fit_steps(agent), quiet=True)
+        results.append(_parameters(agent))
+    assert torch.equal(results[0], results[1])
+    env, agent = _toy_agent(name, seed=4)
+    Core(agent, env).learn(n_steps=150, n_steps_per_fit=_fit_steps(agent), quiet=True)
+    assert not torch.equal(results[0], _parameters(agent))
+
+
+@pytest.mark.parametrize('full_save', [True, False])
+@pytest.mark.parametrize('name', sorted(ALGORITHMS))
+def test_save_load_round_trip_and_training_continues(name, full_save, tmp_path):
+    env, agent = _toy_agent(name)
+    core = Core(agent, env)
+    core.learn(n_steps=120, n_steps_per_fit=_fit_steps(agent), quiet=True)
+    path = tmp_path / 'agent.zip'
+    agent.save(path, full_save=full_save)
+    loaded = type(agent).load(path)
+
+    states = np.random.randn(20, 3)
+    z = np.random.uniform(-1, 1, (20, 4)).astype(np.float32)
+    with agent.deterministic(), loaded.deterministic():
+        for s, zz in zip(states, z):
+            a1, z1 = agent.policy.draw_action(s, zz)
+            a2, z2 = loaded.policy.draw_action(s, zz)
+            np.testing.assert_array_equal(a1, a2)
+            np.testing.assert_array_equal(z1, z2)
+    for attr in ('_critic', '_target_critic', '_V'):
+        if hasattr(agent, attr):
+            for p1, p2 in zip(getattr(agent, attr).parameters(), getattr(loaded, attr).parameters()):
+                assert torch.equal(p1, p2)
+    if full_save and hasattr(agent, 'replay_memory'):
+        assert loaded.replay_memory.size == agent.replay_memory.size
+        np.testing.assert_array_equal(loaded.replay_memory.policy_state, agent.replay_memory.policy_state)
+
+    before = _parameters(loaded).clone()
+    Core(loaded, env).learn(n_steps=120, n_steps_per_fit=_fit_steps(loaded), quiet=True)
+    assert not torch.equal(before, _parameters(loaded)), 'the loaded optimizer no longer trains the policy'
+
+
+class NaNRewardPOMDP(ToyPOMDP):
+    def step(self, action):
+        state, reward, absorbing, info = super().step(action)
+        return state, float('nan'), absorbing, info
+
+
+@pytest.mark.parametrize('name', sorted(ALGORITHMS))
+def test_nan_loss_stops_training_with_a_clear_message(name):
+    _, agent = _toy_agent(name)
+    env = NaNRewardPOMDP(horizon=10)
+    with pytest.raises(NonFiniteLossError, match=r'loss is nan'):
+        Core(agent, env).learn(n_steps=200, n_steps_per_fit=_fit_steps(agent), quiet=True)
+
+
+def test_unknown_algorithm_and_hyperparameter_are_named():
+    env = ToyPOMDP()
+    with pytest.raises(ValueError, match=r"'SAC_XYZ'.*SAC_RS.*TD3_RS"):
+        make_agent('SAC_XYZ', env.info, env.policy_obs_mask)
+    with pytest.raises(ValueError, match=r"lr_actr.*lr_actor"):
+        make_agent('SAC_RS', env.info, env.policy_obs_mask, lr_actr=1.)
+
+
+def test_policy_obs_mask_shape_mismatch_names_both_shapes():
+    env = ToyPOMDP()
+    with pytest.raises(ValueError, match=r'\(4,\).*\(3,\)'):
+        make_agent('SAC_RS', env.info, np.ones(4, dtype=bool))
