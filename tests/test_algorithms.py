@@ -69,7 +69,7 @@ def test_save_load_round_trip_and_training_continues(name, full_save, tmp_path):
     loaded = type(agent).load(path)
 
     states = np.random.randn(20, 3)
-    z = np.random.uniform(-1, 1, (20, 4)).astype(np.float32)
+    z = np.random.uniform(-1, 1, (20,) + agent.policy.policy_state_shape).astype(np.float32)
     with agent.deterministic(), loaded.deterministic():
         for s, zz in zip(states, z):
             a1, z1 = agent.policy.draw_action(s, zz)

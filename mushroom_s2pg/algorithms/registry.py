@@ -4,16 +4,27 @@ from typing import Any, Dict, Tuple
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.sac_rs import SAC_RS
-from mushroom_s2pg.algorithms.td3_rs import TD3_RS
+from mushroom_s2pg.algorithms.sac_variants import SAC_BPTT, SAC_ORACLE, SAC_RS, SAC_VANILLA, SAC_WINDOW
+from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, TD3_VANILLA, TD3_WINDOW
 
 __all__ = ['ALGORITHMS', 'available_algorithms', 'default_hyperparameters', 'make_agent',
            'hyperparameter_names']
 
 ALGORITHMS: Dict[str, type] = {
     'SAC_RS': SAC_RS,
+    'SAC_BPTT': SAC_BPTT,
+    'SAC_WINDOW': SAC_WINDOW,
+    'SAC_VANILLA': SAC_VANILLA,
+    'SAC_ORACLE': SAC_ORACLE,
     'TD3_RS': TD3_RS,
+    'TD3_BPTT': TD3_BPTT,
+    'TD3_WINDOW': TD3_WINDOW,
+    'TD3_VANILLA': TD3_VANILLA,
+    'TD3_ORACLE': TD3_ORACLE,
 }
+
+# Arguments set by the variants themselves, never by users.
+_INTERNAL_ARGUMENTS = ('self', 'mdp_info', 'policy_obs_mask', 'policy', 'critic', 'window_length')
 
 # Per-task deviations from each constructor's defaults (which are the reference's common values).
 _TASK_OVERRIDES: Dict[str, Dict[str, Dict[str, Any]]] = {
@@ -44,10 +55,30 @@ def _check_name(name: str) -> type:
     return ALGORITHMS[name]
 
 
+def _signature_defaults(cls: type) -> Dict[str, Any]:
+    """
+    Constructor arguments of ``cls`` with their defaults, following ``**kwargs`` up the class hierarchy
+    (the variants pass them to the maths class).
+
+    """
+    arguments: Dict[str, Any] = dict()
+    for klass in cls.__mro__:
+        if '__init__' not in vars(klass):
+            continue
+        parameters = inspect.signature(klass.__init__).parameters
+        for p, v in parameters.items():
+            if v.kind in (v.VAR_KEYWORD, v.VAR_POSITIONAL) or p in arguments:
+                continue
+            if p not in _INTERNAL_ARGUMENTS or (p == 'window_length' and klass is cls):
+                arguments[p] = v.default
+        if not any(v.kind == v.VAR_KEYWORD for v in parameters.values()):
+            break
+    return arguments
+
+
 def hyperparameter_names(name: str) -> Tuple[str, ...]:
     """The constructor arguments of an algorithm that can be overridden."""
-    parameters = inspect.signature(_check_name(name).__init__).parameters
-    return tuple(p for p in parameters if p not in ('self', 'mdp_info', 'policy_obs_mask'))
+    return tuple(_signature_defaults(_check_name(name)))
 
 
 def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
@@ -63,12 +94,12 @@ def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
         The full dictionary of constructor keyword arguments.
 
     """
-    parameters = inspect.signature(_check_name(name).__init__).parameters
-    defaults = {p: v.default for p, v in parameters.items() if v.default is not inspect.Parameter.empty}
+    defaults = {p: v for p, v in _signature_defaults(_check_name(name)).items()
+                if v is not inspect.Parameter.empty}
     family = name.split('_')[0]
     for task, overrides in _TASK_OVERRIDES.get(family, {}).items():
         if env_id.startswith(task):
-            defaults.update(overrides)
+            defaults.update({key: value for key, value in overrides.items() if key in defaults})
     return defaults
 
 

@@ -31,7 +31,8 @@ class OffPolicyStatefulAgent(StatefulAgent):
 
     """
     def __init__(self, mdp_info, policy: StatefulPolicy, batch_size: int, initial_replay_size: int,
-                 max_replay_size: int, tau: float, tau_z: float = 1., n_updates_per_fit: int = 1):
+                 max_replay_size: int, tau: float, tau_z: float = 1., n_updates_per_fit: int = 1,
+                 window_length: Optional[int] = None):
         super().__init__(mdp_info, policy)
         if not 0. <= tau_z <= 1.:
             raise ValueError(f'tau_z must be in [0, 1], got {tau_z}')
@@ -41,6 +42,9 @@ class OffPolicyStatefulAgent(StatefulAgent):
         self._tau = float(tau)
         self._tau_z = float(tau_z)
         self._n_updates_per_fit = int(n_updates_per_fit)
+        if window_length is not None and window_length < 1:
+            raise ValueError(f'window/truncation length must be >= 1, got {window_length}')
+        self._window_length = None if window_length is None else int(window_length)
         self._n_updates = 0
         self._gamma = float(mdp_info.gamma)
         self._replay_memory = StatefulReplayMemory(initial_replay_size, max_replay_size)
@@ -51,6 +55,7 @@ class OffPolicyStatefulAgent(StatefulAgent):
             _tau='primitive',
             _tau_z='primitive',
             _n_updates_per_fit='primitive',
+            _window_length='primitive',
             _n_updates='primitive',
             _gamma='primitive',
             _replay_memory='mushroom',
@@ -90,6 +95,8 @@ class OffPolicyStatefulAgent(StatefulAgent):
             return
         for _ in range(self._n_updates_per_fit):
             idx, batch = self._replay_memory.sample(self._batch_size)
+            if self._window_length is not None:
+                batch['window'] = self._replay_memory.transition_windows(idx, self._window_length)
             losses, fresh_next_policy_state = self._update(self._to_torch(batch))
             self._check_finite(losses)
             if fresh_next_policy_state is not None:
@@ -101,6 +108,9 @@ class OffPolicyStatefulAgent(StatefulAgent):
     def _to_torch(batch: Dict[str, np.ndarray]) -> Dict[str, torch.Tensor]:
         out = dict()
         for name, value in batch.items():
+            if isinstance(value, dict):
+                out[name] = OffPolicyStatefulAgent._to_torch(value)
+                continue
             tensor = torch.from_numpy(value)
             out[name] = tensor.float() if tensor.dtype == torch.bool else tensor
         return out
@@ -119,7 +129,8 @@ class OffPolicyStatefulAgent(StatefulAgent):
         One gradient step of the algorithm.
 
         Args:
-            batch (dict): sampled transitions as torch tensors (booleans as floats).
+            batch (dict): sampled transitions as torch tensors (booleans as floats); with a window length,
+                ``batch['window']`` holds the windows of ``StatefulReplayMemory.transition_windows``.
 
         Returns:
             The losses (scalars) and fresh samples of z' at the sampled (s, z, a_prev) for the

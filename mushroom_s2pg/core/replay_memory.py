@@ -4,7 +4,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 from mushroom_rl.core import Serializable
 
-__all__ = ['StatefulReplayMemory']
+__all__ = ['StatefulReplayMemory', 'right_aligned_windows']
 
 _FLOAT_FIELDS = ('state', 'policy_state', 'action', 'reward', 'next_state', 'next_policy_state', 'prev_action')
 _BOOL_FIELDS = ('absorbing', 'last', 'first')
@@ -188,6 +188,56 @@ class StatefulReplayMemory(Serializable):
         out['last_index'] = lengths - 1
         return out
 
+    def transition_windows(self, idx: np.ndarray, length: int) -> Dict[str, np.ndarray]:
+        """
+        Windows for the BPTT and window baselines: the states of the last ``length`` steps up to each
+        sampled step t (cut at the episode start), followed by s_{t+1}, with the matching previous actions.
+
+        Args:
+            idx (np.ndarray): positions of the sampled steps;
+            length (int): window length L.
+
+        Returns:
+            ``state`` (batch, L + 1, ...) holding s_start..s_t then s_{t+1} at index ``lengths`` and zeros
+            after it; ``prev_action`` (batch, L + 1, ...) holding a_{start-1}..a_{t-1} then a_t;
+            ``mask`` (batch, L + 1) of the filled entries; ``lengths`` (batch,), so that step t is at
+            ``lengths - 1`` and s_{t+1} at ``lengths``; ``initial_policy_state``, the stored z at each
+            window's first step.
+
+        """
+        seq = self.sequences(idx, length, fields=('state', 'prev_action'))
+        lengths = seq['lengths']
+        rows = np.arange(len(idx))
+        state = np.concatenate([seq['state'], np.zeros_like(seq['state'][:, :1])], axis=1)
+        prev_action = np.concatenate([seq['prev_action'], np.zeros_like(seq['prev_action'][:, :1])], axis=1)
+        state[rows, lengths] = self.next_state[idx]
+        prev_action[rows, lengths] = self.action[idx]
+        mask = np.arange(length + 1)[None, :] <= lengths[:, None]
+        return dict(state=state, prev_action=prev_action, mask=mask, lengths=lengths,
+                    initial_policy_state=seq['initial_policy_state'])
+
     def _post_load(self) -> None:
         if getattr(self, 'state', None) is None:
             self.reset()
+
+
+def right_aligned_windows(sequence: np.ndarray, end_index: np.ndarray, length: int) -> np.ndarray:
+    """
+    The ``length`` entries of each row of ``sequence`` that end at ``end_index`` (inclusive), zero-padded
+    on the left where the row starts later (episode start).
+
+    Args:
+        sequence (np.ndarray): left-aligned rows of shape (batch, T, ...);
+        end_index (np.ndarray): index of each window's last entry, shape (batch,);
+        length (int): window length.
+
+    Returns:
+        An array of shape (batch, length, ...).
+
+    """
+    offsets = end_index[:, None] - (length - 1) + np.arange(length)[None, :]
+    valid = offsets >= 0
+    windows = np.take_along_axis(sequence, np.where(valid, offsets, 0).reshape(offsets.shape + (1,) * (
+        sequence.ndim - 2)), axis=1)
+    windows[~valid] = 0
+    return windows

@@ -100,11 +100,11 @@ class StatefulAgent(Agent):
         log_state, z, z_next, prev_action, first = zip(*log)
         return dict(
             state=state.astype(np.float32),
-            policy_state=np.asarray(z, dtype=np.float32),
+            policy_state=self.policy.stored_policy_state(np.asarray(z, dtype=np.float32)),
             action=action.astype(np.float32).reshape(n, -1),
             reward=reward.astype(np.float32),
             next_state=next_state.astype(np.float32),
-            next_policy_state=np.asarray(z_next, dtype=np.float32),
+            next_policy_state=self.policy.stored_policy_state(np.asarray(z_next, dtype=np.float32)),
             absorbing=absorbing.astype(bool),
             last=last.astype(bool),
             prev_action=np.asarray(prev_action, dtype=np.float32),

@@ -18,6 +18,9 @@ class StatefulPolicy(Policy):
     so that replay memories store the full state once for the privileged critic and the policy.
 
     """
+    #: whether replay memories refresh the stored z' of this policy with fresh samples (S2PG policies)
+    refresh_policy_state = False
+
     def __init__(self, policy_state_shape: Tuple[int, ...], action_shape: Tuple[int, ...],
                  policy_obs_mask: np.ndarray):
         """
@@ -71,6 +74,14 @@ class StatefulPolicy(Policy):
 
         """
         raise NotImplementedError
+
+    def stored_policy_state(self, policy_state: np.ndarray) -> np.ndarray:
+        """
+        The part of a batch of internal states kept in replay memories. Policies whose state can be rebuilt
+        from stored observations (observation windows) keep nothing, so replay memory does not grow with L.
+
+        """
+        return policy_state
 
     def set_deterministic(self, deterministic: bool = True) -> None:
         """Draw the mean of (a, z') instead of a sample (evaluation)."""

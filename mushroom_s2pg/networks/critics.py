@@ -30,6 +30,21 @@ class StatefulQNetwork(nn.Module):
              + self.action_encoder(actions))
         return self.mlp(h).squeeze(-1)
 
+    @staticmethod
+    def batch_args(batch: dict, which: str, action: torch.Tensor = None,
+                   next_policy_state: torch.Tensor = None) -> tuple:
+        """
+        Inputs of the critic from a replay batch: ``which='data'`` the stored (s, z, a, z', a_prev),
+        ``'policy'`` (s, z, a~pi, z'~pi, a_prev) and ``'next'`` (s', z', a'~pi, z''~pi, a).
+
+        """
+        if which == 'data':
+            return (batch['state'], batch['policy_state'], batch['action'], batch['next_policy_state'],
+                    batch['prev_action'])
+        if which == 'policy':
+            return batch['state'], batch['policy_state'], action, next_policy_state, batch['prev_action']
+        return batch['next_state'], batch['next_policy_state'], action, next_policy_state, batch['action']
+
 
 class MLPQNetwork(nn.Module):
     """Plain MLP critic Q(s, a) (BPTT, window, vanilla and oracle baselines)."""
@@ -44,6 +59,16 @@ class MLPQNetwork(nn.Module):
 
     def forward(self, state: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
         return self.mlp(torch.cat([state, action], dim=-1)).squeeze(-1)
+
+    @staticmethod
+    def batch_args(batch: dict, which: str, action: torch.Tensor = None,
+                   next_policy_state: torch.Tensor = None) -> tuple:
+        """Inputs (s, a), (s, a~pi) or (s', a'~pi) from a replay batch; internal states are ignored."""
+        if which == 'data':
+            return batch['state'], batch['action']
+        if which == 'policy':
+            return batch['state'], action
+        return batch['next_state'], action
 
 
 class TwinCritic(nn.Module):
@@ -62,3 +87,7 @@ class TwinCritic(nn.Module):
 
     def q1(self, *inputs: torch.Tensor) -> torch.Tensor:
         return self.critics[0](*inputs)
+
+    def batch_args(self, batch: dict, which: str, action: torch.Tensor = None,
+                   next_policy_state: torch.Tensor = None) -> tuple:
+        return self.critics[0].batch_args(batch, which, action, next_policy_state)

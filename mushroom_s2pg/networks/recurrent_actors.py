@@ -4,7 +4,7 @@ from typing import Tuple
 import torch
 import torch.nn as nn
 
-__all__ = ['GaussianGRUActor', 'DeterministicGRUActor']
+__all__ = ['DeterministicGRUActor', 'GaussianGRUActor', 'MLPActor']
 
 
 def _small_init(layer: nn.Linear, scale: float = 3e-3) -> None:
@@ -101,3 +101,19 @@ class DeterministicGRUActor(nn.Module):
                ) -> Tuple[torch.Tensor, torch.Tensor]:
         obs_features, z_seq = self.core.unroll(obs, z0, prev_action)
         return torch.tanh(self.head(torch.cat([obs_features, z_seq], dim=-1))), z_seq
+
+
+class MLPActor(nn.Module):
+    """Stateless actor: an MLP from its input (an observation or a window of observations) to its outputs."""
+    def __init__(self, input_dim: int, output_dim: int, n_features: Tuple[int, ...] = (256, 256)):
+        super().__init__()
+        layers, width = [], input_dim
+        for n in n_features:
+            layers += [nn.Linear(width, n), nn.ReLU()]
+            width = n
+        layers.append(nn.Linear(width, output_dim))
+        _small_init(layers[-1])
+        self.mlp = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.mlp(x)

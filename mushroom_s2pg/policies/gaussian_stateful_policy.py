@@ -19,6 +19,8 @@ class GaussianStatefulPolicy(StatefulPolicy):
     scaling to the action bounds is left out, as in MushroomRL's SAC).
 
     """
+    refresh_policy_state = True
+
     def __init__(self, network: GaussianGRUActor, action_low: np.ndarray, action_high: np.ndarray,
                  policy_obs_mask: np.ndarray, log_std_min: float = -20., log_std_max: float = 2.):
         super().__init__((network.policy_state_dim,), (network.action_dim,), policy_obs_mask)
@@ -62,11 +64,29 @@ class GaussianStatefulPolicy(StatefulPolicy):
             and ``log_prob_policy_state``.
 
         """
-        mean_a, log_std_a, mean_z, log_std_z = self.distribution_parameters(state, policy_state, prev_action)
+        return self._sample_from_parameters(*self.distribution_parameters(state, policy_state, prev_action),
+                                            deterministic=deterministic)
+
+    def _sample_from_parameters(self, mean_a: torch.Tensor, log_std_a: torch.Tensor, mean_z: torch.Tensor,
+                                log_std_z: torch.Tensor, deterministic: bool = False) -> Dict[str, torch.Tensor]:
         a, log_prob_a = squashed_sample(mean_a, log_std_a, deterministic)
         z, log_prob_z = squashed_sample(mean_z, log_std_z, deterministic)
         return dict(action=self.scale_action(a), next_policy_state=z,
                     log_prob_action=log_prob_a, log_prob_policy_state=log_prob_z)
+
+    def sample_batch_t(self, batch: Dict[str, torch.Tensor], need_current: bool = True
+                       ) -> Tuple[Optional[Dict[str, torch.Tensor]], Dict[str, torch.Tensor]]:
+        """
+        Samples at the replay batch's steps: at (s, z, a_prev) with gradients (None unless
+        ``need_current``) and at (s', z', a) without gradients, one step each (Lemma 2.1).
+
+        """
+        with torch.no_grad():
+            nxt = self.sample_t(batch['next_state'], batch['next_policy_state'], batch['action'])
+        current = None
+        if need_current:
+            current = self.sample_t(batch['state'], batch['policy_state'], batch['prev_action'])
+        return current, nxt
 
     def log_prob_t(self, state: torch.Tensor, policy_state: torch.Tensor, prev_action: torch.Tensor,
                    action: torch.Tensor, next_policy_state: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:

@@ -1,0 +1,90 @@
+"""SAC with stateful, recurrent, window, vanilla and oracle policies: construction only, maths in sac.py."""
+from typing import Sequence
+
+import numpy as np
+
+from mushroom_s2pg.algorithms.sac import StatefulSAC
+from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork, TwinCritic
+from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor, MLPActor
+from mushroom_s2pg.policies.gaussian_stateful_policy import GaussianStatefulPolicy
+from mushroom_s2pg.policies.recurrent_policies import GaussianRecurrentPolicy
+from mushroom_s2pg.policies.window_policies import GaussianWindowPolicy
+
+__all__ = ['SAC_RS', 'SAC_BPTT', 'SAC_WINDOW', 'SAC_VANILLA', 'SAC_ORACLE']
+
+
+def _dims(mdp_info, policy_obs_mask):
+    return (int(np.sum(policy_obs_mask)), mdp_info.observation_space.shape[0], mdp_info.action_space.shape[0])
+
+
+def _mlp_twin_critic(state_dim: int, action_dim: int, critic_features: Sequence[int]) -> TwinCritic:
+    return TwinCritic(*(MLPQNetwork(state_dim, action_dim, tuple(critic_features)) for _ in range(2)))
+
+
+class SAC_RS(StatefulSAC):
+    """
+    SAC-RS (Al-Hafez et al., 2024, Algorithm 2): a stochastic stateful GRU policy pi(a, z' | o, z, a_prev)
+    trained on single steps, with the privileged critic Q(s_full, z, a, z', a_prev). Further keyword
+    arguments: those of :class:`StatefulSAC`.
+
+    """
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
+                 n_features_actor: int = 256, n_features_critic: int = 128, log_std_min: float = -20.,
+                 log_std_max: float = 2., **kwargs):
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        policy = GaussianStatefulPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+                                        mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
+                                        log_std_min, log_std_max)
+        critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic)
+                              for _ in range(2)))
+        super().__init__(mdp_info, policy, critic, **kwargs)
+
+
+class SAC_BPTT(StatefulSAC):
+    """
+    SAC with the same GRU actor trained by truncated backpropagation through time: windows of
+    ``truncation_length`` steps ending at each sampled step, cut at episode starts, unrolled in one batched
+    call from the stored hidden state. Privileged critic Q(s_full, a) without internal states.
+
+    """
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
+                 policy_state_dim: int = 32, n_features_actor: int = 256, critic_features: Sequence[int] = (256, 256),
+                 log_std_min: float = -20., log_std_max: float = 2., **kwargs):
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        policy = GaussianRecurrentPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+                                         mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
+                                         log_std_min, log_std_max)
+        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features),
+                         window_length=truncation_length, **kwargs)
+
+
+class SAC_WINDOW(StatefulSAC):
+    """
+    SAC with a stateless MLP policy on the concatenation of the last ``window_length`` observations
+    (zero-padded at the episode start); privileged critic Q(s_full, a).
+
+    """
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
+                 actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
+                 log_std_min: float = -20., log_std_max: float = 2., **kwargs):
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        policy = GaussianWindowPolicy(MLPActor(window_length * obs_dim, 2 * action_dim, tuple(actor_features)),
+                                      mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
+                                      window_length, log_std_min, log_std_max)
+        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features),
+                         window_length=window_length if window_length > 1 else None, **kwargs)
+
+
+class SAC_VANILLA(SAC_WINDOW):
+    """SAC with a stateless MLP policy on the current (masked) observation; privileged critic Q(s_full, a)."""
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
+                 critic_features: Sequence[int] = (256, 256), **kwargs):
+        super().__init__(mdp_info, policy_obs_mask, 1, actor_features, critic_features, **kwargs)
+
+
+class SAC_ORACLE(SAC_WINDOW):
+    """SAC with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
+                 critic_features: Sequence[int] = (256, 256), **kwargs):
+        super().__init__(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1, actor_features, critic_features,
+                         **kwargs)

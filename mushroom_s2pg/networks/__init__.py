@@ -1,0 +1,6 @@
+"""Actor and critic networks."""
+from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork, TwinCritic
+from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor, GaussianGRUActor, MLPActor
+
+__all__ = ['DeterministicGRUActor', 'GaussianGRUActor', 'MLPActor', 'MLPQNetwork', 'StatefulQNetwork',
+           'TwinCritic']
