@@ -16,6 +16,8 @@ PROJECT_ENVS: Dict[str, str] = {
     'Walker2dPOMDP-v5': 'Walker2d-v5, joint velocities hidden from the policy',
     'AntPOMDP-v5': 'Ant-v5, joint velocities hidden from the policy',
     'HumanoidPOMDP-v5': 'Humanoid-v5, joint velocities, com inertia/velocity and actuator forces hidden',
+    'PointMassMemory-v0': 'point-mass memory task: one of four goals, visible within radius 30 of the start',
+    'PointMassDoor-v0': 'point-mass door task: two walls with doors, visible within radius 20 of the start',
 }
 
 #: Ids of the environments provided by this project.

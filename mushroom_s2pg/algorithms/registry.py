@@ -4,6 +4,7 @@ from typing import Any, Dict, Tuple
 
 import numpy as np
 
+from mushroom_s2pg.algorithms.ppo_variants import PPO_BPTT, PPO_ORACLE, PPO_RS, PPO_VANILLA, PPO_WINDOW
 from mushroom_s2pg.algorithms.sac_variants import SAC_BPTT, SAC_ORACLE, SAC_RS, SAC_VANILLA, SAC_WINDOW
 from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, TD3_VANILLA, TD3_WINDOW
 
@@ -21,6 +22,11 @@ ALGORITHMS: Dict[str, type] = {
     'TD3_WINDOW': TD3_WINDOW,
     'TD3_VANILLA': TD3_VANILLA,
     'TD3_ORACLE': TD3_ORACLE,
+    'PPO_RS': PPO_RS,
+    'PPO_BPTT': PPO_BPTT,
+    'PPO_WINDOW': PPO_WINDOW,
+    'PPO_VANILLA': PPO_VANILLA,
+    'PPO_ORACLE': PPO_ORACLE,
 }
 
 # Arguments set by the variants themselves, never by users.
@@ -41,6 +47,13 @@ _TASK_OVERRIDES: Dict[str, Dict[str, Dict[str, Any]]] = {
         'Walker2d': dict(std_z=0.1),
         'Ant': dict(std_z=0.1),
         'Humanoid': dict(lr_actor=1e-4, std_z=0.01),
+    },
+    'PPO': {
+        'HalfCheetah': dict(eps_clip=0.2),
+        'Ant': dict(eps_clip=0.2),
+        'Humanoid': dict(eps_clip=0.1),
+        'Hopper': dict(eps_clip=0.05),
+        'Walker2d': dict(eps_clip=0.05),
     },
 }
 

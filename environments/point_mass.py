@@ -1,0 +1,680 @@
+"""Point-mass memory tasks of the S2PG paper (appendix E.1): ``PointMassMemory-v0`` and ``PointMassDoor-v0``.
+
+Both tasks move a point mass in a 150 x 150 field (x to the right, y up) with a scalar action
+``a`` in ``[-1, 1]`` that sets the heading ``phi = (a + 1) * pi`` (``a = -1`` -> ``+x``,
+``a = -0.5`` -> ``+y``, ``a = 0`` -> ``-x``, ``a = 0.5`` -> ``-y``; actions are clipped to
+``[-1, 1]``). Some information (the goal, the door positions) is shown to the policy only while the
+agent is within a radius of its start position.
+
+Motion (interpretation of "speed 3, dt 0.2 with 3 sub-steps", as in the authors' code): every
+environment step integrates ``N_SUBSTEPS = 3`` Euler sub-steps of length ``SUBSTEP_DT = 0.2`` at
+speed ``SPEED = 3``, so each sub-step moves ``0.6`` and each environment step moves ``1.8`` along the
+heading; the control period ``dt`` of the task is ``3 * 0.2 = 0.6``. Collisions are checked on every
+sub-step segment (segment/boundary and segment/wall intersections, so fast motion cannot tunnel);
+on a collision the agent is placed at the contact point, the remaining sub-steps are skipped, the
+reward is ``-2`` and the step is terminal (absorbing, ``terminated=True``). Otherwise the reward is
+computed from the distance ``d`` between the agent's position at the end of the step and the goal.
+Stepping again after a terminal step (without a reset) keeps the agent in the absorbing state:
+same observation, reward 0, ``terminated=True``.
+
+As for the POMDP locomotion tasks, the observation returned by the environment is the FULL state
+(for privileged critics) and ``policy_obs_mask`` (boolean, as long as the state) is ``True`` on the
+entries the policy may see: the policy input is ``masked_observation(full_state, policy_obs_mask)``.
+Because the hidden information is visible only inside a radius, the full state holds it twice: a
+"visible" copy (policy may look; equal to the true value inside the radius and zeros outside) and
+the true value (always present, hidden from the policy).
+
+``PointMassMemory-v0`` (full state of size 8, horizon 100)::
+
+    [0:2]  agent position (x, y)                                  policy: visible
+    [2:4]  visible goal: the goal (x, y) if |agent - start| <= 30,  policy: visible
+           else (0, 0)
+    [4:6]  true goal (x, y)                                       policy: hidden
+    [6:8]  start position (x, y)                                  policy: hidden
+
+Goals: ``(x, 130)`` for ``x`` in ``(25, 57, 88, 120)``; starts: ``(x, 15)`` for the same ``x``
+values. Goal and start are drawn independently and uniformly at every reset from the seeded
+``np_random``. Reward ``exp(-0.1 d)``; leaving the field: ``-2`` and absorbing.
+
+``PointMassDoor-v0`` (full state of size 6, horizon 150)::
+
+    [0:2]  agent position (x, y)                                  policy: visible
+    [2:4]  visible doors: the left edges (x1, x2) of the doors in   policy: visible
+           the walls y = 60 and y = 90 if |agent - start| <= 20, else (0, 0)
+    [4:6]  true door left edges (x1, x2)                          policy: hidden
+
+Start ``(75, 10)``, goal ``(75, 140)``. Each wall is the full horizontal line ``y = 60`` /
+``y = 90`` across the field except its door, the open interval ``(x_i, x_i + 40)``; the door's
+LEFT EDGE ``x_i`` is drawn from ``U[10, 100]`` at every reset (so the door always lies inside
+``[10, 140]``). The walls are infinitely thin and the agent is a point: touching means that a
+sub-step segment reaches the wall line (end point on the line included) at an x outside the open
+door interval (the door edges belong to the wall). Touching a wall or leaving the field: ``-2`` and
+absorbing. Reward ``10 exp(-0.03 d)``.
+
+Horizons: the paper does not state them; 100 steps (memory; the longest start-goal distance,
+~149, needs ~83 steps) and 150 steps (door) are registered as ``max_episode_steps``.
+
+Tests and scripted experiments can fix the random quantities through ``reset`` options
+(``{'goal_index': i, 'start_index': j}`` for the memory task, ``{'doors': (x1, x2)}`` for the door
+task) and place the agent by hand with ``set_agent_position``.
+
+Rendering (``render_mode='rgb_array'``) is pure numpy and returns a ``(render_size, render_size, 3)``
+``uint8`` image (default 300 x 300): field, observable disk around the start, walls and doors,
+candidate and active goals, start, trajectory so far and the agent.
+
+Importing this module registers nothing; call :func:`register_point_mass_envs` (the
+``environments`` package does so on import).
+
+"""
+import math
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import gymnasium
+import numpy as np
+from gymnasium import spaces
+
+__all__ = [
+    'POINT_MASS_ENV_IDS',
+    'PointMassMemoryEnv',
+    'PointMassDoorEnv',
+    'register_point_mass_envs',
+]
+
+FIELD_SIZE = 150.0
+SPEED = 3.0
+SUBSTEP_DT = 0.2
+N_SUBSTEPS = 3
+COLLISION_REWARD = -2.0
+
+MEMORY_MAX_EPISODE_STEPS = 100
+DOOR_MAX_EPISODE_STEPS = 150
+
+_RGB = {
+    'background': (245, 245, 245),
+    'observable': (200, 222, 255),
+    'border': (90, 90, 90),
+    'wall': (20, 20, 20),
+    'goal_candidate': (185, 185, 185),
+    'goal': (215, 45, 45),
+    'goal_reached': (40, 175, 60),
+    'start': (60, 110, 220),
+    'trajectory': (255, 150, 30),
+    'agent': (0, 0, 0),
+}
+
+
+class _PointMassEnv(gymnasium.Env):
+    """
+    Common dynamics, collision checks and rendering of the point-mass tasks. Subclasses define the
+    start and goal, the walls, the reward and the full state.
+
+    """
+    metadata = {'render_modes': ['rgb_array'], 'render_fps': 5}
+
+    #: Slice of the agent position (x, y) in the full state.
+    AGENT_POS = slice(0, 2)
+
+    #: Radius of the goal disk (only used for ``info['is_success']`` and rendering).
+    GOAL_RADIUS = 5.0
+
+    def __init__(self, observable_radius: float, render_mode: Optional[str] = None,
+                 render_size: int = 300):
+        if render_mode is not None and render_mode not in self.metadata['render_modes']:
+            raise ValueError(f'Unsupported render_mode {render_mode!r}; supported: '
+                             f'{self.metadata["render_modes"]} or None.')
+        if int(render_size) < 16:
+            raise ValueError(f'render_size must be at least 16, got {render_size}.')
+        if not observable_radius > 0:
+            raise ValueError(f'observable_radius must be positive, got {observable_radius}.')
+
+        self.render_mode = render_mode
+        self.render_size = int(render_size)
+        self.observable_radius = float(observable_radius)
+        self.field_size = FIELD_SIZE
+        self.speed = SPEED
+        self.substep_dt = SUBSTEP_DT
+        self.n_substeps = N_SUBSTEPS
+
+        self.action_space = spaces.Box(low=-1.0, high=1.0, shape=(1,), dtype=np.float32)
+
+        self._x = 0.0
+        self._y = 0.0
+        self._start = (0.0, 0.0)
+        self._terminated = False
+        self._trajectory: List[Tuple[float, float]] = []
+        self._pixel_grid: Optional[Tuple[np.ndarray, np.ndarray]] = None
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def dt(self) -> float:
+        """
+        Returns:
+            The control period of one environment step (``n_substeps * substep_dt = 0.6``).
+
+        """
+        return self.n_substeps * self.substep_dt
+
+    @property
+    def step_length(self) -> float:
+        """
+        Returns:
+            The distance travelled in one collision-free step (``3 * 0.2 * 3 = 1.8``).
+
+        """
+        return self.speed * self.dt
+
+    @property
+    def policy_obs_mask(self) -> np.ndarray:
+        """
+        Returns:
+            A boolean array with the length of the full state, ``True`` where the policy may look.
+
+        """
+        return self._policy_obs_mask.copy()
+
+    @property
+    def agent_position(self) -> np.ndarray:
+        """
+        Returns:
+            The agent position (x, y).
+
+        """
+        return np.array([self._x, self._y])
+
+    @property
+    def start_position(self) -> np.ndarray:
+        """
+        Returns:
+            The start position (x, y) of the current episode.
+
+        """
+        return np.array(self._start)
+
+    @property
+    def trajectory(self) -> np.ndarray:
+        """
+        Returns:
+            The agent positions since the last reset, shape ``(n, 2)`` (reset position first).
+
+        """
+        return np.array(self._trajectory, dtype=np.float64).reshape(-1, 2)
+
+    def is_observable(self, position: Optional[Sequence[float]] = None) -> bool:
+        """
+        Args:
+            position (Sequence, None): a position (x, y); the agent's position if None.
+
+        Returns:
+            Whether the hidden information is visible at the position (distance to the start
+            ``<=`` the observable radius).
+
+        """
+        x, y = (self._x, self._y) if position is None else (float(position[0]), float(position[1]))
+        return math.hypot(x - self._start[0], y - self._start[1]) <= self.observable_radius
+
+    def set_agent_position(self, position: Sequence[float]) -> np.ndarray:
+        """
+        Place the agent by hand (for tests and scripted experiments). The episode is no longer
+        terminal afterwards; the position is appended to the trajectory.
+
+        Args:
+            position (Sequence): the new position (x, y), inside the field.
+
+        Returns:
+            The full state at the new position.
+
+        Raises:
+            ValueError: if the position is not finite or not inside the field.
+
+        """
+        x, y = float(position[0]), float(position[1])
+        if not (math.isfinite(x) and math.isfinite(y)) or not self._inside(x, y):
+            raise ValueError(f'Position ({x}, {y}) is not inside the field [0, {self.field_size}]^2.')
+        self._x, self._y = x, y
+        self._terminated = False
+        self._trajectory.append((x, y))
+        return self._get_obs()
+
+    @staticmethod
+    def heading(action: Any) -> float:
+        """
+        Args:
+            action: the action (a scalar or an array with one element); clipped to ``[-1, 1]``.
+
+        Returns:
+            The heading ``(a + 1) * pi`` in radians.
+
+        """
+        a = float(np.asarray(action, dtype=np.float64).reshape(-1)[0])
+        if not math.isfinite(a):
+            raise ValueError(f'The action must be finite, got {a}.')
+        a = min(1.0, max(-1.0, a))
+        return (a + 1.0) * math.pi
+
+    def distance_to_goal(self, position: Optional[Sequence[float]] = None) -> float:
+        """
+        Args:
+            position (Sequence, None): a position (x, y); the agent's position if None.
+
+        Returns:
+            The Euclidean distance between the position and the goal.
+
+        """
+        x, y = (self._x, self._y) if position is None else (float(position[0]), float(position[1]))
+        gx, gy = self._goal_xy()
+        return math.hypot(x - gx, y - gy)
+
+    # ------------------------------------------------------------------ Gymnasium API
+    def reset(self, *, seed: Optional[int] = None,
+              options: Optional[Dict[str, Any]] = None) -> Tuple[np.ndarray, Dict[str, Any]]:
+        super().reset(seed=seed)
+        self._sample_task(dict(options) if options else {})
+        self._x, self._y = self._start
+        self._terminated = False
+        self._trajectory = [(self._x, self._y)]
+        return self._get_obs(), self._info(collision=None)
+
+    def step(self, action: Any) -> Tuple[np.ndarray, float, bool, bool, Dict[str, Any]]:
+        phi = self.heading(action)
+        if self._terminated:
+            return self._get_obs(), 0.0, True, False, self._info(collision=None)
+
+        ds = self.speed * self.substep_dt
+        dx, dy = math.cos(phi) * ds, math.sin(phi) * ds
+        collision = None
+        x, y = self._x, self._y
+        for _ in range(self.n_substeps):
+            nx, ny = x + dx, y + dy
+            t_hit, kind = self._first_collision(x, y, nx, ny)
+            if kind is not None:
+                x, y = x + t_hit * (nx - x), y + t_hit * (ny - y)
+                if kind == 'field':  # remove rounding errors: the contact point is on the border
+                    x = min(self.field_size, max(0.0, x))
+                    y = min(self.field_size, max(0.0, y))
+                collision = kind
+                break
+            x, y = nx, ny
+
+        self._x, self._y = x, y
+        self._trajectory.append((x, y))
+        if collision is not None:
+            self._terminated = True
+            reward = COLLISION_REWARD
+        else:
+            reward = self._reward(self.distance_to_goal())
+        return self._get_obs(), float(reward), collision is not None, False, self._info(collision)
+
+    def render(self) -> Optional[np.ndarray]:
+        if self.render_mode != 'rgb_array':
+            return None
+        return self._render_rgb()
+
+    # ------------------------------------------------------------------ subclass hooks
+    def _sample_task(self, options: Dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _goal_xy(self) -> Tuple[float, float]:
+        raise NotImplementedError
+
+    def _reward(self, distance: float) -> float:
+        raise NotImplementedError
+
+    def _get_obs(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def _walls(self) -> List[Tuple[float, float, float]]:
+        """
+        Returns:
+            The walls as ``(y, door_low, door_high)``: the horizontal line at ``y`` across the
+            field except the open door interval ``(door_low, door_high)``.
+
+        """
+        return []
+
+    def _goal_candidates(self) -> List[Tuple[float, float]]:
+        return [self._goal_xy()]
+
+    def _info(self, collision: Optional[str]) -> Dict[str, Any]:
+        distance = self.distance_to_goal()
+        return {
+            'distance_to_goal': distance,
+            'is_success': distance <= self.GOAL_RADIUS,
+            'observable': self.is_observable(),
+            'left_field': collision == 'field',
+            'hit_wall': collision == 'wall',
+        }
+
+    # ------------------------------------------------------------------ collisions
+    def _inside(self, x: float, y: float) -> bool:
+        return 0.0 <= x <= self.field_size and 0.0 <= y <= self.field_size
+
+    def _first_collision(self, x0: float, y0: float, x1: float,
+                         y1: float) -> Tuple[float, Optional[str]]:
+        """
+        Earliest collision of the segment (x0, y0) -> (x1, y1) with a wall or the field border.
+
+        Returns:
+            ``(t, kind)`` with ``t`` in ``[0, 1]`` the fraction of the segment at the contact and
+            ``kind`` in ``('wall', 'field')``, or ``(1.0, None)`` without collision.
+
+        """
+        t_best, kind = 2.0, None
+        for wy, door_low, door_high in self._walls():
+            if min(y0, y1) <= wy <= max(y0, y1):
+                if y1 != y0:
+                    t = (wy - y0) / (y1 - y0)
+                    xc = x0 + t * (x1 - x0)
+                    if not door_low < xc < door_high:
+                        if t < t_best:
+                            t_best, kind = t, 'wall'
+                else:  # moving along the wall line: the first point outside the open door
+                    t = self._first_t_outside(x0, x1, door_low, door_high)
+                    if t is not None and t < t_best:
+                        t_best, kind = t, 'wall'
+        if not self._inside(x1, y1):
+            t = 1.0
+            size = self.field_size
+            for p0, p1 in ((x0, x1), (y0, y1)):
+                if p1 < 0.0:
+                    t = min(t, (0.0 - p0) / (p1 - p0))
+                elif p1 > size:
+                    t = min(t, (size - p0) / (p1 - p0))
+            t = max(0.0, t)
+            if t < t_best:
+                t_best, kind = t, 'field'
+        if kind is None:
+            return 1.0, None
+        return t_best, kind
+
+    @staticmethod
+    def _first_t_outside(x0: float, x1: float, low: float, high: float) -> Optional[float]:
+        if not low < x0 < high:
+            return 0.0
+        if low < x1 < high:
+            return None
+        edge = high if x1 >= high else low
+        return (edge - x0) / (x1 - x0)
+
+    # ------------------------------------------------------------------ rendering
+    def _pixel_coordinates(self) -> Tuple[np.ndarray, np.ndarray]:
+        if self._pixel_grid is None:
+            n = self.render_size
+            centres = (np.arange(n) + 0.5) * (self.field_size / n)
+            xs = centres[None, :]                     # columns: x to the right
+            ys = (self.field_size - centres)[:, None]  # rows: y up
+            self._pixel_grid = (xs, ys)
+        return self._pixel_grid
+
+    def _to_pixel(self, points: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        n = self.render_size
+        scale = n / self.field_size
+        cols = np.clip(np.floor(points[:, 0] * scale), 0, n - 1).astype(np.int64)
+        rows = np.clip(np.floor((self.field_size - points[:, 1]) * scale), 0, n - 1).astype(np.int64)
+        return rows, cols
+
+    def _disk(self, image: np.ndarray, centre: Sequence[float], radius: float,
+              color: Tuple[int, int, int]) -> None:
+        xs, ys = self._pixel_coordinates()
+        radius = max(radius, 0.75 * self.field_size / self.render_size)
+        mask = (xs - centre[0]) ** 2 + (ys - centre[1]) ** 2 <= radius ** 2
+        image[mask] = color
+
+    def _rect(self, image: np.ndarray, x_low: float, x_high: float, y_low: float, y_high: float,
+              color: Tuple[int, int, int]) -> None:
+        xs, ys = self._pixel_coordinates()
+        mask = ((xs >= x_low) & (xs <= x_high)) & ((ys >= y_low) & (ys <= y_high))
+        image[mask] = color
+
+    def _polyline(self, image: np.ndarray, points: np.ndarray, color: Tuple[int, int, int]) -> None:
+        if len(points) < 2:
+            return
+        pixel = self.field_size / self.render_size
+        samples = []
+        for p, q in zip(points[:-1], points[1:]):
+            n = max(2, int(math.ceil(math.hypot(*(q - p)) / (0.5 * pixel))) + 1)
+            samples.append(p + np.linspace(0.0, 1.0, n)[:, None] * (q - p))
+        rows, cols = self._to_pixel(np.concatenate(samples))
+        n = self.render_size
+        for dr in (0, 1):
+            for dc in (0, 1):
+                image[np.minimum(rows + dr, n - 1), np.minimum(cols + dc, n - 1)] = color
+
+    def _render_rgb(self) -> np.ndarray:
+        n = self.render_size
+        image = np.empty((n, n, 3), dtype=np.uint8)
+        image[:] = _RGB['background']
+        px = self.field_size / n
+
+        self._disk(image, self._start, self.observable_radius, _RGB['observable'])
+        wall_half = max(1.0, 1.5 * px)
+        for wy, door_low, door_high in self._walls():
+            self._rect(image, 0.0, door_low, wy - wall_half, wy + wall_half, _RGB['wall'])
+            self._rect(image, door_high, self.field_size, wy - wall_half, wy + wall_half, _RGB['wall'])
+        for goal in self._goal_candidates():
+            self._disk(image, goal, self.GOAL_RADIUS, _RGB['goal_candidate'])
+        goal_color = _RGB['goal_reached'] if self.distance_to_goal() <= self.GOAL_RADIUS else _RGB['goal']
+        self._disk(image, self._goal_xy(), self.GOAL_RADIUS, goal_color)
+        self._disk(image, self._start, 2.0, _RGB['start'])
+        self._polyline(image, self.trajectory, _RGB['trajectory'])
+        self._disk(image, (self._x, self._y), 2.5, _RGB['agent'])
+
+        border = max(1, n // 150)
+        image[:border] = image[-border:] = _RGB['border']
+        image[:, :border] = image[:, -border:] = _RGB['border']
+        return image
+
+
+class PointMassMemoryEnv(_PointMassEnv):
+    """
+    Point-mass memory task: reach one of four goals that is shown to the policy only within
+    radius 30 of the start. See the module docstring for the full-state layout.
+
+    """
+    #: Slices of the full state.
+    VISIBLE_GOAL = slice(2, 4)
+    GOAL = slice(4, 6)
+    START = slice(6, 8)
+    STATE_SIZE = 8
+
+    #: The x coordinates of the goals (y = 130) and of the starts (y = 15).
+    GOAL_XS: Tuple[float, ...] = (25.0, 57.0, 88.0, 120.0)
+    START_XS: Tuple[float, ...] = (25.0, 57.0, 88.0, 120.0)
+    GOAL_Y = 130.0
+    START_Y = 15.0
+
+    def __init__(self, render_mode: Optional[str] = None, render_size: int = 300,
+                 observable_radius: float = 30.0):
+        """
+        Constructor.
+
+        Args:
+            render_mode (str, None): None or ``'rgb_array'``;
+            render_size (int, 300): side in pixels of the rendered image;
+            observable_radius (float, 30.): the goal is visible while the distance of the agent to
+                its start is at most this radius.
+
+        """
+        super().__init__(observable_radius, render_mode=render_mode, render_size=render_size)
+        self.goals = np.array([[x, self.GOAL_Y] for x in self.GOAL_XS])
+        self.starts = np.array([[x, self.START_Y] for x in self.START_XS])
+        self._goal = (float(self.goals[0, 0]), float(self.goals[0, 1]))
+        self.goal_index = 0
+        self.start_index = 0
+
+        size = self.field_size
+        self.observation_space = spaces.Box(low=0.0, high=size, shape=(self.STATE_SIZE,),
+                                            dtype=np.float64)
+        mask = np.zeros(self.STATE_SIZE, dtype=bool)
+        mask[self.AGENT_POS] = True
+        mask[self.VISIBLE_GOAL] = True
+        self._policy_obs_mask = mask
+
+    @property
+    def goal_position(self) -> np.ndarray:
+        """
+        Returns:
+            The goal (x, y) of the current episode.
+
+        """
+        return np.array(self._goal)
+
+    def _sample_task(self, options: Dict[str, Any]) -> None:
+        goal_index = options.pop('goal_index', None)
+        start_index = options.pop('start_index', None)
+        if options:
+            raise ValueError(f'Unknown reset options {sorted(options)}; valid: goal_index, start_index.')
+        self.goal_index = (int(self.np_random.integers(len(self.goals))) if goal_index is None
+                           else self._check_index(goal_index, len(self.goals), 'goal_index'))
+        self.start_index = (int(self.np_random.integers(len(self.starts))) if start_index is None
+                            else self._check_index(start_index, len(self.starts), 'start_index'))
+        self._goal = (float(self.goals[self.goal_index, 0]), float(self.goals[self.goal_index, 1]))
+        self._start = (float(self.starts[self.start_index, 0]), float(self.starts[self.start_index, 1]))
+
+    @staticmethod
+    def _check_index(index: Any, n: int, name: str) -> int:
+        index = int(index)
+        if not 0 <= index < n:
+            raise ValueError(f'{name} must be in [0, {n - 1}], got {index}.')
+        return index
+
+    def _goal_xy(self) -> Tuple[float, float]:
+        return self._goal
+
+    def _goal_candidates(self) -> List[Tuple[float, float]]:
+        return [(float(x), float(y)) for x, y in self.goals]
+
+    def _info(self, collision: Optional[str]) -> Dict[str, Any]:
+        info = super()._info(collision)
+        info['goal_visible'] = info['observable']
+        return info
+
+    def _reward(self, distance: float) -> float:
+        return math.exp(-0.1 * distance)
+
+    def _get_obs(self) -> np.ndarray:
+        gx, gy = self._goal
+        if self.is_observable():
+            vx, vy = gx, gy
+        else:
+            vx = vy = 0.0
+        return np.array([self._x, self._y, vx, vy, gx, gy, self._start[0], self._start[1]],
+                        dtype=np.float64)
+
+
+class PointMassDoorEnv(_PointMassEnv):
+    """
+    Point-mass door task: pass the doors of two walls whose positions are shown to the policy only
+    within radius 20 of the start. See the module docstring for the full-state layout.
+
+    """
+    #: Slices of the full state.
+    VISIBLE_DOORS = slice(2, 4)
+    DOORS = slice(4, 6)
+    STATE_SIZE = 6
+
+    #: The fixed start and goal positions (x, y).
+    START_XY: Tuple[float, float] = (75.0, 10.0)
+    GOAL_XY: Tuple[float, float] = (75.0, 140.0)
+    WALL_YS: Tuple[float, float] = (60.0, 90.0)
+
+    def __init__(self, render_mode: Optional[str] = None, render_size: int = 300,
+                 observable_radius: float = 20.0, door_width: float = 40.0,
+                 door_range: Tuple[float, float] = (10.0, 100.0)):
+        """
+        Constructor.
+
+        Args:
+            render_mode (str, None): None or ``'rgb_array'``;
+            render_size (int, 300): side in pixels of the rendered image;
+            observable_radius (float, 20.): the doors are visible while the distance of the agent
+                to the start is at most this radius;
+            door_width (float, 40.): the width of each door;
+            door_range (tuple, (10., 100.)): the door's left edge is drawn uniformly in this range.
+
+        """
+        super().__init__(observable_radius, render_mode=render_mode, render_size=render_size)
+        low, high = float(door_range[0]), float(door_range[1])
+        self.door_width = float(door_width)
+        if not (0.0 < self.door_width < self.field_size and 0.0 <= low <= high
+                and high + self.door_width <= self.field_size):
+            raise ValueError(f'Invalid doors: width {door_width}, range {door_range} in a field '
+                             f'of size {self.field_size}.')
+        self.door_range = (low, high)
+        self._doors = (low, low)
+        self._start = self.START_XY
+
+        max_edge = self.field_size - self.door_width
+        self.observation_space = spaces.Box(
+            low=np.zeros(self.STATE_SIZE),
+            high=np.array([self.field_size, self.field_size, max_edge, max_edge, max_edge, max_edge]),
+            dtype=np.float64)
+        mask = np.zeros(self.STATE_SIZE, dtype=bool)
+        mask[self.AGENT_POS] = True
+        mask[self.VISIBLE_DOORS] = True
+        self._policy_obs_mask = mask
+
+    @property
+    def door_positions(self) -> np.ndarray:
+        """
+        Returns:
+            The left edges (x1, x2) of the doors in the walls y = 60 and y = 90.
+
+        """
+        return np.array(self._doors)
+
+    def _sample_task(self, options: Dict[str, Any]) -> None:
+        doors = options.pop('doors', None)
+        if options:
+            raise ValueError(f'Unknown reset options {sorted(options)}; valid: doors.')
+        if doors is None:
+            sampled = self.np_random.uniform(self.door_range[0], self.door_range[1], size=2)
+            self._doors = (float(sampled[0]), float(sampled[1]))
+        else:
+            doors = np.asarray(doors, dtype=np.float64).reshape(-1)
+            max_edge = self.field_size - self.door_width
+            if doors.shape != (2,) or not np.all((doors >= 0.0) & (doors <= max_edge)):
+                raise ValueError(f'doors must be two left edges in [0, {max_edge}], got {doors}.')
+            self._doors = (float(doors[0]), float(doors[1]))
+        self._start = self.START_XY
+
+    def _goal_xy(self) -> Tuple[float, float]:
+        return self.GOAL_XY
+
+    def _walls(self) -> List[Tuple[float, float, float]]:
+        return [(wy, d, d + self.door_width) for wy, d in zip(self.WALL_YS, self._doors)]
+
+    def _reward(self, distance: float) -> float:
+        return 10.0 * math.exp(-0.03 * distance)
+
+    def _get_obs(self) -> np.ndarray:
+        d1, d2 = self._doors
+        if self.is_observable():
+            v1, v2 = d1, d2
+        else:
+            v1 = v2 = 0.0
+        return np.array([self._x, self._y, v1, v2, d1, d2], dtype=np.float64)
+
+    def _info(self, collision: Optional[str]) -> Dict[str, Any]:
+        info = super()._info(collision)
+        info['doors_visible'] = info['observable']
+        return info
+
+
+_POINT_MASS_ENVS: Dict[str, Tuple[type, int]] = {
+    'PointMassMemory-v0': (PointMassMemoryEnv, MEMORY_MAX_EPISODE_STEPS),
+    'PointMassDoor-v0': (PointMassDoorEnv, DOOR_MAX_EPISODE_STEPS),
+}
+
+#: Ids of the point-mass environments, registered in Gymnasium by ``register_point_mass_envs``.
+POINT_MASS_ENV_IDS: Tuple[str, ...] = tuple(_POINT_MASS_ENVS)
+
+
+def register_point_mass_envs() -> None:
+    """
+    Register the point-mass environments in Gymnasium. Calling it again has no effect.
+
+    """
+    for env_id, (cls, max_steps) in _POINT_MASS_ENVS.items():
+        if env_id not in gymnasium.registry:
+            gymnasium.register(id=env_id, entry_point=f'{__name__}:{cls.__name__}',
+                               max_episode_steps=max_steps)

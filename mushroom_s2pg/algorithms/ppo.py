@@ -1,0 +1,172 @@
+"""PPO maths shared by PPO-RS and its baselines (appendix C, Algorithm 3)."""
+from typing import Dict, List, Optional
+
+import numpy as np
+import torch
+
+from mushroom_s2pg.algorithms.gae import compute_gae
+from mushroom_s2pg.core import NonFiniteLossError, StatefulAgent, StatefulPolicy, StatefulReplayMemory
+from mushroom_s2pg.core.off_policy_agent import OffPolicyStatefulAgent
+from mushroom_s2pg.networks.value_networks import VNetwork
+
+__all__ = ['StatefulPPO']
+
+
+def _index(batch: Dict, idx: np.ndarray) -> Dict:
+    return {k: _index(v, idx) if isinstance(v, dict) else v[idx] for k, v in batch.items()}
+
+
+class StatefulPPO(StatefulAgent):
+    """
+    PPO over any Gaussian policy of the package with ``log_prob_batch_t`` (Al-Hafez et al., 2024,
+    Algorithm 3). For S2PG policies the ratio is that of the joint log-probability of (a, z') (Lemma A.1);
+    advantages are GAE over (s, z, a, z') with the absorbing and episode-end cases of Algorithm 3.
+
+    The value function is V(o, z, a_prev) without privileged information (the paper's POMDP setting,
+    trained on GAE targets) or V(s_full, z) with it; stateless baselines drop z (and a_prev).
+
+    """
+    #: PPO collects this many steps between fits (REFERENCE section 3); the launcher reads it.
+    default_n_steps_per_fit = 2000
+
+    def __init__(self, mdp_info, policy: StatefulPolicy, privileged_critic: bool = False,
+                 value_features=(128, 128), lr_actor: float = 5e-5, lr_critic: float = 5e-5, n_epochs: int = 10,
+                 batch_size: int = 32, eps_clip: float = 0.2, lam: float = 0.95, entropy_coeff: float = 0.,
+                 window_length: Optional[int] = None, n_steps_per_fit: int = 2000):
+        """
+        Constructor. Defaults are the reference implementation's PPO-RS values (REFERENCE section 3).
+
+        Args:
+            privileged_critic (bool): V on the full state instead of the observation;
+            value_features (tuple): hidden widths of V;
+            n_epochs (int): passes over each rollout batch;
+            batch_size (int): minibatch size of actor and critic;
+            eps_clip (float): clipping of the probability ratio;
+            lam (float): GAE lambda;
+            entropy_coeff (float): weight of the entropy bonus;
+            window_length (int, None): length of the windows the policy needs (BPTT, window);
+            n_steps_per_fit (int): environment steps per fit (what ``Core.learn`` should be given).
+
+        """
+        super().__init__(mdp_info, policy)
+        for name, value in (('n_epochs', n_epochs), ('batch_size', batch_size), ('n_steps_per_fit', n_steps_per_fit)):
+            if value < 1:
+                raise ValueError(f'{name} must be >= 1, got {value}')
+        if not 0 < eps_clip < 1:
+            raise ValueError(f'eps_clip must be in (0, 1), got {eps_clip}')
+        self._privileged_critic = bool(privileged_critic)
+        self._n_epochs = int(n_epochs)
+        self._batch_size = int(batch_size)
+        self._eps_clip = float(eps_clip)
+        self._lam = float(lam)
+        self._entropy_coeff = float(entropy_coeff)
+        self._window_length = None if window_length is None else int(window_length)
+        self.default_n_steps_per_fit = int(n_steps_per_fit)
+        self._gamma = float(mdp_info.gamma)
+        self._n_updates = 0
+        self._last_losses: Dict[str, float] = dict()
+        self._policy_state_dim = int(policy.stored_policy_state(np.zeros((1,) + policy.policy_state_shape)).shape[1])
+
+        self._V = VNetwork(self._value_input_dim(mdp_info), value_features)
+        self._actor_optimizer = torch.optim.Adam(policy.parameters(), lr=lr_actor)
+        self._critic_optimizer = torch.optim.Adam(self._V.parameters(), lr=lr_critic)
+
+        self._add_save_attr(
+            _privileged_critic='primitive',
+            _n_epochs='primitive',
+            _batch_size='primitive',
+            _eps_clip='primitive',
+            _lam='primitive',
+            _entropy_coeff='primitive',
+            _window_length='primitive',
+            default_n_steps_per_fit='primitive',
+            _gamma='primitive',
+            _n_updates='primitive',
+            _last_losses='pickle',
+            _policy_state_dim='primitive'
+        )
+        OffPolicyStatefulAgent._register_torch_state(self, '_V', '_actor_optimizer', '_critic_optimizer')
+
+    _torch_state = OffPolicyStatefulAgent._torch_state
+    last_losses = OffPolicyStatefulAgent.last_losses
+
+    def _value_input_dim(self, mdp_info) -> int:
+        policy = self.policy
+        if self._privileged_critic:
+            dim = mdp_info.observation_space.shape[0]
+        else:
+            dim = int(policy.policy_obs_mask.sum()) * getattr(policy, 'window_length', 1)
+        if self._policy_state_dim > 0:
+            dim += self._policy_state_dim
+            if not self._privileged_critic:
+                dim += mdp_info.action_space.shape[0]
+        return dim
+
+    def _value_inputs(self, batch: Dict[str, torch.Tensor], nxt: bool) -> List[torch.Tensor]:
+        state = batch['next_state' if nxt else 'state']
+        if self._privileged_critic:
+            inputs = [state]
+        elif hasattr(self.policy, 'batch_inputs_t'):
+            inputs = [self.policy.batch_inputs_t(batch)[int(nxt)]]
+        else:
+            inputs = [self.policy.observation(state)]
+        if self._policy_state_dim > 0:
+            inputs.append(batch['next_policy_state' if nxt else 'policy_state'])
+            if not self._privileged_critic:
+                inputs.append(batch['action' if nxt else 'prev_action'])
+        return inputs
+
+    def rollout_batch(self, transitions: Dict[str, np.ndarray]) -> Dict:
+        """The rollout as torch tensors, with the policy's windows built by the shared replay machinery."""
+        n = len(transitions['reward'])
+        memory = StatefulReplayMemory(0, n)
+        memory.add(transitions)
+        idx = np.arange(n)
+        batch = memory.get(idx)
+        if self._window_length is not None:
+            batch['window'] = memory.transition_windows(idx, self._window_length)
+        return OffPolicyStatefulAgent._to_torch(batch)
+
+    def fit(self, dataset: list, **info) -> None:
+        transitions = self._transitions(dataset)
+        if not transitions:
+            return
+        batch = self.rollout_batch(transitions)
+        n = len(transitions['reward'])
+
+        with torch.no_grad():
+            old_log_prob = self.policy.log_prob_batch_t(batch)
+            value = self._V(*self._value_inputs(batch, False)).numpy()
+            next_value = self._V(*self._value_inputs(batch, True)).numpy()
+        cut = transitions['last'] | np.append(transitions['first'][1:], True)
+        advantage, target = compute_gae(transitions['reward'], value, next_value, transitions['absorbing'], cut,
+                                        self._gamma, self._lam)
+        advantage = (advantage - advantage.mean()) / (advantage.std() + 1e-8)
+        advantage = torch.as_tensor(advantage, dtype=torch.float32)
+        target = torch.as_tensor(target, dtype=torch.float32)
+
+        ratio_deviation_first = None
+        for _ in range(self._n_epochs):
+            for mb in np.array_split(np.random.permutation(n), max(1, n // self._batch_size)):
+                mini = _index(batch, mb)
+                ratio = torch.exp(self.policy.log_prob_batch_t(mini) - old_log_prob[mb])
+                if ratio_deviation_first is None:
+                    ratio_deviation_first = float((ratio.detach() - 1.).abs().max())
+                surrogate = torch.min(ratio * advantage[mb],
+                                      ratio.clamp(1 - self._eps_clip, 1 + self._eps_clip) * advantage[mb])
+                actor_loss = -surrogate.mean()
+                if self._entropy_coeff:
+                    actor_loss = actor_loss - self._entropy_coeff * self.policy.log_std.sum()
+                self._actor_optimizer.zero_grad(set_to_none=True)
+                actor_loss.backward()
+                self._actor_optimizer.step()
+
+                value_loss = ((self._V(*self._value_inputs(mini, False)) - target[mb]) ** 2).mean()
+                self._critic_optimizer.zero_grad(set_to_none=True)
+                value_loss.backward()
+                self._critic_optimizer.step()
+                self._check_finite(dict(actor=actor_loss.detach(), critic=value_loss.detach()))
+                self._n_updates += 1
+        self._last_losses['initial_ratio_deviation'] = ratio_deviation_first
+
+    _check_finite = OffPolicyStatefulAgent._check_finite

@@ -1,0 +1,64 @@
+"""PPO with stateful, recurrent, window, vanilla and oracle policies: construction only, maths in ppo.py."""
+from typing import Sequence
+
+import numpy as np
+
+from mushroom_s2pg.algorithms.ppo import StatefulPPO
+from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor, MLPActor
+from mushroom_s2pg.policies.ppo_policies import PPORecurrentPolicy, PPOStatefulPolicy, PPOWindowPolicy
+
+__all__ = ['PPO_RS', 'PPO_BPTT', 'PPO_WINDOW', 'PPO_VANILLA', 'PPO_ORACLE']
+
+
+def _gru(mdp_info, policy_obs_mask, policy_state_dim, n_features):
+    return DeterministicGRUActor(int(np.sum(policy_obs_mask)), mdp_info.action_space.shape[0], policy_state_dim,
+                                 n_features)
+
+
+class PPO_RS(StatefulPPO):
+    """
+    PPO-RS (Al-Hafez et al., 2024, Algorithm 3): joint Gaussian over (a, z') from a GRU actor with
+    dim z = 128 and a learnable state-independent log-std (initial std 0.5). Further keyword arguments:
+    those of :class:`StatefulPPO` (``privileged_critic`` chooses V(o, z, a_prev) or V(s_full, z)).
+
+    """
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 128,
+                 n_features_actor: int = 128, std_0: float = 0.5, **kwargs):
+        policy = PPOStatefulPolicy(_gru(mdp_info, policy_obs_mask, policy_state_dim, n_features_actor),
+                                   mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask, std_0)
+        super().__init__(mdp_info, policy, **kwargs)
+
+
+class PPO_BPTT(StatefulPPO):
+    """PPO with the same GRU actor, its state carried deterministically, trained by truncated BPTT."""
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
+                 policy_state_dim: int = 128, n_features_actor: int = 128, std_0: float = 0.5, **kwargs):
+        policy = PPORecurrentPolicy(_gru(mdp_info, policy_obs_mask, policy_state_dim, n_features_actor),
+                                    mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask, std_0)
+        super().__init__(mdp_info, policy, window_length=truncation_length, **kwargs)
+
+
+class PPO_WINDOW(StatefulPPO):
+    """PPO with a stateless MLP policy on the last ``window_length`` observations (zero-padded)."""
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
+                 actor_features: Sequence[int] = (128, 128), std_0: float = 0.5, **kwargs):
+        obs_dim = int(np.sum(policy_obs_mask))
+        policy = PPOWindowPolicy(MLPActor(window_length * obs_dim, mdp_info.action_space.shape[0],
+                                          tuple(actor_features)),
+                                 mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
+                                 window_length, std_0)
+        super().__init__(mdp_info, policy, window_length=window_length if window_length > 1 else None, **kwargs)
+
+
+class PPO_VANILLA(PPO_WINDOW):
+    """PPO with a stateless MLP policy on the current (masked) observation."""
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),
+                 std_0: float = 0.5, **kwargs):
+        super().__init__(mdp_info, policy_obs_mask, 1, actor_features, std_0, **kwargs)
+
+
+class PPO_ORACLE(PPO_WINDOW):
+    """PPO with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),
+                 std_0: float = 0.5, **kwargs):
+        super().__init__(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1, actor_features, std_0, **kwargs)

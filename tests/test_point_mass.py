@@ -1,0 +1,385 @@
+"""Tests of the point-mass memory and door tasks (``PointMassMemory-v0``, ``PointMassDoor-v0``)."""
+import math
+import time
+import warnings
+
+import gymnasium
+import numpy as np
+import pytest
+from mushroom_rl.core import Agent, Core
+from mushroom_rl.policy import Policy
+
+import environments
+from environments import (POINT_MASS_ENV_IDS, PROJECT_ENV_IDS, PointMassDoorEnv, PointMassMemoryEnv,
+                          available_env_ids, make_env, masked_observation)
+from environments.registry import PROJECT_ENVS
+
+UP, LEFT, RIGHT, DOWN = -0.5, 0.0, -1.0, 0.5  # actions: heading (a + 1) pi
+STEP = 3.0 * 0.2 * 3  # speed 3 * sub-step dt 0.2 * 3 sub-steps = 1.8 per environment step
+
+
+def _act(a):
+    return np.array([a], dtype=np.float32)
+
+
+def _memory(goal_index=1, start_index=2, **kwargs):
+    env = PointMassMemoryEnv(**kwargs)
+    obs, _ = env.reset(seed=0, options={'goal_index': goal_index, 'start_index': start_index})
+    return env, obs
+
+
+def _door(doors=(55.0, 55.0), **kwargs):
+    env = PointMassDoorEnv(**kwargs)
+    obs, _ = env.reset(seed=0, options={'doors': doors})
+    return env, obs
+
+
+class RandomPolicy(Policy):
+    def __init__(self, low, high, seed=0):
+        self._low, self._high = low, high
+        self._rng = np.random.default_rng(seed)
+
+    def draw_action(self, state):
+        return self._rng.uniform(self._low, self._high)
+
+    def reset(self):
+        pass
+
+
+class RandomAgent(Agent):
+    def __init__(self, mdp_info, seed=0):
+        space = mdp_info.action_space
+        super().__init__(mdp_info, RandomPolicy(space.low, space.high, seed))
+        self.n_fit = 0
+
+    def fit(self, dataset, **info):
+        self.n_fit += 1
+
+
+# ------------------------------------------------------------------ registration and layout
+def test_registered_idempotent_and_listed():
+    assert POINT_MASS_ENV_IDS == ('PointMassMemory-v0', 'PointMassDoor-v0')
+    environments.register_point_mass_envs()  # again: no error
+    assert gymnasium.spec('PointMassMemory-v0').max_episode_steps == 100
+    assert gymnasium.spec('PointMassDoor-v0').max_episode_steps == 150
+    for env_id in POINT_MASS_ENV_IDS:
+        assert env_id in gymnasium.registry
+        assert env_id in PROJECT_ENVS and env_id in PROJECT_ENV_IDS
+        assert env_id in available_env_ids()
+    assert isinstance(gymnasium.make('PointMassMemory-v0').unwrapped, PointMassMemoryEnv)
+    assert isinstance(gymnasium.make('PointMassDoor-v0').unwrapped, PointMassDoorEnv)
+
+
+def test_state_layout_and_policy_mask():
+    env, obs = _memory(goal_index=1, start_index=2)
+    assert obs.shape == (8,) == env.observation_space.shape and obs.dtype == np.float64
+    np.testing.assert_array_equal(env.policy_obs_mask, [True] * 4 + [False] * 4)
+    np.testing.assert_array_equal(obs[env.AGENT_POS], [88.0, 15.0])
+    np.testing.assert_array_equal(obs[env.VISIBLE_GOAL], [57.0, 130.0])
+    np.testing.assert_array_equal(obs[env.GOAL], [57.0, 130.0])
+    np.testing.assert_array_equal(obs[env.START], [88.0, 15.0])
+    assert env.observation_space.contains(obs)
+
+    env, obs = _door(doors=(20.0, 80.0))
+    assert obs.shape == (6,) == env.observation_space.shape
+    np.testing.assert_array_equal(env.policy_obs_mask, [True] * 4 + [False] * 2)
+    np.testing.assert_array_equal(obs[env.AGENT_POS], [75.0, 10.0])
+    np.testing.assert_array_equal(obs[env.VISIBLE_DOORS], [20.0, 80.0])
+    np.testing.assert_array_equal(obs[env.DOORS], [20.0, 80.0])
+    assert env.observation_space.contains(obs)
+
+    # the mask is a copy and reaches the MushroomRL adapter and masked_observation
+    env.policy_obs_mask[:] = False
+    assert env.policy_obs_mask.sum() == 4
+    for env_id, size in (('PointMassMemory-v0', 8), ('PointMassDoor-v0', 6)):
+        mdp = make_env(env_id)
+        assert mdp.policy_obs_mask.shape == (size,) and mdp.policy_obs_mask.sum() == 4
+        assert masked_observation(mdp.reset(), mdp).shape == (4,)
+
+
+# ------------------------------------------------------------------ hidden information
+def test_memory_goal_visible_only_within_radius_30():
+    env, obs = _memory(goal_index=3, start_index=0)  # goal (120, 130), start (25, 15)
+    goal = [120.0, 130.0]
+    cases = [((25.0, 15.0), True), ((25.0, 45.0), True), ((43.0, 39.0), True),  # |(18, 24)| = 30
+             ((25.0, 45.01), False), ((55.0 + 1e-9, 15.0), False), ((100.0, 100.0), False)]
+    for position, visible in cases:
+        obs = env.set_agent_position(position)
+        np.testing.assert_array_equal(obs[env.AGENT_POS], position)
+        np.testing.assert_array_equal(obs[env.VISIBLE_GOAL], goal if visible else [0.0, 0.0])
+        np.testing.assert_array_equal(obs[env.GOAL], goal)  # always there for the critic
+        assert env.is_observable() is visible
+
+    # stepping straight up from the start: distance 1.8 k after k steps, visible while <= 30
+    env, obs = _memory(goal_index=3, start_index=0)
+    for k in range(1, 25):
+        obs, _, terminated, _, info = env.step(_act(UP))
+        assert not terminated
+        assert info['goal_visible'] is (k <= 16)  # 16 * 1.8 = 28.8, 17 * 1.8 = 30.6
+        np.testing.assert_array_equal(obs[env.VISIBLE_GOAL], goal if k <= 16 else [0.0, 0.0])
+    # coming back into the area shows the goal again
+    obs = env.set_agent_position((25.0, 20.0))
+    np.testing.assert_array_equal(obs[env.VISIBLE_GOAL], goal)
+
+
+def test_door_positions_visible_only_within_radius_20():
+    env, obs = _door(doors=(12.5, 99.0))
+    np.testing.assert_array_equal(obs[env.VISIBLE_DOORS], [12.5, 99.0])
+    cases = [((75.0, 30.0), True), ((87.0, 26.0), True),  # |(12, 16)| = 20
+             ((75.0, 30.01), False), ((55.0 - 1e-9, 10.0), False), ((75.0, 50.0), False)]
+    for position, visible in cases:
+        obs = env.set_agent_position(position)
+        np.testing.assert_array_equal(obs[env.VISIBLE_DOORS], [12.5, 99.0] if visible else [0.0, 0.0])
+        np.testing.assert_array_equal(obs[env.DOORS], [12.5, 99.0])
+    # by stepping: 11 * 1.8 = 19.8 visible, 12 * 1.8 = 21.6 hidden
+    env, obs = _door(doors=(12.5, 99.0))
+    for k in range(1, 14):
+        obs, _, terminated, _, info = env.step(_act(UP))
+        assert not terminated and info['doors_visible'] is (k <= 11)
+        assert bool((obs[env.VISIBLE_DOORS] != 0).all()) is (k <= 11)
+
+
+# ------------------------------------------------------------------ dynamics
+@pytest.mark.parametrize('action, direction', [(-1.0, (1.0, 0.0)), (1.0, (1.0, 0.0)), (0.0, (-1.0, 0.0)),
+                                               (-0.5, (0.0, 1.0)), (0.5, (0.0, -1.0)),
+                                               (-0.75, (math.sqrt(0.5), math.sqrt(0.5))),
+                                               (-3.0, (1.0, 0.0)), (2.0, (1.0, 0.0))])
+def test_heading_mapping_and_step_length(action, direction):
+    assert PointMassMemoryEnv.heading(action) == pytest.approx((np.clip(action, -1, 1) + 1) * math.pi)
+    env, _ = _memory()
+    env.set_agent_position((75.0, 75.0))
+    obs, _, terminated, truncated, _ = env.step(_act(action))
+    assert not terminated and not truncated
+    # one step = 3 sub-steps of speed 3 * dt 0.2 = 0.6 each, i.e. 1.8 in total
+    np.testing.assert_allclose(obs[env.AGENT_POS], [75.0 + 1.8 * direction[0], 75.0 + 1.8 * direction[1]],
+                               atol=1e-12)
+    assert env.step_length == pytest.approx(STEP) and env.dt == pytest.approx(0.6)
+
+
+def test_heading_by_hand():
+    assert PointMassMemoryEnv.heading(-1.0) == 0.0
+    assert PointMassMemoryEnv.heading(0.0) == pytest.approx(math.pi)
+    assert PointMassMemoryEnv.heading(-0.5) == pytest.approx(math.pi / 2)
+    with pytest.raises(ValueError):
+        PointMassMemoryEnv.heading(float('nan'))
+
+
+def test_rewards_match_hand_computation():
+    # memory: goal (57, 130); from (30, 100) one step to +x ends at (31.8, 100)
+    env, _ = _memory(goal_index=1, start_index=0)
+    env.set_agent_position((30.0, 100.0))
+    obs, reward, terminated, _, info = env.step(_act(RIGHT))
+    d = math.sqrt(25.2 ** 2 + 30.0 ** 2)  # = 39.1796...
+    assert not terminated
+    assert info['distance_to_goal'] == pytest.approx(d)
+    assert reward == pytest.approx(math.exp(-0.1 * d)) and reward == pytest.approx(0.019882, abs=1e-6)
+
+    # door: goal (75, 140); from (75, 100) one step up ends at (75, 101.8), d = 38.2
+    env, _ = _door(doors=(55.0, 55.0))
+    env.set_agent_position((75.0, 100.0))
+    _, reward, terminated, _, _ = env.step(_act(UP))
+    assert not terminated
+    assert reward == pytest.approx(10.0 * math.exp(-0.03 * 38.2)) and reward == pytest.approx(3.1791, abs=1e-4)
+
+
+def test_leaving_the_field_is_absorbing():
+    env, obs = _memory(goal_index=0, start_index=0)  # start (25, 15); 25 / 1.8 = 13.9 steps to x = 0
+    for k in range(1, 15):
+        obs, reward, terminated, truncated, info = env.step(_act(LEFT))
+        assert terminated is (k == 14) and not truncated
+        if k < 14:
+            assert reward > 0
+    assert reward == -2.0 and info['left_field'] and not info['hit_wall']
+    np.testing.assert_allclose(obs[env.AGENT_POS], [0.0, 15.0], atol=1e-12)  # stopped on the border
+    # the absorbing state stays absorbing until a reset
+    obs2, reward2, terminated2, _, _ = env.step(_act(RIGHT))
+    assert terminated2 and reward2 == 0.0
+    np.testing.assert_array_equal(obs2, obs)
+
+    # top border, first sub-step already outside
+    env.reset(options={'goal_index': 0, 'start_index': 0})
+    env.set_agent_position((100.0, 149.9))
+    obs, reward, terminated, _, _ = env.step(_act(UP))
+    assert terminated and reward == -2.0
+    np.testing.assert_allclose(obs[env.AGENT_POS], [100.0, 150.0])
+
+    # door task, right border
+    env, _ = _door()
+    env.set_agent_position((149.0, 30.0))
+    obs, reward, terminated, _, info = env.step(_act(RIGHT))
+    assert terminated and reward == -2.0 and info['left_field']
+    np.testing.assert_allclose(obs[env.AGENT_POS], [150.0, 30.0])
+
+
+def test_touching_a_wall_is_absorbing():
+    env, _ = _door(doors=(100.0, 10.0))  # first door spans (100, 140): x = 75 hits the wall y = 60
+    for k in range(1, 29):  # (60 - 10) / 1.8 = 27.8 steps
+        obs, reward, terminated, _, info = env.step(_act(UP))
+        assert terminated is (k == 28)
+    assert reward == -2.0 and info['hit_wall'] and not info['left_field']
+    np.testing.assert_allclose(obs[env.AGENT_POS], [75.0, 60.0], atol=1e-9)  # stopped on the wall
+
+    # a sub-step crossing the wall cannot tunnel: from y = 59.5 the first sub-step reaches 60.1
+    env, _ = _door(doors=(100.0, 10.0))
+    env.set_agent_position((30.0, 59.5))
+    obs, reward, terminated, _, _ = env.step(_act(UP))
+    assert terminated and reward == -2.0
+    np.testing.assert_allclose(obs[env.AGENT_POS], [30.0, 60.0], atol=1e-9)
+
+    # second wall from above, and the door edges belong to the wall
+    for position, action in (((130.0, 91.0), DOWN), ((10.0, 89.0), UP), ((50.0, 89.0), UP),
+                             ((100.0, 59.0), UP), ((140.0, 59.0), UP)):
+        env, _ = _door(doors=(100.0, 10.0))
+        env.set_agent_position(position)
+        _, reward, terminated, _, info = env.step(_act(action))
+        assert terminated and reward == -2.0 and info['hit_wall'], position
+
+    # moving along a wall line out of the door hits the wall
+    env, _ = _door(doors=(100.0, 10.0))
+    env.set_agent_position((101.0, 60.0))
+    obs, _, terminated, _, _ = env.step(_act(LEFT))
+    assert terminated
+    np.testing.assert_allclose(obs[env.AGENT_POS], [100.0, 60.0], atol=1e-9)
+
+
+def test_passing_through_doors_is_not_absorbing():
+    env, obs = _door(doors=(55.0, 55.0))  # both doors span (55, 95): straight up from x = 75 passes
+    rewards = []
+    for _ in range(72):  # y = 10 + 72 * 1.8 = 139.6 < 150
+        obs, reward, terminated, _, info = env.step(_act(UP))
+        assert not terminated and not info['hit_wall']
+        rewards.append(reward)
+    assert obs[1] == pytest.approx(139.6)
+    assert np.all(np.diff(rewards) > 0) and rewards[-1] == pytest.approx(10 * math.exp(-0.03 * 0.4))
+    assert info['is_success']
+
+    # a diagonal pass close to the door edges
+    env, _ = _door(doors=(100.0, 100.0))
+    env.set_agent_position((101.0, 59.0))
+    _, _, terminated, _, _ = env.step(_act(-0.4))  # heading 0.6 pi, slightly to the left
+    assert not terminated
+
+
+# ------------------------------------------------------------------ resets and seeding
+@pytest.mark.parametrize('env_id', POINT_MASS_ENV_IDS)
+def test_seeded_resets_reproducible(env_id):
+    def rollout(seed):
+        env = gymnasium.make(env_id)
+        out = [env.reset(seed=seed)[0]]
+        for k in range(10):
+            out.append(env.reset()[0])
+            out.append(env.step(_act(np.sin(k)))[0])
+        return np.array(out)
+
+    np.testing.assert_array_equal(rollout(3), rollout(3))
+    assert not np.array_equal(rollout(3), rollout(4))
+
+
+def test_all_goals_and_starts_occur_and_doors_in_range():
+    env = PointMassMemoryEnv()
+    env.reset(seed=0)
+    goals, starts = set(), set()
+    for _ in range(200):
+        obs, _ = env.reset()
+        goals.add(tuple(obs[env.GOAL]))
+        starts.add(tuple(obs[env.START]))
+        np.testing.assert_array_equal(obs[env.AGENT_POS], obs[env.START])
+    assert goals == {(x, 130.0) for x in (25.0, 57.0, 88.0, 120.0)}
+    assert starts == {(x, 15.0) for x in (25.0, 57.0, 88.0, 120.0)}
+
+    env = PointMassDoorEnv()
+    env.reset(seed=0)
+    doors = np.array([env.reset()[0][env.DOORS] for _ in range(300)])
+    assert doors.min() >= 10.0 and doors.max() <= 100.0
+    assert doors.min() < 20.0 and doors.max() > 90.0 and abs(doors.mean() - 55.0) < 5.0
+    assert not np.array_equal(doors[:, 0], doors[:, 1])
+
+
+def test_invalid_arguments():
+    env, _ = _memory()
+    with pytest.raises(ValueError):
+        env.reset(options={'goal_index': 4})
+    with pytest.raises(ValueError):
+        env.reset(options={'goal': 1})
+    with pytest.raises(ValueError):
+        env.set_agent_position((-1.0, 10.0))
+    env, _ = _door()
+    with pytest.raises(ValueError):
+        env.reset(options={'doors': (120.0, 10.0)})
+    with pytest.raises(ValueError):
+        PointMassDoorEnv(render_mode='human')
+
+
+# ------------------------------------------------------------------ rendering
+def test_render_rgb_array():
+    for env_id in POINT_MASS_ENV_IDS:
+        env = gymnasium.make(env_id, render_mode='rgb_array')
+        env.reset(seed=0)
+        for _ in range(5):
+            env.step(_act(UP))
+        frame = env.render()
+        assert frame.shape == (300, 300, 3) and frame.dtype == np.uint8
+        assert len(np.unique(frame.reshape(-1, 3), axis=0)) >= 5
+        # the agent is drawn black at its position
+        x, y = env.unwrapped.agent_position
+        assert tuple(frame[int((150 - y) * 2), int(x * 2)]) == (0, 0, 0)
+
+    env = PointMassDoorEnv(render_mode='rgb_array', render_size=64)
+    env.reset(seed=0, options={'doors': (100.0, 10.0)})
+    frame = env.render()
+    assert frame.shape == (64, 64, 3) and frame.dtype == np.uint8
+    # the wall y = 60 is drawn at x = 30 and the door at x = 120 is open
+    row = int((150 - 60) * 64 / 150)
+    assert tuple(frame[row, int(30 * 64 / 150)]) == (20, 20, 20)
+    assert tuple(frame[row, int(120 * 64 / 150)]) != (20, 20, 20)
+    assert PointMassDoorEnv().render() is None
+
+    mdp = make_env('PointMassMemory-v0', render_mode='rgb_array')
+    mdp.reset()
+    assert mdp.render().shape == (300, 300, 3)
+
+
+# ------------------------------------------------------------------ MushroomRL and speed
+@pytest.mark.parametrize('env_id, size, horizon', [('PointMassMemory-v0', 8, 100), ('PointMassDoor-v0', 6, 150)])
+def test_core_random_agent(env_id, size, horizon):
+    mdp = make_env(env_id)
+    assert mdp.info.horizon == horizon and mdp.info.dt == pytest.approx(0.6)
+    assert mdp.info.observation_space.shape == (size,) and mdp.info.action_space.shape == (1,)
+    mdp.seed(0)
+    agent = RandomAgent(mdp.info)
+    core = Core(agent, mdp)
+    core.learn(n_steps=200, n_steps_per_fit=50, quiet=True)
+    assert agent.n_fit == 4
+    dataset = core.evaluate(n_episodes=5, quiet=True)
+    lasts = [i for i, s in enumerate(dataset) if s[5]]
+    assert len(lasts) == 5
+    starts = [0] + [i + 1 for i in lasts[:-1]]
+    for start, last in zip(starts, lasts):
+        episode = dataset[start:last + 1]
+        assert not any(s[4] for s in episode[:-1])
+        assert len(episode) <= horizon
+        assert episode[-1][4] or len(episode) == horizon
+        if episode[-1][4]:
+            assert episode[-1][2] == -2.0
+    assert all(s[0].shape == (size,) and s[3].shape == (size,) for s in dataset)
+
+
+def test_gymnasium_env_checker():
+    from gymnasium.utils.env_checker import check_env
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        check_env(PointMassMemoryEnv(), skip_render_check=True)
+        check_env(PointMassDoorEnv(), skip_render_check=True)
+
+
+@pytest.mark.parametrize('cls', [PointMassMemoryEnv, PointMassDoorEnv])
+def test_speed(cls):
+    env = cls()
+    env.reset(seed=0)
+    actions = np.random.default_rng(0).uniform(-1, 1, size=(20000, 1)).astype(np.float32)
+    start = time.perf_counter()
+    for a in actions:
+        if env.step(a)[2]:
+            env.reset()
+    steps_per_s = len(actions) / (time.perf_counter() - start)
+    assert steps_per_s > 10000, steps_per_s  # typically 150k-250k steps/s; loose bound for slow CI
