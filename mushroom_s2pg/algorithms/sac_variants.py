@@ -1,12 +1,13 @@
 """SAC with stateful, recurrent, window, vanilla and oracle policies: construction only, maths in sac.py."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
 from mushroom_s2pg.algorithms.sac import StatefulSAC
+from mushroom_s2pg.networks.cpg import CPGNetwork
 from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork, TwinCritic
 from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor, MLPActor
-from mushroom_s2pg.policies.gaussian_stateful_policy import GaussianStatefulPolicy
+from mushroom_s2pg.policies.gaussian_stateful_policy import CPGPolicy, GaussianStatefulPolicy
 from mushroom_s2pg.policies.recurrent_policies import GaussianRecurrentPolicy
 from mushroom_s2pg.policies.window_policies import GaussianWindowPolicy
 
@@ -21,20 +22,32 @@ def _mlp_twin_critic(state_dim: int, action_dim: int, critic_features: Sequence[
     return TwinCritic(*(MLPQNetwork(state_dim, action_dim, tuple(critic_features)) for _ in range(2)))
 
 
+ACTORS = ('gru', 'cpg')
+
+
 class SAC_RS(StatefulSAC):
     """
-    SAC-RS (Al-Hafez et al., 2024, Algorithm 2): a stochastic stateful GRU policy pi(a, z' | o, z, a_prev)
-    trained on single steps, with the privileged critic Q(s_full, z, a, z', a_prev). Further keyword
-    arguments: those of :class:`StatefulSAC`.
+    SAC-RS (Al-Hafez et al., 2024, Algorithm 2): a stochastic stateful policy pi(a, z' | o, z, a_prev)
+    trained on single steps, with the privileged critic Q(s_full, z, a, z', a_prev). The actor is the GRU
+    of the reference (``actor='gru'``, dim z = ``policy_state_dim``) or the blind central pattern generator
+    of the inductive-bias experiments (``actor='cpg'``, dim z = 3 ``n_oscillators``, default one oscillator
+    per action dimension). Further keyword arguments: those of :class:`StatefulSAC`.
 
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
                  n_features_actor: int = 256, n_features_critic: int = 128, log_std_min: float = -20.,
-                 log_std_max: float = 2., **kwargs):
+                 log_std_max: float = 2., actor: str = 'gru', n_oscillators: Optional[int] = None, **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = GaussianStatefulPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
-                                        mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                                        log_std_min, log_std_max)
+        low, high = mdp_info.action_space.low, mdp_info.action_space.high
+        if actor == 'gru':
+            policy = GaussianStatefulPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+                                            low, high, policy_obs_mask, log_std_min, log_std_max)
+        elif actor == 'cpg':
+            network = CPGNetwork(action_dim, n_oscillators or action_dim, mdp_info.dt)
+            policy = CPGPolicy(network, low, high, policy_obs_mask, log_std_min, log_std_max)
+            policy_state_dim = network.policy_state_dim
+        else:
+            raise ValueError(f"Unknown actor '{actor}' for SAC_RS. Valid actors: {', '.join(ACTORS)}")
         critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic)
                               for _ in range(2)))
         super().__init__(mdp_info, policy, critic, **kwargs)

@@ -5,10 +5,9 @@ import numpy as np
 import torch
 
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
-from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor
-from mushroom_s2pg.policies.squashed_gaussian import squashed_log_prob, squashed_sample
+from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob, squashed_log_prob, squashed_sample
 
-__all__ = ['GaussianStatefulPolicy']
+__all__ = ['CPGPolicy', 'GaussianStatefulPolicy']
 
 
 class GaussianStatefulPolicy(StatefulPolicy):
@@ -20,8 +19,10 @@ class GaussianStatefulPolicy(StatefulPolicy):
 
     """
     refresh_policy_state = True
+    #: z' = tanh(u) for GRU states in [-1, 1]; oscillator states (CPG) are Gaussian without squashing
+    squash_policy_state = True
 
-    def __init__(self, network: GaussianGRUActor, action_low: np.ndarray, action_high: np.ndarray,
+    def __init__(self, network: torch.nn.Module, action_low: np.ndarray, action_high: np.ndarray,
                  policy_obs_mask: np.ndarray, log_std_min: float = -20., log_std_max: float = 2.):
         super().__init__((network.policy_state_dim,), (network.action_dim,), policy_obs_mask)
         self.network = network
@@ -70,7 +71,11 @@ class GaussianStatefulPolicy(StatefulPolicy):
     def _sample_from_parameters(self, mean_a: torch.Tensor, log_std_a: torch.Tensor, mean_z: torch.Tensor,
                                 log_std_z: torch.Tensor, deterministic: bool = False) -> Dict[str, torch.Tensor]:
         a, log_prob_a = squashed_sample(mean_a, log_std_a, deterministic)
-        z, log_prob_z = squashed_sample(mean_z, log_std_z, deterministic)
+        if self.squash_policy_state:
+            z, log_prob_z = squashed_sample(mean_z, log_std_z, deterministic)
+        else:
+            z = mean_z if deterministic else mean_z + log_std_z.exp() * torch.randn_like(mean_z)
+            log_prob_z = gaussian_log_prob(z, mean_z, log_std_z)
         return dict(action=self.scale_action(a), next_policy_state=z,
                     log_prob_action=log_prob_a, log_prob_policy_state=log_prob_z)
 
@@ -96,6 +101,9 @@ class GaussianStatefulPolicy(StatefulPolicy):
         """
         mean_a, log_std_a, mean_z, log_std_z = self.distribution_parameters(state, policy_state, prev_action)
         a = self.normalise_action(action).clamp(-1 + eps, 1 - eps)
+        if not self.squash_policy_state:
+            return squashed_log_prob(torch.atanh(a), mean_a, log_std_a) + gaussian_log_prob(
+                next_policy_state, mean_z, log_std_z)
         z = next_policy_state.clamp(-1 + eps, 1 - eps)
         return (squashed_log_prob(torch.atanh(a), mean_a, log_std_a)
                 + squashed_log_prob(torch.atanh(z), mean_z, log_std_z))
@@ -112,3 +120,13 @@ class GaussianStatefulPolicy(StatefulPolicy):
 
     def parameters(self):
         return self.network.parameters()
+
+
+class CPGPolicy(GaussianStatefulPolicy):
+    """
+    The blind CPG policy of the inductive-bias experiments: z' ~ N(Euler step of the oscillators, sigma_z)
+    without squashing, a ~ tanh(N(readout(z'), sigma_a)) scaled to the bounds. The observation is ignored.
+    It plugs into SAC-RS like the GRU policies (``SAC_RS(..., actor='cpg')``).
+
+    """
+    squash_policy_state = False

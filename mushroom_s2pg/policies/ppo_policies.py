@@ -10,14 +10,10 @@ import torch.nn as nn
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
 from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor, MLPActor
 from mushroom_s2pg.policies.recurrent_policies import pick_steps
+from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob
 from mushroom_s2pg.policies.window_policies import _ObservationWindowPolicy
 
-__all__ = ['PPOStatefulPolicy', 'PPORecurrentPolicy', 'PPOWindowPolicy', 'gaussian_log_prob']
-
-
-def gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, log_std: torch.Tensor) -> torch.Tensor:
-    """Log-density of a diagonal Gaussian, summed over the last dimension."""
-    return (-0.5 * ((x - mean) / log_std.exp()) ** 2 - log_std - 0.5 * math.log(2 * math.pi)).sum(-1)
+__all__ = ['PPOStatefulPolicy', 'PPORecurrentPolicy', 'PPOWindowPolicy']
 
 
 class _LearnableStd:

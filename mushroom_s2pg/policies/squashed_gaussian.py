@@ -4,7 +4,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-__all__ = ['squashed_sample', 'squashed_log_prob', 'tanh_log_abs_det']
+__all__ = ['gaussian_log_prob', 'squashed_sample', 'squashed_log_prob', 'tanh_log_abs_det']
 
 _LOG_2 = math.log(2.)
 
@@ -12,6 +12,11 @@ _LOG_2 = math.log(2.)
 def tanh_log_abs_det(pre_tanh: torch.Tensor) -> torch.Tensor:
     """log |d tanh(u) / du| = log(1 - tanh(u)^2), in a numerically stable form."""
     return 2. * (_LOG_2 - pre_tanh - F.softplus(-2. * pre_tanh))
+
+
+def gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, log_std: torch.Tensor) -> torch.Tensor:
+    """Log-density of a diagonal Gaussian, summed over the last dimension."""
+    return (-0.5 * ((x - mean) / log_std.exp()) ** 2 - log_std - 0.5 * math.log(2 * math.pi)).sum(-1)
 
 
 def squashed_log_prob(pre_tanh: torch.Tensor, mean: torch.Tensor, log_std: torch.Tensor) -> torch.Tensor:
@@ -27,8 +32,7 @@ def squashed_log_prob(pre_tanh: torch.Tensor, mean: torch.Tensor, log_std: torch
         The log-probability of tanh(u), shape ``mean.shape[:-1]``.
 
     """
-    normal = -0.5 * ((pre_tanh - mean) / log_std.exp()) ** 2 - log_std - 0.5 * math.log(2 * math.pi)
-    return (normal - tanh_log_abs_det(pre_tanh)).sum(-1)
+    return gaussian_log_prob(pre_tanh, mean, log_std) - tanh_log_abs_det(pre_tanh).sum(-1)
 
 
 def squashed_sample(mean: torch.Tensor, log_std: torch.Tensor, deterministic: bool = False):

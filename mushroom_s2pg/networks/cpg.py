@@ -1,0 +1,76 @@
+"""Central pattern generator: coupled Hopf-type oscillators as a policy's internal state (REFERENCE section 4)."""
+import math
+from typing import Tuple
+
+import torch
+import torch.nn as nn
+
+__all__ = ['CPGNetwork', 'scaled_sigmoid']
+
+#: Upper bounds of the oscillator parameters (frequency v, amplitude b, convergence c, coupling w, phase lag phi).
+CPG_BOUNDS = dict(v=5., b=2., c=10., w=1., phi=2 * math.pi)
+
+
+def scaled_sigmoid(raw: torch.Tensor, upper: float) -> torch.Tensor:
+    """Map an unbounded parameter into (0, upper)."""
+    return upper * torch.sigmoid(raw)
+
+
+class CPGNetwork(nn.Module):
+    """
+    n coupled oscillators with phase psi_i, amplitude r_i and amplitude velocity r'_i (the internal state
+    z = [psi, r, r'], dimension 3n), integrated with explicit Euler at the control step dt:
+
+        psi_i' = 2 pi v_i + sum_j r_j w_ij sin(psi_j - psi_i - phi_ij)
+        r_i''  = c_i (c_i / 4 (b_i - r_i) - r_i')
+
+    All oscillator parameters are trained through scaled sigmoids (v <= 5, b <= 2, c <= 10, w <= 1,
+    phi <= 2 pi). A small feed-forward net maps [r cos psi, r sin psi] of the new state to the mean joint
+    command. The environment observation is not an input (a blind policy). ``forward`` has the signature of
+    the GRU actors: it returns the means and log-stds of a and z' (state-independent learnable log-stds).
+
+    """
+    def __init__(self, action_dim: int, n_oscillators: int, dt: float, n_features: int = 64,
+                 init_log_std: float = -1., init_log_std_z: float = -3.):
+        super().__init__()
+        if n_oscillators < 1 or dt <= 0:
+            raise ValueError(f'need n_oscillators >= 1 and dt > 0, got {n_oscillators} and {dt}')
+        self.action_dim = action_dim
+        self.n_oscillators = n_oscillators
+        self.policy_state_dim = 3 * n_oscillators
+        self.dt = float(dt)
+        n = n_oscillators
+        self.v_raw = nn.Parameter(torch.zeros(n))
+        self.b_raw = nn.Parameter(torch.zeros(n))
+        self.c_raw = nn.Parameter(torch.zeros(n))
+        self.w_raw = nn.Parameter(torch.zeros(n, n))
+        self.phi_raw = nn.Parameter(torch.randn(n, n) * 0.5)
+        self.readout = nn.Sequential(nn.Linear(2 * n, n_features), nn.Tanh(), nn.Linear(n_features, action_dim))
+        self.log_std_a = nn.Parameter(torch.full((action_dim,), float(init_log_std)))
+        self.log_std_z = nn.Parameter(torch.full((3 * n,), float(init_log_std_z)))
+
+    def oscillator_parameters(self) -> Tuple[torch.Tensor, ...]:
+        """The bounded parameters (v, b, c, w, phi)."""
+        return (scaled_sigmoid(self.v_raw, CPG_BOUNDS['v']), scaled_sigmoid(self.b_raw, CPG_BOUNDS['b']),
+                scaled_sigmoid(self.c_raw, CPG_BOUNDS['c']), scaled_sigmoid(self.w_raw, CPG_BOUNDS['w']),
+                scaled_sigmoid(self.phi_raw, CPG_BOUNDS['phi']))
+
+    def euler_step(self, z: torch.Tensor) -> torch.Tensor:
+        """One explicit Euler step of the oscillator dynamics; the phase is wrapped to [0, 2 pi)."""
+        psi, r, dr = torch.split(z, self.n_oscillators, dim=-1)
+        v, b, c, w, phi = self.oscillator_parameters()
+        # coupling[..., i, j] = r_j w_ij sin(psi_j - psi_i - phi_ij)
+        coupling = r.unsqueeze(-2) * w * torch.sin(psi.unsqueeze(-2) - psi.unsqueeze(-1) - phi)
+        dpsi = 2 * math.pi * v + coupling.sum(-1)
+        ddr = c * (c / 4. * (b - r) - dr)
+        psi_next = torch.remainder(psi + self.dt * dpsi, 2 * math.pi)
+        return torch.cat([psi_next, r + self.dt * dr, dr + self.dt * ddr], dim=-1)
+
+    def command(self, z: torch.Tensor) -> torch.Tensor:
+        psi, r, _ = torch.split(z, self.n_oscillators, dim=-1)
+        return self.readout(torch.cat([r * torch.cos(psi), r * torch.sin(psi)], dim=-1))
+
+    def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        mean_z = self.euler_step(z)
+        mean_a = self.command(mean_z)
+        return (mean_a, self.log_std_a.expand_as(mean_a), mean_z, self.log_std_z.expand_as(mean_z))
