@@ -5,8 +5,7 @@ import numpy as np
 import torch
 
 from mushroom_s2pg.algorithms.gae import compute_gae
-from mushroom_s2pg.core import NonFiniteLossError, StatefulAgent, StatefulPolicy, StatefulReplayMemory
-from mushroom_s2pg.core.off_policy_agent import OffPolicyStatefulAgent
+from mushroom_s2pg.core import StatefulPolicy, StatefulReplayMemory, TrainableStatefulAgent
 from mushroom_s2pg.networks.value_networks import VNetwork
 
 __all__ = ['StatefulPPO']
@@ -16,7 +15,7 @@ def _index(batch: Dict, idx: np.ndarray) -> Dict:
     return {k: _index(v, idx) if isinstance(v, dict) else v[idx] for k, v in batch.items()}
 
 
-class StatefulPPO(StatefulAgent):
+class StatefulPPO(TrainableStatefulAgent):
     """
     PPO over any Gaussian policy of the package with ``log_prob_batch_t`` (Al-Hafez et al., 2024,
     Algorithm 3). For S2PG policies the ratio is that of the joint log-probability of (a, z') (Lemma A.1);
@@ -63,8 +62,6 @@ class StatefulPPO(StatefulAgent):
         self._window_length = None if window_length is None else int(window_length)
         self.default_n_steps_per_fit = int(n_steps_per_fit)
         self._gamma = float(mdp_info.gamma)
-        self._n_updates = 0
-        self._last_losses: Dict[str, float] = dict()
         self._policy_state_dim = int(policy.stored_policy_state(np.zeros((1,) + policy.policy_state_shape)).shape[1])
 
         self._V = VNetwork(self._value_input_dim(mdp_info), value_features)
@@ -81,14 +78,9 @@ class StatefulPPO(StatefulAgent):
             _window_length='primitive',
             default_n_steps_per_fit='primitive',
             _gamma='primitive',
-            _n_updates='primitive',
-            _last_losses='pickle',
             _policy_state_dim='primitive'
         )
-        OffPolicyStatefulAgent._register_torch_state(self, '_V', '_actor_optimizer', '_critic_optimizer')
-
-    _torch_state = OffPolicyStatefulAgent._torch_state
-    last_losses = OffPolicyStatefulAgent.last_losses
+        self._register_torch_state('_V', '_actor_optimizer', '_critic_optimizer')
 
     def _value_input_dim(self, mdp_info) -> int:
         policy = self.policy
@@ -125,7 +117,7 @@ class StatefulPPO(StatefulAgent):
         batch = memory.get(idx)
         if self._window_length is not None:
             batch['window'] = memory.transition_windows(idx, self._window_length)
-        return OffPolicyStatefulAgent._to_torch(batch)
+        return self._to_torch(batch)
 
     def fit(self, dataset: list, **info) -> None:
         transitions = self._transitions(dataset)
@@ -168,5 +160,3 @@ class StatefulPPO(StatefulAgent):
                 self._check_finite(dict(actor=actor_loss.detach(), critic=value_loss.detach()))
                 self._n_updates += 1
         self._last_losses['initial_ratio_deviation'] = ratio_deviation_first
-
-    _check_finite = OffPolicyStatefulAgent._check_finite

@@ -4,6 +4,7 @@ from mushroom_s2pg.core.off_policy_agent import OffPolicyStatefulAgent, soft_upd
 from mushroom_s2pg.core.replay_memory import StatefulReplayMemory, right_aligned_windows
 from mushroom_s2pg.core.stateful_agent import TRANSITION_FIELDS, StatefulAgent
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
+from mushroom_s2pg.core.training import TrainableStatefulAgent
 
 __all__ = ['NonFiniteLossError', 'OffPolicyStatefulAgent', 'StatefulAgent', 'StatefulPolicy',
-           'StatefulReplayMemory', 'TRANSITION_FIELDS', 'right_aligned_windows', 'soft_update']
+           'StatefulReplayMemory', 'TRANSITION_FIELDS', 'TrainableStatefulAgent', 'right_aligned_windows', 'soft_update']

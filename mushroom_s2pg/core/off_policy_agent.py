@@ -1,14 +1,11 @@
 """Shared training loop of the off-policy stateful agents (replay, refresh, targets, NaN guard)."""
-import math
 from typing import Dict, Optional, Tuple
 
-import numpy as np
 import torch
 
-from mushroom_s2pg.core.errors import NonFiniteLossError
 from mushroom_s2pg.core.replay_memory import StatefulReplayMemory
-from mushroom_s2pg.core.stateful_agent import StatefulAgent
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
+from mushroom_s2pg.core.training import TrainableStatefulAgent
 
 __all__ = ['OffPolicyStatefulAgent', 'soft_update']
 
@@ -19,15 +16,12 @@ def soft_update(target: torch.nn.Module, online: torch.nn.Module, tau: float) ->
         torch._foreach_lerp_(list(target.parameters()), list(online.parameters()), tau)
 
 
-class OffPolicyStatefulAgent(StatefulAgent):
+class OffPolicyStatefulAgent(TrainableStatefulAgent):
     """
     Base class of the replay-based agents (SAC/TD3 families, LS-IQ). ``fit`` joins Core's dataset with
     the logged internal states, stores it, samples a batch, calls the algorithm's ``_update`` (its maths
     only), stops on a non-finite loss, and refreshes the sampled internal states with the fresh z'
     returned by ``_update`` (REFERENCE section 2, mixing factor ``tau_z``).
-
-    Torch objects (networks, optimizers, temperatures) are saved together in one pickle, so that the
-    optimizers keep pointing at the parameters they train after ``Agent.load``.
 
     """
     def __init__(self, mdp_info, policy: StatefulPolicy, batch_size: int, initial_replay_size: int,
@@ -45,10 +39,8 @@ class OffPolicyStatefulAgent(StatefulAgent):
         if window_length is not None and window_length < 1:
             raise ValueError(f'window/truncation length must be >= 1, got {window_length}')
         self._window_length = None if window_length is None else int(window_length)
-        self._n_updates = 0
         self._gamma = float(mdp_info.gamma)
         self._replay_memory = StatefulReplayMemory(initial_replay_size, max_replay_size)
-        self._last_losses: Dict[str, float] = dict()
 
         self._add_save_attr(
             _batch_size='primitive',
@@ -56,38 +48,13 @@ class OffPolicyStatefulAgent(StatefulAgent):
             _tau_z='primitive',
             _n_updates_per_fit='primitive',
             _window_length='primitive',
-            _n_updates='primitive',
             _gamma='primitive',
-            _replay_memory='mushroom',
-            _last_losses='pickle'
+            _replay_memory='mushroom'
         )
-
-    _torch_attribute_names: Tuple[str, ...] = ()
-
-    def _register_torch_state(self, *names: str) -> None:
-        """Save ``policy`` and the given torch attributes together in one pickle."""
-        self._torch_attribute_names = ('policy',) + tuple(names)
-        for name in self._torch_attribute_names:
-            self._save_attributes.pop(name, None)
-        self._add_save_attr(_torch_attribute_names='primitive', _torch_state='pickle')
-
-    @property
-    def _torch_state(self) -> Dict[str, object]:
-        return {name: getattr(self, name) for name in self._torch_attribute_names}
-
-    @_torch_state.setter
-    def _torch_state(self, value: Optional[Dict[str, object]]) -> None:
-        for name, obj in (value or {}).items():
-            setattr(self, name, obj)
 
     @property
     def replay_memory(self) -> StatefulReplayMemory:
         return self._replay_memory
-
-    @property
-    def last_losses(self) -> Dict[str, float]:
-        """The losses of the last update, as floats (for logging)."""
-        return dict(self._last_losses)
 
     def fit(self, dataset: list, **info) -> None:
         self._replay_memory.add(self._transitions(dataset))
@@ -103,26 +70,6 @@ class OffPolicyStatefulAgent(StatefulAgent):
                 self._replay_memory.refresh_policy_states(idx, fresh_next_policy_state.detach().numpy(),
                                                           self._tau_z)
             self._n_updates += 1
-
-    @staticmethod
-    def _to_torch(batch: Dict[str, np.ndarray]) -> Dict[str, torch.Tensor]:
-        out = dict()
-        for name, value in batch.items():
-            if isinstance(value, dict):
-                out[name] = OffPolicyStatefulAgent._to_torch(value)
-                continue
-            tensor = torch.from_numpy(value)
-            out[name] = tensor.float() if tensor.dtype == torch.bool else tensor
-        return out
-
-    def _check_finite(self, losses: Dict[str, torch.Tensor]) -> None:
-        values = {name: float(loss) for name, loss in losses.items()}
-        self._last_losses = values
-        for name, value in values.items():
-            if not math.isfinite(value):
-                raise NonFiniteLossError(
-                    f'{type(self).__name__}: the {name} loss is {value} at update {self._n_updates}; '
-                    'training stopped (check learning rates, rewards and observations)')
 
     def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         """

@@ -1,0 +1,70 @@
+"""Serialisation of torch state, loss bookkeeping and the non-finite-loss guard shared by all learners."""
+import math
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+import torch
+
+from mushroom_s2pg.core.errors import NonFiniteLossError
+from mushroom_s2pg.core.stateful_agent import StatefulAgent
+
+__all__ = ['TrainableStatefulAgent']
+
+
+class TrainableStatefulAgent(StatefulAgent):
+    """
+    A stateful agent with torch networks. Its torch objects (policy, networks, optimizers, temperatures)
+    are saved together in one pickle, so that the optimizers keep pointing at the parameters they train
+    after ``Agent.load``; every loss goes through ``_check_finite``, which stops training with
+    :class:`NonFiniteLossError` on NaN or infinity.
+
+    """
+    def __init__(self, mdp_info, policy, features=None):
+        super().__init__(mdp_info, policy, features)
+        self._n_updates = 0
+        self._last_losses: Dict[str, float] = dict()
+        self._add_save_attr(_n_updates='primitive', _last_losses='pickle')
+
+    _torch_attribute_names: Tuple[str, ...] = ()
+
+    def _register_torch_state(self, *names: str) -> None:
+        """Save ``policy`` and the given torch attributes together in one pickle."""
+        self._torch_attribute_names = ('policy',) + tuple(names)
+        for name in self._torch_attribute_names:
+            self._save_attributes.pop(name, None)
+        self._add_save_attr(_torch_attribute_names='primitive', _torch_state='pickle')
+
+    @property
+    def _torch_state(self) -> Dict[str, object]:
+        return {name: getattr(self, name) for name in self._torch_attribute_names}
+
+    @_torch_state.setter
+    def _torch_state(self, value: Optional[Dict[str, object]]) -> None:
+        for name, obj in (value or {}).items():
+            setattr(self, name, obj)
+
+    @property
+    def last_losses(self) -> Dict[str, float]:
+        """The losses of the last update, as floats (for logging)."""
+        return dict(self._last_losses)
+
+    @staticmethod
+    def _to_torch(batch: Dict[str, np.ndarray]) -> Dict[str, torch.Tensor]:
+        out = dict()
+        for name, value in batch.items():
+            if isinstance(value, dict):
+                out[name] = TrainableStatefulAgent._to_torch(value)
+                continue
+            tensor = torch.from_numpy(value)
+            out[name] = tensor.float() if tensor.dtype == torch.bool else tensor
+        return out
+
+    def _check_finite(self, losses: Dict[str, torch.Tensor]) -> None:
+        values = {name: float(loss) for name, loss in losses.items()}
+        self._last_losses = values
+        for name, value in values.items():
+            if not math.isfinite(value):
+                raise NonFiniteLossError(
+                    f'{type(self).__name__}: the {name} loss is {value} at update {self._n_updates}; '
+                    'training stopped (check learning rates, rewards and observations)')
+

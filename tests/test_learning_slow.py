@@ -1,0 +1,64 @@
+"""Learning runs that take minutes: run with `pytest -m slow` (excluded from the default suite)."""
+import numpy as np
+import pytest
+import torch
+from mushroom_rl.core import Core
+from mushroom_rl.utils.dataset import compute_J
+
+from environments import make_env
+from mushroom_s2pg.algorithms import make_agent
+
+pytestmark = pytest.mark.slow
+
+
+def _evaluate(core, n_episodes, gamma=1.):
+    with core.agent.deterministic():
+        return float(np.mean(compute_J(core.evaluate(n_episodes=n_episodes, quiet=True), gamma)))
+
+
+def _train(env_id, name, n_epochs, n_steps, seed=0, n_eval=3, env_kwargs=None, **params):
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    mdp = make_env(env_id, **(env_kwargs or {}))
+    mdp.seed(seed)
+    agent = make_agent(name, mdp.info, mdp.policy_obs_mask, env_id=env_id, **params)
+    core = Core(agent, mdp)
+    n_fit = getattr(agent, 'default_n_steps_per_fit', 1)
+    returns = [_evaluate(core, n_eval)]
+    for _ in range(n_epochs):
+        core.learn(n_steps=n_steps, n_steps_per_fit=n_fit, quiet=True)
+        returns.append(_evaluate(core, n_eval))
+    return returns, mdp, agent
+
+
+def test_sac_rs_improves_on_half_cheetah_pomdp():
+    returns, _, _ = _train('HalfCheetahPOMDP-v5', 'SAC_RS', 3, 5000, initial_replay_size=1000,
+                           warmup_transitions=1000, lr_actor=3e-4, tau=0.005)
+    print('SAC_RS HalfCheetahPOMDP returns per epoch:', returns)
+    assert max(returns[1:]) > returns[0] + 300
+
+
+def test_ppo_rs_improves_on_half_cheetah_pomdp():
+    returns, _, _ = _train('HalfCheetahPOMDP-v5', 'PPO_RS', 5, 20000, n_eval=3, lr_actor=3e-4, lr_critic=3e-4,
+                           batch_size=64)
+    print('PPO_RS HalfCheetahPOMDP returns per epoch:', returns)
+    assert max(returns[1:]) > returns[0] + 100
+
+
+def test_sac_rs_beats_vanilla_on_point_mass_memory():
+    params = dict(initial_replay_size=1000, warmup_transitions=1000, lr_actor=3e-4, tau=0.005, lr_critic=3e-4)
+    rs, _, _ = _train('PointMassMemory-v0', 'SAC_RS', 6, 5000, n_eval=20, **params)
+    vanilla, _, _ = _train('PointMassMemory-v0', 'SAC_VANILLA', 6, 5000, n_eval=20, **params)
+    print('PointMassMemory SAC_RS:', rs, 'SAC_VANILLA:', vanilla)
+    assert np.mean(rs[-2:]) > np.mean(vanilla[-2:]) + 1.
+
+
+def test_cpg_policy_moves_half_cheetah_forward():
+    _, mdp, agent = _train('HalfCheetah-v5', 'SAC_RS', 3, 5000, actor='cpg', initial_replay_size=1000,
+                           warmup_transitions=1000, lr_actor=3e-4, tau=0.005)
+    core = Core(agent, mdp)
+    with agent.deterministic():
+        dataset, info = core.evaluate(n_episodes=2, quiet=True, get_env_info=True)
+    x_velocity = np.mean(info['x_velocity'])
+    print('CPG HalfCheetah mean x-velocity:', x_velocity)
+    assert x_velocity > 0.
