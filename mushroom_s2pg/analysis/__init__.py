@@ -7,7 +7,7 @@ REINFORCE-style BPTT and S2PG estimators, and the variance bounds of Theorems 3.
 """
 from mushroom_s2pg.analysis.bounds import (lemma_a2_constants, linear_variance_constant, per_step_score_bound,
                                            variance_bound)
-from mushroom_s2pg.analysis.estimators import GradientStats, gradient_samples, summarize
+from mushroom_s2pg.analysis.estimators import GradientStats, gradient_samples, sample_returns, summarize
 from mushroom_s2pg.analysis.linear_system import (ESTIMATORS, Estimator, LinearGaussianPOMDP, LinearRecurrentPolicy,
                                                   StepMoments, closed_loop_matrix, closed_loop_spectral_radius,
                                                   default_lab, exact_expected_return, step_moments, true_gradient)
@@ -27,6 +27,7 @@ __all__ = [
     'lemma_a2_constants',
     'linear_variance_constant',
     'per_step_score_bound',
+    'sample_returns',
     'step_moments',
     'summarize',
     'true_gradient',

@@ -8,7 +8,9 @@ discounted return times the summed score):
   ``theta``; the score is back-propagated through the whole internal-state recursion.
 * S2PG (Lemma 2.1 / Corollary 2.4, Theorem 3.5): ``g = G(tau) sum_t grad_theta
   [log pi_a(a_t | o_t, z_t) + log pi_z(z_{t+1} | o_t, z_t)]`` with the sampled internal states
-  treated as data: no gradient flows through time.
+  treated as data: no gradient flows through time. As in Lemma 2.1 the sum runs over
+  ``t = 0..T-1`` and therefore includes the score of the last sampled state ``z_T``, which does not
+  influence the return (it adds zero-mean noise, no bias).
 
 Every function returns one gradient sample per trajectory (``(N, p)``, ``p = |theta|``, order
 ``U, K, L`` row-major), so that mean, bias and trace of the covariance (the paper's notion of
@@ -34,7 +36,7 @@ import torch
 from mushroom_s2pg.analysis.linear_system import (DTYPE, ESTIMATORS, Estimator, LinearGaussianPOMDP,
                                                   LinearRecurrentPolicy)
 
-__all__ = ['GradientStats', 'gradient_samples', 'summarize']
+__all__ = ['GradientStats', 'gradient_samples', 'sample_returns', 'summarize']
 
 Method = Literal['autograd', 'analytic']
 
@@ -46,8 +48,9 @@ def _sqrt_factor(cov: torch.Tensor) -> torch.Tensor:
 
 
 def _chunk(system: LinearGaussianPOMDP, policy: LinearRecurrentPolicy, horizon: int, n: int,
-           estimator: Estimator, generator: torch.Generator, method: Method) -> torch.Tensor:
-    """Rolls out ``n`` trajectories and returns their ``(n, p)`` gradient samples."""
+           estimator: Estimator, generator: torch.Generator,
+           method: Method) -> tuple[torch.Tensor, torch.Tensor]:
+    """Rolls out ``n`` trajectories; returns their ``(n, p)`` gradient samples and ``(n,)`` returns."""
     n_s, n_a, n_o, n_z = system.n_s, system.n_a, system.n_o, policy.n_z
     sa, sz = policy.sigma_a, policy.sigma_z
     stochastic_z = estimator == 's2pg'
@@ -96,10 +99,35 @@ def _chunk(system: LinearGaussianPOMDP, policy: LinearRecurrentPolicy, horizon: 
         z = z_next.detach() if stochastic_z else z_next
         s = s @ system.A.T + a @ system.B.T + noise(n_s) @ chol_w.T
     if method == 'autograd':
-        grads = torch.autograd.grad((ret.detach() * log_prob).sum(), (U, K, L))
+        leaves = (U, K, L)
+        grads = torch.autograd.grad((ret.detach() * log_prob).sum(), leaves, allow_unused=True)  # U unused if T=1
+        grads = tuple(torch.zeros_like(p) if g is None else g for p, g in zip(leaves, grads))
     else:
         grads = (ret[:, None, None] * g_U, ret[:, None, None] * g_K, ret[:, None, None] * g_L)
-    return torch.cat([g.reshape(n, -1) for g in grads], dim=1).detach()
+    return torch.cat([g.reshape(n, -1) for g in grads], dim=1).detach(), ret.detach()
+
+
+def _check_args(system: LinearGaussianPOMDP, policy: LinearRecurrentPolicy, horizon: int, n_samples: int,
+                estimator: str, method: str) -> None:
+    if estimator not in ESTIMATORS:
+        raise ValueError(f'estimator must be one of {ESTIMATORS}, got {estimator!r}')
+    if method not in ('autograd', 'analytic'):
+        raise ValueError(f"method must be 'autograd' or 'analytic', got {method!r}")
+    if horizon < 1 or n_samples < 1:
+        raise ValueError('horizon and n_samples must be positive')
+    policy.check_compatible(system)
+
+
+def _simulate(system: LinearGaussianPOMDP, policy: LinearRecurrentPolicy, horizon: int, n_samples: int,
+              estimator: Estimator, seed: int, method: Method, chunk_size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    _check_args(system, policy, horizon, n_samples, estimator, method)
+    generator = torch.Generator().manual_seed(seed)
+    grads, returns = [], []
+    for start in range(0, n_samples, chunk_size):
+        g, r = _chunk(system, policy, horizon, min(chunk_size, n_samples - start), estimator, generator, method)
+        grads.append(g)
+        returns.append(r)
+    return torch.cat(grads, dim=0), torch.cat(returns, dim=0)
 
 
 def gradient_samples(system: LinearGaussianPOMDP, policy: LinearRecurrentPolicy, horizon: int,
@@ -126,19 +154,17 @@ def gradient_samples(system: LinearGaussianPOMDP, policy: LinearRecurrentPolicy,
     Returns:
         Float64 tensor ``(N, p)`` of single-trajectory gradient estimates.
     """
-    if estimator not in ESTIMATORS:
-        raise ValueError(f'estimator must be one of {ESTIMATORS}, got {estimator!r}')
-    if method not in ('autograd', 'analytic'):
-        raise ValueError(f"method must be 'autograd' or 'analytic', got {method!r}")
-    if horizon < 1 or n_samples < 1:
-        raise ValueError('horizon and n_samples must be positive')
-    policy.check_compatible(system)
-    generator = torch.Generator().manual_seed(seed)
-    out = []
-    for start in range(0, n_samples, chunk_size):
-        n = min(chunk_size, n_samples - start)
-        out.append(_chunk(system, policy, horizon, n, estimator, generator, method))
-    return torch.cat(out, dim=0)
+    return _simulate(system, policy, horizon, n_samples, estimator, seed, method, chunk_size)[0]
+
+
+def sample_returns(system: LinearGaussianPOMDP, policy: LinearRecurrentPolicy, horizon: int, n_samples: int,
+                   estimator: Estimator, seed: int = 0, chunk_size: int = 8192) -> torch.Tensor:
+    """Discounted returns ``G(tau)`` of the trajectories that :func:`gradient_samples` would use.
+
+    Same seed, same trajectories; their mean estimates
+    :func:`~mushroom_s2pg.analysis.linear_system.exact_expected_return` of the same ``estimator``.
+    """
+    return _simulate(system, policy, horizon, n_samples, estimator, seed, 'analytic', chunk_size)[1]
 
 
 @dataclass(frozen=True)
@@ -153,12 +179,15 @@ class GradientStats:
         bias_norm: ``||mean - true||_2``.
         trace_cov: Trace of the sample covariance: the variance of a single-trajectory estimate in
             the paper's sense (equation 17); the variance of the ``N``-sample mean is ``trace_cov / N``.
+        variance: Per-component sample variance ``(p,)`` (its sum is ``trace_cov``).
         std_err: Per-component standard error of the mean ``(p,)``.
         std_err_norm: ``sqrt(trace_cov / N)``, the expected size of ``bias_norm`` for an unbiased
             estimator.
-        z_scores: ``bias / std_err`` per component.
-        chi2: ``bias^T (Cov / N)^{-1} bias``, approximately chi-square with ``p`` degrees of freedom
-            when the estimator is unbiased (``nan`` if the sample covariance is singular).
+        z_scores: ``bias / std_err`` per component (0 / inf for a zero-variance component with
+            zero / nonzero bias).
+        chi2: ``bias^T (Cov / N)^+ bias`` restricted to the range of the sample covariance,
+            approximately chi-square with :attr:`dof` degrees of freedom when the estimator is unbiased.
+        dof: Rank of the sample covariance (``p`` unless the samples obey an exact linear identity).
     """
 
     n: int
@@ -167,20 +196,17 @@ class GradientStats:
     bias: torch.Tensor
     bias_norm: float
     trace_cov: float
+    variance: torch.Tensor
     std_err: torch.Tensor
     std_err_norm: float
     z_scores: torch.Tensor
     chi2: float
-
-    @property
-    def dof(self) -> int:
-        """Degrees of freedom of :attr:`chi2` (number of parameters)."""
-        return int(self.mean.numel())
+    dof: int
 
     def as_dict(self) -> dict:
         """JSON-friendly dictionary."""
         return {'n': self.n, 'mean': self.mean.tolist(), 'true': self.true.tolist(), 'bias': self.bias.tolist(),
-                'bias_norm': self.bias_norm, 'trace_cov': self.trace_cov, 'std_err': self.std_err.tolist(),
+                'bias_norm': self.bias_norm, 'trace_cov': self.trace_cov, 'variance': self.variance.tolist(), 'std_err': self.std_err.tolist(),
                 'std_err_norm': self.std_err_norm, 'z_scores': self.z_scores.tolist(), 'chi2': self.chi2,
                 'dof': self.dof}
 
@@ -206,10 +232,22 @@ def summarize(samples: torch.Tensor, true: torch.Tensor) -> GradientStats:
     bias = mean - true.to(DTYPE)
     std_err = torch.sqrt(var / n)
     trace_cov = float(var.sum())
-    try:
-        chi2 = float(bias @ torch.linalg.solve(cov / n, bias))
-    except RuntimeError:
-        chi2 = math.nan
+    # Mahalanobis distance of the bias, computed on the correlation matrix (components of very
+    # different scale, e.g. BPTT's U-block at 1e40 times the rest, must not hide each other) and
+    # restricted to its range: BPTT samples of the linear lab obey the exact identity K g_K = U . g_U
+    # (the BPTT policy is invariant to (U, K) -> (cU, K/c)), so their covariance is singular.
+    # Components with zero variance (e.g. U for T = 1) are left out.
+    live = var > 0
+    z_live = bias[live] / std_err[live]
+    corr = cov[live][:, live] / (std_err[live, None] * std_err[None, live] * n)
+    eigval, eigvec = torch.linalg.eigh(corr)
+    keep = eigval > 1e-9 * eigval.max()
+    proj = eigvec[:, keep].T @ z_live
+    chi2 = float((proj ** 2 / eigval[keep]).sum())
+    dof = int(keep.sum())
+    # zero-variance components: z = 0 if the bias is exactly zero, inf otherwise
+    z_scores = torch.where(live, bias / std_err.clamp_min(torch.finfo(DTYPE).tiny),
+                           torch.where(bias == 0, 0.0, math.inf).to(DTYPE))
     return GradientStats(n=n, mean=mean, true=true.to(DTYPE), bias=bias, bias_norm=float(bias.norm()),
-                         trace_cov=trace_cov, std_err=std_err, std_err_norm=math.sqrt(trace_cov / n),
-                         z_scores=bias / std_err, chi2=chi2)
+                         trace_cov=trace_cov, variance=var, std_err=std_err, std_err_norm=math.sqrt(trace_cov / n),
+                         z_scores=z_scores, chi2=chi2, dof=dof)
