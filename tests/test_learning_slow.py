@@ -32,7 +32,7 @@ def _train(env_id, name, n_epochs, n_steps, seed=0, n_eval=3, env_kwargs=None, *
 
 
 def test_sac_rs_improves_on_half_cheetah_pomdp():
-    returns, _, _ = _train('HalfCheetahPOMDP-v5', 'SAC_RS', 3, 5000, initial_replay_size=1000,
+    returns, _, _ = _train('HalfCheetahPOMDP-v5', 'SAC_RS', 4, 5000, initial_replay_size=1000,
                            warmup_transitions=1000, lr_actor=3e-4, tau=0.005)
     print('SAC_RS HalfCheetahPOMDP returns per epoch:', returns)
     assert max(returns[1:]) > returns[0] + 300

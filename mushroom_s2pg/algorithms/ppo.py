@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from mushroom_s2pg.algorithms.gae import compute_gae
-from mushroom_s2pg.core import StatefulPolicy, StatefulReplayMemory, TrainableStatefulAgent
+from mushroom_s2pg.core import StatefulPolicy, StatefulReplayMemory, TrainableStatefulAgent, adam
 from mushroom_s2pg.networks.value_networks import VNetwork
 
 __all__ = ['StatefulPPO']
@@ -65,8 +65,8 @@ class StatefulPPO(TrainableStatefulAgent):
         self._policy_state_dim = int(policy.stored_policy_state(np.zeros((1,) + policy.policy_state_shape)).shape[1])
 
         self._V = VNetwork(self._value_input_dim(mdp_info), value_features)
-        self._actor_optimizer = torch.optim.Adam(policy.parameters(), lr=lr_actor)
-        self._critic_optimizer = torch.optim.Adam(self._V.parameters(), lr=lr_critic)
+        self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
+        self._critic_optimizer = adam(self._V.parameters(), lr=lr_critic)
 
         self._add_save_attr(
             _privileged_critic='primitive',

@@ -5,7 +5,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import torch
 
-from mushroom_s2pg.core import OffPolicyStatefulAgent, StatefulPolicy, soft_update
+from mushroom_s2pg.core import OffPolicyStatefulAgent, StatefulPolicy, adam, soft_update
 from mushroom_s2pg.networks.critics import TwinCritic
 
 __all__ = ['StatefulSAC']
@@ -57,10 +57,10 @@ class StatefulSAC(OffPolicyStatefulAgent):
         self._target_critic = deepcopy(critic).requires_grad_(False)
         self._log_alpha = torch.tensor(np.log(init_alpha), dtype=torch.float32, requires_grad=True)
         self._log_alpha_z = torch.tensor(np.log(init_alpha_z), dtype=torch.float32, requires_grad=True)
-        self._actor_optimizer = torch.optim.Adam(policy.parameters(), lr=lr_actor)
-        self._critic_optimizer = torch.optim.Adam(critic.parameters(), lr=lr_critic)
-        self._alpha_optimizer = torch.optim.Adam([self._log_alpha], lr=lr_alpha)
-        self._alpha_z_optimizer = torch.optim.Adam([self._log_alpha_z], lr=lr_alpha_z)
+        self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
+        self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
+        self._alpha_optimizer = adam([self._log_alpha], lr=lr_alpha)
+        self._alpha_z_optimizer = adam([self._log_alpha_z], lr=lr_alpha_z)
 
         self._add_save_attr(
             _stochastic_policy_state='primitive',
@@ -74,11 +74,11 @@ class StatefulSAC(OffPolicyStatefulAgent):
 
     @property
     def alpha(self) -> float:
-        return float(self._log_alpha.exp())
+        return float(self._log_alpha.detach().exp())
 
     @property
     def alpha_z(self) -> float:
-        return float(self._log_alpha_z.exp())
+        return float(self._log_alpha_z.detach().exp())
 
     def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         update_actor = self._replay_memory.size > self._warmup_transitions

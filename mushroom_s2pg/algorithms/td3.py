@@ -4,7 +4,7 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
-from mushroom_s2pg.core import OffPolicyStatefulAgent, StatefulPolicy, soft_update
+from mushroom_s2pg.core import OffPolicyStatefulAgent, StatefulPolicy, adam, soft_update
 from mushroom_s2pg.networks.critics import TwinCritic
 
 __all__ = ['StatefulTD3']
@@ -47,8 +47,8 @@ class StatefulTD3(OffPolicyStatefulAgent):
         self._critic = critic
         self._target_critic = deepcopy(critic).requires_grad_(False)
         self._target_actor = deepcopy(policy.network).requires_grad_(False)
-        self._actor_optimizer = torch.optim.Adam(policy.parameters(), lr=lr_actor)
-        self._critic_optimizer = torch.optim.Adam(critic.parameters(), lr=lr_critic)
+        self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
+        self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
 
         self._add_save_attr(
             _policy_delay='primitive',

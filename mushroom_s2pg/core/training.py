@@ -8,7 +8,12 @@ import torch
 from mushroom_s2pg.core.errors import NonFiniteLossError
 from mushroom_s2pg.core.stateful_agent import StatefulAgent
 
-__all__ = ['TrainableStatefulAgent']
+__all__ = ['TrainableStatefulAgent', 'adam']
+
+
+def adam(parameters, lr: float) -> torch.optim.Adam:
+    """Adam with torch's fused CPU kernel (several times faster than the per-tensor loop for small nets)."""
+    return torch.optim.Adam(list(parameters), lr=lr, fused=True)
 
 
 class TrainableStatefulAgent(StatefulAgent):
