@@ -124,3 +124,19 @@ def test_memory_sizes_and_initialisation():
     assert batch['state'].shape == (16, 1) and batch['policy_state'].shape == (16, 1)
     with pytest.raises(ValueError, match='initial_size=5'):
         StatefulReplayMemory(5, 4)
+
+
+def test_memory_save_keeps_only_filled_rows_and_round_trips(tmp_path):
+    memory = StatefulReplayMemory(1, 100000)
+    memory.add(_transitions([True, False, False], [False, False, True], [False, False, True], z_dim=4))
+    memory.save(tmp_path / 'memory.zip', full_save=True)
+    assert (tmp_path / 'memory.zip').stat().st_size < 100000
+    loaded = StatefulReplayMemory.load(tmp_path / 'memory.zip')
+    assert loaded.size == 3 and loaded.max_size == 100000
+    for name in ('state', 'policy_state', 'next_policy_state', 'first', 'last', '_step_id', '_episode_start_id'):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(memory, name))
+    memory.save(tmp_path / 'light.zip')
+    light = StatefulReplayMemory.load(tmp_path / 'light.zip')
+    assert light.size == 0 and light.state is None
+    light.add(_transitions([True], [True], [False], z_dim=4))
+    assert light.size == 1

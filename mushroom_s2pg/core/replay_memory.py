@@ -37,14 +37,35 @@ class StatefulReplayMemory(Serializable):
         self._max_size = int(max_size)
         self.reset()
 
-        save = {name: 'numpy!' for name in _FLOAT_FIELDS + _BOOL_FIELDS + ('_step_id', '_episode_start_id')}
         self._add_save_attr(
             _initial_size='primitive',
             _max_size='primitive',
             _n_added='primitive!',
             _current_episode_start='primitive!',
-            **save
+            _filled='pickle!'
         )
+
+    _ARRAYS = _FLOAT_FIELDS + _BOOL_FIELDS + ('_step_id', '_episode_start_id')
+
+    @property
+    def _filled(self) -> Optional[Dict[str, np.ndarray]]:
+        """The filled rows only, so that a full save does not write the whole preallocated buffer."""
+        if self.state is None:
+            return None
+        return {name: getattr(self, name)[:self.size] for name in self._ARRAYS}
+
+    @_filled.setter
+    def _filled(self, data: Optional[Dict[str, np.ndarray]]) -> None:
+        for name in self._ARRAYS:
+            setattr(self, name, None)
+        if not data:
+            return
+        for name, rows in data.items():
+            full = np.zeros((self._max_size,) + rows.shape[1:], dtype=rows.dtype)
+            if name == '_step_id':
+                full[:] = -1
+            full[:len(rows)] = rows
+            setattr(self, name, full)
 
     def reset(self) -> None:
         for name in _FLOAT_FIELDS + _BOOL_FIELDS:
@@ -217,7 +238,7 @@ class StatefulReplayMemory(Serializable):
                     initial_policy_state=seq['initial_policy_state'])
 
     def _post_load(self) -> None:
-        if getattr(self, 'state', None) is None:
+        if getattr(self, 'state', None) is None or self._n_added is None:
             self.reset()
 
 

@@ -1,0 +1,59 @@
+# mushroom-s2pg: see README.md. Recipes are plain POSIX sh (they run under dash).
+SHELL := /bin/sh
+
+PYTHON3 ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+TORCH := torch==2.13.0
+
+# make run: a short SAC_RS training (about 2 minutes on 2 cores).
+RUN_DIR ?= results/make_run
+RUN_SEED ?= 0
+RUN_HYPERPARAMETERS := {"initial_replay_size": 500, "warmup_transitions": 1000, "max_replay_size": 10000}
+
+.PHONY: help venv test test-slow run benchmark clean distclean
+
+help:
+	@echo "make venv        create .venv (torch CPU first, then the pinned requirements, then this package)"
+	@echo "make test        run the fast test suite"
+	@echo "make test-slow   run the slow learning tests (-m slow)"
+	@echo "make run         short SAC_RS training on HalfCheetahPOMDP-v5 into $(RUN_DIR)/$(RUN_SEED)/"
+	@echo "make benchmark   training-time benchmark (benchmarks/training_time.py)"
+	@echo "make clean       remove results/, logs/ and caches; make distclean also removes .venv"
+
+venv: $(STAMP)
+
+# torch goes first and alone: a resolver that picks torch itself pulls a CUDA build of several GB.
+$(STAMP): requirements.txt constraints.txt setup.py
+	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
+	$(PIP) install $(TORCH)
+	$(PIP) install -c constraints.txt -r requirements.txt
+	$(PIP) install --no-deps -e .
+	touch $(STAMP)
+
+test: venv
+	$(PY) -m pytest -q
+
+test-slow: venv
+	$(PY) -m pytest -q -m slow
+
+run: venv
+	$(PY) -m launchers.experiment --env_id HalfCheetahPOMDP-v5 --algorithm SAC_RS \
+		--n_epochs 3 --n_steps_per_epoch 2000 --n_eval_episodes 3 \
+		--hyperparameters '$(RUN_HYPERPARAMETERS)' \
+		--seed $(RUN_SEED) --results_dir $(RUN_DIR) --resume False
+	@echo ""
+	@echo "make run: progress.csv:       $(RUN_DIR)/$(RUN_SEED)/progress.csv"
+	@echo "make run: learning_curve.png: $(RUN_DIR)/$(RUN_SEED)/learning_curve.png"
+
+benchmark: venv
+	$(PY) benchmarks/training_time.py
+
+clean:
+	rm -rf results logs .pytest_cache
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
