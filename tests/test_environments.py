@@ -3,10 +3,10 @@
 import gymnasium
 import numpy as np
 import pytest
-from mushroom_rl.core import Agent, Core
-from mushroom_rl.policy import Policy
+from mushroom_rl.core import Core
 
 import environments
+from toy_envs import RandomAgent
 from environments import (POMDP_ENV_IDS, PROJECT_ENV_IDS, GymnasiumEnv, available_env_ids,
                           make_env, masked_observation)
 from environments.pomdp_locomotion import MASS_CHANGES
@@ -34,28 +34,6 @@ def pomdp_envs():
     yield envs
     for env in envs.values():
         env.close()
-
-
-class RandomPolicy(Policy):
-    def __init__(self, low, high, seed=0):
-        self._low, self._high = low, high
-        self._rng = np.random.default_rng(seed)
-
-    def draw_action(self, state):
-        return self._rng.uniform(self._low, self._high)
-
-    def reset(self):
-        pass
-
-
-class RandomAgent(Agent):
-    def __init__(self, mdp_info, seed=0):
-        space = mdp_info.action_space
-        super().__init__(mdp_info, RandomPolicy(space.low, space.high, seed))
-        self.n_fit = 0
-
-    def fit(self, dataset, **info):
-        self.n_fit += 1
 
 
 # ------------------------------------------------------------------ registration and layout

@@ -6,10 +6,10 @@ import warnings
 import gymnasium
 import numpy as np
 import pytest
-from mushroom_rl.core import Agent, Core
-from mushroom_rl.policy import Policy
+from mushroom_rl.core import Core
 
 import environments
+from toy_envs import RandomAgent
 from environments import (POINT_MASS_ENV_IDS, PROJECT_ENV_IDS, PointMassDoorEnv, PointMassMemoryEnv,
                           available_env_ids, make_env, masked_observation)
 from environments.registry import PROJECT_ENVS
@@ -32,28 +32,6 @@ def _door(doors=(55.0, 55.0), **kwargs):
     env = PointMassDoorEnv(**kwargs)
     obs, _ = env.reset(seed=0, options={'doors': doors})
     return env, obs
-
-
-class RandomPolicy(Policy):
-    def __init__(self, low, high, seed=0):
-        self._low, self._high = low, high
-        self._rng = np.random.default_rng(seed)
-
-    def draw_action(self, state):
-        return self._rng.uniform(self._low, self._high)
-
-    def reset(self):
-        pass
-
-
-class RandomAgent(Agent):
-    def __init__(self, mdp_info, seed=0):
-        space = mdp_info.action_space
-        super().__init__(mdp_info, RandomPolicy(space.low, space.high, seed))
-        self.n_fit = 0
-
-    def fit(self, dataset, **info):
-        self.n_fit += 1
 
 
 # ------------------------------------------------------------------ registration and layout

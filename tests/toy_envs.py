@@ -2,7 +2,8 @@
 from typing import Optional, Tuple
 
 import numpy as np
-from mushroom_rl.core import Environment, MDPInfo
+from mushroom_rl.core import Agent, Environment, MDPInfo
+from mushroom_rl.policy import Policy
 from mushroom_rl.utils.spaces import Box
 
 from mushroom_s2pg.core import StatefulAgent, StatefulPolicy
@@ -57,3 +58,27 @@ class RecordingAgent(StatefulAgent):
 
     def all_transitions(self):
         return {key: np.concatenate([t[key] for t in self.received]) for key in self.received[0]}
+
+
+class RandomPolicy(Policy):
+    """Uniform actions from a seeded generator (stateless, MushroomRL 1.10 interface)."""
+    def __init__(self, low, high, seed=0):
+        self._low, self._high = low, high
+        self._rng = np.random.default_rng(seed)
+
+    def draw_action(self, state):
+        return self._rng.uniform(self._low, self._high)
+
+    def reset(self):
+        pass
+
+
+class RandomAgent(Agent):
+    """A plain MushroomRL agent with a random policy that counts its fits."""
+    def __init__(self, mdp_info, seed=0):
+        space = mdp_info.action_space
+        super().__init__(mdp_info, RandomPolicy(space.low, space.high, seed))
+        self.n_fit = 0
+
+    def fit(self, dataset, **info):
+        self.n_fit += 1

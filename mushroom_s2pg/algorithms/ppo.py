@@ -149,14 +149,9 @@ class StatefulPPO(TrainableStatefulAgent):
                 actor_loss = -surrogate.mean()
                 if self._entropy_coeff:
                     actor_loss = actor_loss - self._entropy_coeff * self.policy.log_std.sum()
-                self._actor_optimizer.zero_grad(set_to_none=True)
-                actor_loss.backward()
-                self._actor_optimizer.step()
-
+                actor_loss = self._optimize(self._actor_optimizer, actor_loss)
                 value_loss = ((self._V(*self._value_inputs(mini, False)) - target[mb]) ** 2).mean()
-                self._critic_optimizer.zero_grad(set_to_none=True)
-                value_loss.backward()
-                self._critic_optimizer.step()
-                self._check_finite(dict(actor=actor_loss.detach(), critic=value_loss.detach()))
+                value_loss = self._optimize(self._critic_optimizer, value_loss)
+                self._check_finite(dict(actor=actor_loss, critic=value_loss))
                 self._n_updates += 1
         self._last_losses['initial_ratio_deviation'] = ratio_deviation_first

@@ -93,12 +93,7 @@ class StatefulSAC(OffPolicyStatefulAgent):
                 v_next = v_next - alpha_z * nxt['log_prob_policy_state']
             y = batch['reward'] + self._gamma * (1. - batch['absorbing']) * v_next
 
-        q = critic(*critic.batch_args(batch, 'data'))
-        critic_loss = ((q - y) ** 2).mean(1).sum()
-        self._critic_optimizer.zero_grad(set_to_none=True)
-        critic_loss.backward()
-        self._critic_optimizer.step()
-        losses = dict(critic=critic_loss.detach())
+        losses = dict(critic=self._fit_critic(batch, y))
 
         fresh_z = None
         if update_actor:
@@ -109,10 +104,7 @@ class StatefulSAC(OffPolicyStatefulAgent):
             if self._stochastic_policy_state:
                 actor_loss = actor_loss + alpha_z * current['log_prob_policy_state']
             actor_loss = actor_loss.mean()
-            self._actor_optimizer.zero_grad(set_to_none=True)
-            actor_loss.backward(inputs=list(self.policy.parameters()))
-            self._actor_optimizer.step()
-            losses['actor'] = actor_loss.detach()
+            losses['actor'] = self._optimize(self._actor_optimizer, actor_loss, list(self.policy.parameters()))
             losses['alpha'] = self._step_temperature(self._log_alpha, self._alpha_optimizer, log_prob_a,
                                                      self._target_entropy)
             if self._stochastic_policy_state:
@@ -128,11 +120,6 @@ class StatefulSAC(OffPolicyStatefulAgent):
         soft_update(self._target_critic, critic, self._tau)
         return losses, fresh_z
 
-    @staticmethod
-    def _step_temperature(log_alpha: torch.Tensor, optimizer: torch.optim.Optimizer, log_prob: torch.Tensor,
+    def _step_temperature(self, log_alpha: torch.Tensor, optimizer: torch.optim.Optimizer, log_prob: torch.Tensor,
                           target_entropy: float) -> torch.Tensor:
-        loss = -(log_alpha.exp() * (log_prob.detach() + target_entropy)).mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        return loss.detach()
+        return self._optimize(optimizer, -(log_alpha.exp() * (log_prob.detach() + target_entropy)).mean())

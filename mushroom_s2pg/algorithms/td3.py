@@ -69,23 +69,15 @@ class StatefulTD3(OffPolicyStatefulAgent):
             next_args = critic.batch_args(batch, 'next', policy.scale_action(a_target), z_target)
             y = batch['reward'] + self._gamma * (1. - batch['absorbing']) * self._target_critic(*next_args).min(0).values
 
-        q = critic(*critic.batch_args(batch, 'data'))
-        critic_loss = ((q - y) ** 2).mean(1).sum()
-        self._critic_optimizer.zero_grad(set_to_none=True)
-        critic_loss.backward()
-        self._critic_optimizer.step()
-        losses = dict(critic=critic_loss.detach())
+        losses = dict(critic=self._fit_critic(batch, y))
 
         fresh_z = None
         if self._n_updates % self._policy_delay == 0:
             (a_new, z_new), _ = policy.forward_batch_t(batch, need_next=False)
             actor_loss = -critic.q1(*critic.batch_args(batch, 'policy', policy.scale_action(a_new), z_new)).mean()
-            self._actor_optimizer.zero_grad(set_to_none=True)
-            actor_loss.backward(inputs=list(policy.parameters()))
-            self._actor_optimizer.step()
+            losses['actor'] = self._optimize(self._actor_optimizer, actor_loss, list(policy.parameters()))
             soft_update(self._target_critic, critic, self._tau)
             soft_update(self._target_actor, policy.network, self._tau)
-            losses['actor'] = actor_loss.detach()
             if policy.refresh_policy_state:
                 with torch.no_grad():
                     fresh_z = policy.perturb_t(a_new.detach(), z_new.detach(), 0., std_z)[1]

@@ -71,6 +71,12 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
                                                           self._tau_z)
             self._n_updates += 1
 
+    def _fit_critic(self, batch: Dict[str, torch.Tensor], target: torch.Tensor) -> torch.Tensor:
+        """One step of the twin critic ``self._critic`` on the squared error to ``target`` at the stored data."""
+        critic = self._critic
+        q = critic(*critic.batch_args(batch, 'data'))
+        return self._optimize(self._critic_optimizer, ((q - target) ** 2).mean(1).sum())
+
     def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         """
         One gradient step of the algorithm.

@@ -54,6 +54,14 @@ class TrainableStatefulAgent(StatefulAgent):
         return dict(self._last_losses)
 
     @staticmethod
+    def _optimize(optimizer: torch.optim.Optimizer, loss: torch.Tensor, inputs=None) -> torch.Tensor:
+        """One gradient step on ``loss`` (gradients only into ``inputs`` when given); returns the detached loss."""
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward(inputs=inputs)
+        optimizer.step()
+        return loss.detach()
+
+    @staticmethod
     def _to_torch(batch: Dict[str, np.ndarray]) -> Dict[str, torch.Tensor]:
         out = dict()
         for name, value in batch.items():
