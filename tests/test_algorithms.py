@@ -115,3 +115,19 @@ def test_policy_obs_mask_shape_mismatch_names_both_shapes():
     env = ToyPOMDP()
     with pytest.raises(ValueError, match=r'\(4,\).*\(3,\)'):
         make_agent('SAC_RS', env.info, np.ones(4, dtype=bool))
+
+
+@pytest.mark.parametrize('name', ['SAC_RS', 'TD3_RS'])
+def test_policy_sees_the_masked_observation_and_the_critic_the_full_state(name):
+    mdp = make_env('HalfCheetahPOMDP-v5', random_mass=True)
+    mask = mdp.policy_obs_mask
+    agent = make_agent(name, mdp.info, mask, env_id='HalfCheetahPOMDP-v5', **tiny_hyperparameters(name))
+    assert agent.policy.network.core.obs_encoder.in_features == 8 == mask.sum()
+    critic = agent._critic.critics[0]
+    assert critic.state_encoder.in_features == mdp.info.observation_space.shape[0] + 2 * 6
+    batch = {key: torch.zeros(4, *shape) for key, shape in dict(
+        state=(mask.size,), policy_state=(32,), action=(6,), next_state=(mask.size,), next_policy_state=(32,),
+        prev_action=(6,)).items()}
+    batch['state'][:, ~mask] = 5.
+    assert torch.equal(critic.batch_args(batch, 'data')[0], batch['state'])
+    assert torch.all(agent.policy.observation(batch['state']) == 0)
