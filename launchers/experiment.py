@@ -129,7 +129,8 @@ def experiment(env_id: str = 'HalfCheetahPOMDP-v5',
                quiet: bool = False,
                n_threads: int = 1,
                checkpoint_every: int = 1,
-               resume: bool = True) -> Dict[str, Any]:
+               resume: bool = True,
+               variant: str = '') -> Dict[str, Any]:
     """
     Train ``algorithm`` on ``env_id`` for ``n_epochs`` epochs and log the learning curve.
 
@@ -162,7 +163,9 @@ def experiment(env_id: str = 'HalfCheetahPOMDP-v5',
         n_threads (int, 1): the number of PyTorch threads;
         checkpoint_every (int, 1): save a checkpoint every this many epochs (and after the last);
         resume (bool, True): continue from the run folder's checkpoint if there is one (else start
-            the run folder anew).
+            the run folder anew);
+        variant (str, ''): the label of the run's grid entry (e.g. SAC_BPTT32), only recorded in
+            args.json; the launch files name the result folders after it.
 
     Returns:
         A summary: the run folder and its files, the epochs done, the last evaluation.
@@ -204,7 +207,7 @@ def experiment(env_id: str = 'HalfCheetahPOMDP-v5',
                                      hyperparameters=hyperparameters, truncation_length=truncation_length,
                                      window_length=window_length, n_steps_per_fit=n_steps_per_fit,
                                      horizon=horizon, quiet=quiet, n_threads=n_threads,
-                                     checkpoint_every=checkpoint_every, resume=resume))
+                                     checkpoint_every=checkpoint_every, resume=resume, variant=variant))
     finally:
         torch.set_num_threads(previous_threads)
 

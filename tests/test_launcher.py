@@ -255,7 +255,7 @@ def test_grid_dry_run_local_lists_every_run(tmp_path, capsys):
     status = launch_pomdp_privileged.main(['--local', '--dry_run', '--base_dir', str(tmp_path), '--n_seeds', '2'])
     assert status == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if 'launchers.experiment' in line]
-    assert len(lines) == len(POMDP_ENV_IDS) * len(launch_pomdp_privileged.grid_algorithms()) * 2
+    assert len(lines) == len(POMDP_ENV_IDS) * len(launch_pomdp_privileged.SPEC.labels) * 2
     assert all('--n_epochs=200' in line and '--n_steps_per_epoch=10000' in line for line in lines)
     assert list(tmp_path.iterdir()) == []  # a dry run leaves nothing behind
 

@@ -1,0 +1,43 @@
+"""The paper's point-mass memory tasks (Figure 4, Figure 8, appendix E.1): SAC-RS against SAC-BPTT.
+
+``PointMassMemory-v0`` (reach one of four goals, seen only near the start; horizon 100) and
+``PointMassDoor-v0`` (pass two doors, seen only near the start; horizon 150) x {SAC_RS, SAC_BPTT5,
+SAC_BPTT10 (truncation lengths 5 and 10, as in the paper), SAC_VANILLA (no memory)}, privileged
+critics (full state) x 25 seeds = 200 runs. The paper does not state the budget of these tasks: here
+100 epochs x 10k steps (1M steps, about 10k episodes) per run, 10 evaluation episodes per epoch,
+SAC hyperparameters from the registry.
+
+Examples::
+
+    python -m launchers.launch_memory --test --envs PointMassMemory-v0 --algorithms SAC_RS
+    python -m launchers.launch_memory --local --dry_run
+    python -m launchers.launch_memory --slurm --partition cpu --time 1-00:00:00
+
+Results: ``<base_dir>/<exp_name>_<timestamp>/<env_id>/<label>/<seed>/progress.csv``.
+
+"""
+import os
+import sys
+
+if __name__ == '__main__' and not __package__:  # ``python launchers/launch_memory.py``
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from launchers.grid import GridSpec, make_main  # noqa: E402
+
+SPEC = GridSpec(
+    name='memory',
+    module='launchers.launch_memory',
+    description=__doc__,
+    tasks=('PointMassMemory-v0', 'PointMassDoor-v0'),
+    entries=(('SAC_RS', 'SAC_RS'),
+             ('SAC_BPTT5', 'SAC_BPTT', dict(truncation_length=5)),
+             ('SAC_BPTT10', 'SAC_BPTT', dict(truncation_length=10)),
+             ('SAC_VANILLA', 'SAC_VANILLA')),
+    n_epochs=100, n_steps_per_epoch=10000, n_eval_episodes=10, n_seeds=25,
+    slurm_time='1-00:00:00',
+)
+
+main = make_main(SPEC)
+
+if __name__ == '__main__':
+    sys.exit(main())
