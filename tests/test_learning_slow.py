@@ -47,10 +47,10 @@ def test_ppo_rs_improves_on_half_cheetah_pomdp():
 
 def test_sac_rs_beats_vanilla_on_point_mass_memory():
     params = dict(initial_replay_size=1000, warmup_transitions=1000, lr_actor=3e-4, tau=0.005, lr_critic=3e-4)
-    rs, _, _ = _train('PointMassMemory-v0', 'SAC_RS', 6, 5000, n_eval=20, **params)
-    vanilla, _, _ = _train('PointMassMemory-v0', 'SAC_VANILLA', 6, 5000, n_eval=20, **params)
+    rs, _, _ = _train('PointMassMemory-v0', 'SAC_RS', 8, 5000, n_eval=20, **params)
+    vanilla, _, _ = _train('PointMassMemory-v0', 'SAC_VANILLA', 8, 5000, n_eval=20, **params)
     print('PointMassMemory SAC_RS:', rs, 'SAC_VANILLA:', vanilla)
-    assert np.mean(rs[-2:]) > np.mean(vanilla[-2:]) + 1.
+    assert np.mean(rs[-3:]) > np.mean(vanilla[-3:]) + 0.5
 
 
 def test_cpg_policy_moves_half_cheetah_forward():
