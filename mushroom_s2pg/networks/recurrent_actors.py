@@ -1,5 +1,5 @@
 """GRU actor networks of the reference implementation (REFERENCE section 3)."""
-from typing import Tuple
+from typing import List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -42,6 +42,19 @@ class _GRUCore(nn.Module):
         z_seq, _ = self.gru(gru_input, z0.unsqueeze(0).contiguous())
         return obs_features, z_seq
 
+    def unroll_at(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor,
+                  indices: Sequence[torch.Tensor]) -> List[Tuple[torch.Tensor, torch.Tensor]]:
+        """
+        Unroll the GRU over the windows (trimmed to the longest needed step) and return the observation
+        features and GRU states only at ``indices`` (one time index per window, for each entry), so that the
+        heads run on the steps that are used and not on the whole window.
+
+        """
+        horizon = int(max(int(index.max()) for index in indices)) + 1
+        obs_features, z_seq = self.unroll(obs[:, :horizon], z0, prev_action[:, :horizon])
+        rows = torch.arange(obs.shape[0])
+        return [(obs_features[rows, index], z_seq[rows, index]) for index in indices]
+
 
 class GaussianGRUActor(nn.Module):
     """
@@ -77,6 +90,11 @@ class GaussianGRUActor(nn.Module):
         """The same outputs for (batch, time) sequences, the GRU carrying its state deterministically."""
         return self._outputs(*self.core.unroll(obs, z0, prev_action))
 
+    def unroll_at(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor,
+                  indices: Sequence[torch.Tensor]) -> List[Tuple[torch.Tensor, ...]]:
+        """The outputs at one time index per window, for each entry of ``indices`` (BPTT)."""
+        return [self._outputs(*picked) for picked in self.core.unroll_at(obs, z0, prev_action, indices)]
+
 
 class DeterministicGRUActor(nn.Module):
     """
@@ -101,6 +119,12 @@ class DeterministicGRUActor(nn.Module):
                ) -> Tuple[torch.Tensor, torch.Tensor]:
         obs_features, z_seq = self.core.unroll(obs, z0, prev_action)
         return torch.tanh(self.head(torch.cat([obs_features, z_seq], dim=-1))), z_seq
+
+    def unroll_at(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor,
+                  indices: Sequence[torch.Tensor]) -> List[Tuple[torch.Tensor, torch.Tensor]]:
+        """(a, z') at one time index per window, for each entry of ``indices`` (BPTT)."""
+        return [(torch.tanh(self.head(torch.cat([features, z], dim=-1))), z)
+                for features, z in self.core.unroll_at(obs, z0, prev_action, indices)]
 
 
 class MLPActor(nn.Module):

@@ -9,7 +9,6 @@ import torch.nn as nn
 
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
 from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor, MLPActor
-from mushroom_s2pg.policies.recurrent_policies import pick_steps
 from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob
 from mushroom_s2pg.policies.window_policies import _ObservationWindowPolicy
 
@@ -99,9 +98,9 @@ class PPORecurrentPolicy(_LearnableStd, _GRUMeans, StatefulPolicy):
 
     def log_prob_batch_t(self, batch: Dict[str, torch.Tensor]) -> torch.Tensor:
         window = batch['window']
-        a_seq, _ = self.network.unroll(self.observation(window['state']), window['initial_policy_state'],
-                                       window['prev_action'])
-        mean_a = pick_steps(a_seq, window['lengths'] - 1) * self._delta_a + self._central_a
+        (a, _), = self.network.unroll_at(self.observation(window['state']), window['initial_policy_state'],
+                                         window['prev_action'], [window['lengths'] - 1])
+        mean_a = a * self._delta_a + self._central_a
         return gaussian_log_prob(batch['action'], mean_a, self.log_std)
 
 

@@ -7,12 +7,7 @@ from mushroom_s2pg.policies.deterministic_stateful_policy import DeterministicSt
 from mushroom_s2pg.policies.gaussian_stateful_policy import GaussianStatefulPolicy
 from mushroom_s2pg.policies.squashed_gaussian import squashed_sample
 
-__all__ = ['GaussianRecurrentPolicy', 'DeterministicRecurrentPolicy', 'pick_steps']
-
-
-def pick_steps(sequence: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-    """Entries ``sequence[b, index[b]]`` of a (batch, time, ...) tensor."""
-    return sequence[torch.arange(sequence.shape[0]), index]
+__all__ = ['GaussianRecurrentPolicy', 'DeterministicRecurrentPolicy']
 
 
 class GaussianRecurrentPolicy(GaussianStatefulPolicy):
@@ -32,22 +27,21 @@ class GaussianRecurrentPolicy(GaussianStatefulPolicy):
     def sample_batch_t(self, batch: Dict[str, torch.Tensor], need_current: bool = True
                        ) -> Tuple[Optional[Dict[str, torch.Tensor]], Dict[str, torch.Tensor]]:
         window = batch['window']
-        with torch.set_grad_enabled(need_current and torch.is_grad_enabled()):
-            mean_a, log_std_a, mean_z, _ = self.network.unroll(self.observation(window['state']),
-                                                               window['initial_policy_state'],
-                                                               window['prev_action'])
-            log_std_a = log_std_a.clamp(self.log_std_min, self.log_std_max)
         lengths = window['lengths']
+        indices = [lengths - 1, lengths] if need_current else [lengths]
+        with torch.set_grad_enabled(need_current and torch.is_grad_enabled()):
+            outputs = self.network.unroll_at(self.observation(window['state']), window['initial_policy_state'],
+                                             window['prev_action'], indices)
 
-        def at(index: torch.Tensor, detach: bool) -> Dict[str, torch.Tensor]:
-            params = [pick_steps(x, index) for x in (mean_a, log_std_a)]
+        def sample(mean_a: torch.Tensor, log_std_a: torch.Tensor, detach: bool) -> Dict[str, torch.Tensor]:
+            log_std_a = log_std_a.clamp(self.log_std_min, self.log_std_max)
             if detach:
-                params = [x.detach() for x in params]
-            a, log_prob_a = squashed_sample(*params)
+                mean_a, log_std_a = mean_a.detach(), log_std_a.detach()
+            a, log_prob_a = squashed_sample(mean_a, log_std_a)
             return dict(action=self.scale_action(a), log_prob_action=log_prob_a)
 
-        current = at(lengths - 1, False) if need_current else None
-        return current, at(lengths, True)
+        nxt = sample(*outputs[-1][:2], detach=True)
+        return (sample(*outputs[0][:2], detach=False) if need_current else None), nxt
 
 
 class DeterministicRecurrentPolicy(DeterministicStatefulPolicy):
@@ -65,9 +59,10 @@ class DeterministicRecurrentPolicy(DeterministicStatefulPolicy):
                         need_current: bool = True, need_next: bool = True) -> Tuple[Optional[tuple], Optional[tuple]]:
         network = self.network if network is None else network
         window = batch['window']
-        a_seq, _ = network.unroll(self.observation(window['state']), window['initial_policy_state'],
-                                  window['prev_action'])
         lengths = window['lengths']
-        current = (pick_steps(a_seq, lengths - 1), None) if need_current else None
-        nxt = (pick_steps(a_seq, lengths), None) if need_next else None
+        wanted = [index for index, needed in ((lengths - 1, need_current), (lengths, need_next)) if needed]
+        outputs = iter(network.unroll_at(self.observation(window['state']), window['initial_policy_state'],
+                                         window['prev_action'], wanted))
+        current = (next(outputs)[0], None) if need_current else None
+        nxt = (next(outputs)[0], None) if need_next else None
         return current, nxt
