@@ -2,6 +2,7 @@
 from typing import Optional, Tuple
 
 import numpy as np
+import torch
 from mushroom_rl.policy import Policy
 
 __all__ = ['StatefulPolicy']
@@ -47,6 +48,29 @@ class StatefulPolicy(Policy):
     @property
     def policy_obs_idx(self) -> np.ndarray:
         return np.flatnonzero(self.policy_obs_mask)
+
+    def _set_network(self, network: torch.nn.Module, action_low: np.ndarray, action_high: np.ndarray) -> None:
+        """Attach the torch network and the action scaling of the policies that have one."""
+        self.network = network
+        self._central_a = torch.as_tensor((action_high + action_low) / 2., dtype=torch.float32)
+        self._delta_a = torch.as_tensor((action_high - action_low) / 2., dtype=torch.float32)
+        self._obs_idx = torch.as_tensor(self.policy_obs_idx)
+        self._add_save_attr(network='pickle', _central_a='pickle', _delta_a='pickle', _obs_idx='pickle')
+
+    def observation(self, state: torch.Tensor) -> torch.Tensor:
+        """The entries of (a batch of) full states that the policy observes."""
+        return state[..., self._obs_idx]
+
+    def scale_action(self, action_normalised: torch.Tensor) -> torch.Tensor:
+        """Map [-1, 1] to the action bounds."""
+        return action_normalised * self._delta_a + self._central_a
+
+    def normalise_action(self, action: torch.Tensor) -> torch.Tensor:
+        """Map the action bounds to [-1, 1]."""
+        return (action - self._central_a) / self._delta_a
+
+    def parameters(self):
+        return self.network.parameters()
 
     def reset(self) -> np.ndarray:
         """

@@ -22,20 +22,10 @@ class DeterministicStatefulPolicy(StatefulPolicy):
     def __init__(self, network: DeterministicGRUActor, action_low: np.ndarray, action_high: np.ndarray,
                  policy_obs_mask: np.ndarray, std: float = 0.1, std_z: float = 0.01):
         super().__init__((network.policy_state_dim,), (network.action_dim,), policy_obs_mask)
-        self.network = network
+        self._set_network(network, action_low, action_high)
         self.std = float(std)
         self.std_z = float(std_z)
-        self._central_a = torch.as_tensor((action_high + action_low) / 2., dtype=torch.float32)
-        self._delta_a = torch.as_tensor((action_high - action_low) / 2., dtype=torch.float32)
-        self._obs_idx = torch.as_tensor(self.policy_obs_idx)
-        self._add_save_attr(network='pickle', std='primitive', std_z='primitive',
-                            _central_a='pickle', _delta_a='pickle', _obs_idx='pickle')
-
-    def observation(self, state: torch.Tensor) -> torch.Tensor:
-        return state[..., self._obs_idx]
-
-    def scale_action(self, action_normalised: torch.Tensor) -> torch.Tensor:
-        return action_normalised * self._delta_a + self._central_a
+        self._add_save_attr(std='primitive', std_z='primitive')
 
     def forward_t(self, state: torch.Tensor, policy_state: torch.Tensor, prev_action: torch.Tensor
                   ) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -92,6 +82,3 @@ class DeterministicStatefulPolicy(StatefulPolicy):
                                   torch.as_tensor(policy_state, dtype=torch.float32)[None],
                                   torch.as_tensor(prev_action, dtype=torch.float32)[None])
         return a[0].numpy(), z[0].numpy()
-
-    def parameters(self):
-        return self.network.parameters()

@@ -25,23 +25,10 @@ class GaussianStatefulPolicy(StatefulPolicy):
     def __init__(self, network: torch.nn.Module, action_low: np.ndarray, action_high: np.ndarray,
                  policy_obs_mask: np.ndarray, log_std_min: float = -20., log_std_max: float = 2.):
         super().__init__((network.policy_state_dim,), (network.action_dim,), policy_obs_mask)
-        self.network = network
+        self._set_network(network, action_low, action_high)
         self.log_std_min = float(log_std_min)
         self.log_std_max = float(log_std_max)
-        self._central_a = torch.as_tensor((action_high + action_low) / 2., dtype=torch.float32)
-        self._delta_a = torch.as_tensor((action_high - action_low) / 2., dtype=torch.float32)
-        self._obs_idx = torch.as_tensor(self.policy_obs_idx)
-        self._add_save_attr(network='pickle', log_std_min='primitive', log_std_max='primitive',
-                            _central_a='pickle', _delta_a='pickle', _obs_idx='pickle')
-
-    def observation(self, state: torch.Tensor) -> torch.Tensor:
-        return state[..., self._obs_idx]
-
-    def scale_action(self, action_normalised: torch.Tensor) -> torch.Tensor:
-        return action_normalised * self._delta_a + self._central_a
-
-    def normalise_action(self, action: torch.Tensor) -> torch.Tensor:
-        return (action - self._central_a) / self._delta_a
+        self._add_save_attr(log_std_min='primitive', log_std_max='primitive')
 
     def distribution_parameters(self, state: torch.Tensor, policy_state: torch.Tensor,
                                 prev_action: torch.Tensor) -> Tuple[torch.Tensor, ...]:
@@ -117,9 +104,6 @@ class GaussianStatefulPolicy(StatefulPolicy):
                                 torch.as_tensor(prev_action, dtype=torch.float32)[None],
                                 self.deterministic)
         return out['action'][0].numpy(), out['next_policy_state'][0].numpy()
-
-    def parameters(self):
-        return self.network.parameters()
 
 
 class CPGPolicy(GaussianStatefulPolicy):

@@ -1,7 +1,7 @@
 """Gaussian policies with a state-independent learnable log-std for PPO and GAIL (REFERENCE section 2)."""
 import math
 from itertools import chain
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple
 
 import numpy as np
 import torch
@@ -33,19 +33,9 @@ class _LearnableStd:
 
 class _GRUMeans:
     """Action mean scale_action(tanh(head)) and GRU state from the TD3-style GRU network."""
-    def _setup_gru(self, network: DeterministicGRUActor, action_low, action_high):
-        self.network = network
-        self._central_a = torch.as_tensor((action_high + action_low) / 2., dtype=torch.float32)
-        self._delta_a = torch.as_tensor((action_high - action_low) / 2., dtype=torch.float32)
-        self._obs_idx = torch.as_tensor(self.policy_obs_idx)
-        self._add_save_attr(network='pickle', _central_a='pickle', _delta_a='pickle', _obs_idx='pickle')
-
-    def observation(self, state: torch.Tensor) -> torch.Tensor:
-        return state[..., self._obs_idx]
-
     def means_t(self, state, policy_state, prev_action) -> Tuple[torch.Tensor, torch.Tensor]:
         a, z = self.network(self.observation(state), policy_state, prev_action)
-        return a * self._delta_a + self._central_a, z
+        return self.scale_action(a), z
 
     def _draw(self, state, policy_state, prev_action, sample_z: bool):
         prev_action = self.initial_prev_action() if prev_action is None else prev_action
@@ -68,7 +58,7 @@ class PPOStatefulPolicy(_LearnableStd, _GRUMeans, StatefulPolicy):
     def __init__(self, network: DeterministicGRUActor, action_low: np.ndarray, action_high: np.ndarray,
                  policy_obs_mask: np.ndarray, std_0: float = 0.5):
         StatefulPolicy.__init__(self, (network.policy_state_dim,), (network.action_dim,), policy_obs_mask)
-        self._setup_gru(network, action_low, action_high)
+        self._set_network(network, action_low, action_high)
         self._init_std(network.action_dim + network.policy_state_dim, std_0)
 
     def draw_action(self, state, policy_state, prev_action=None):
@@ -90,7 +80,7 @@ class PPORecurrentPolicy(_LearnableStd, _GRUMeans, StatefulPolicy):
     def __init__(self, network: DeterministicGRUActor, action_low: np.ndarray, action_high: np.ndarray,
                  policy_obs_mask: np.ndarray, std_0: float = 0.5):
         StatefulPolicy.__init__(self, (network.policy_state_dim,), (network.action_dim,), policy_obs_mask)
-        self._setup_gru(network, action_low, action_high)
+        self._set_network(network, action_low, action_high)
         self._init_std(network.action_dim, std_0)
 
     def draw_action(self, state, policy_state, prev_action=None):
@@ -100,7 +90,7 @@ class PPORecurrentPolicy(_LearnableStd, _GRUMeans, StatefulPolicy):
         window = batch['window']
         (a, _), = self.network.unroll_at(self.observation(window['state']), window['initial_policy_state'],
                                          window['prev_action'], [window['lengths'] - 1])
-        mean_a = a * self._delta_a + self._central_a
+        mean_a = self.scale_action(a)
         return gaussian_log_prob(batch['action'], mean_a, self.log_std)
 
 

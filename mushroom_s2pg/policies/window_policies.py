@@ -1,5 +1,5 @@
 """Stateless baselines: MLP policies on a window of the last L observations (L = 1: vanilla / oracle)."""
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple
 
 import numpy as np
 import torch
@@ -28,20 +28,10 @@ class _ObservationWindowPolicy(StatefulPolicy):
             raise ValueError(f'window_length must be >= 1, got {window_length}')
         obs_dim = int(np.sum(policy_obs_mask))
         super().__init__(((window_length - 1) * obs_dim,), (len(action_low),), policy_obs_mask)
-        self.network = network
+        self._set_network(network, action_low, action_high)
         self.window_length = int(window_length)
         self._obs_dim = obs_dim
-        self._central_a = torch.as_tensor((action_high + action_low) / 2., dtype=torch.float32)
-        self._delta_a = torch.as_tensor((action_high - action_low) / 2., dtype=torch.float32)
-        self._obs_idx = torch.as_tensor(self.policy_obs_idx)
-        self._add_save_attr(network='pickle', window_length='primitive', _obs_dim='primitive',
-                            _central_a='pickle', _delta_a='pickle', _obs_idx='pickle')
-
-    def observation(self, state: torch.Tensor) -> torch.Tensor:
-        return state[..., self._obs_idx]
-
-    def scale_action(self, action_normalised: torch.Tensor) -> torch.Tensor:
-        return action_normalised * self._delta_a + self._central_a
+        self._add_save_attr(window_length='primitive', _obs_dim='primitive')
 
     def stored_policy_state(self, policy_state: np.ndarray) -> np.ndarray:
         return policy_state[..., :0]
@@ -62,9 +52,6 @@ class _ObservationWindowPolicy(StatefulPolicy):
         nxt = right_aligned_windows(obs, lengths, self.window_length)
         return (torch.from_numpy(current.reshape(len(lengths), -1)),
                 torch.from_numpy(nxt.reshape(len(lengths), -1)))
-
-    def parameters(self):
-        return self.network.parameters()
 
 
 class GaussianWindowPolicy(_ObservationWindowPolicy):
