@@ -56,11 +56,13 @@ def test_sac_rs_beats_vanilla_on_point_mass_memory():
 
 
 def test_cpg_policy_moves_half_cheetah_forward():
-    _, mdp, agent = _train('HalfCheetah-v5', 'SAC_RS', 3, 5000, actor='cpg', initial_replay_size=1000,
-                           warmup_transitions=1000, lr_actor=3e-4, tau=0.005)
+    # two oscillators learn a forward gait within ~20k steps here; with one oscillator per joint (six) the
+    # same budget was not enough (measured mean x-velocity about 0.005)
+    _, mdp, agent = _train('HalfCheetah-v5', 'SAC_RS', 5, 4000, n_eval=1, actor='cpg', n_oscillators=2,
+                           initial_replay_size=1000, warmup_transitions=1000, lr_actor=3e-4, tau=0.005)
     core = Core(agent, mdp)
     with agent.deterministic():
         dataset, info = core.evaluate(n_episodes=2, quiet=True, get_env_info=True)
     x_velocity = np.mean(info['x_velocity'])
     print('CPG HalfCheetah mean x-velocity:', x_velocity)
-    assert x_velocity > 0.
+    assert x_velocity > 0.1
