@@ -31,7 +31,7 @@ class CPGNetwork(nn.Module):
 
     """
     def __init__(self, action_dim: int, n_oscillators: int, dt: float, n_features: int = 64,
-                 init_log_std: float = -1., init_log_std_z: float = -3.):
+                 init_log_std: float = -1., init_log_std_z: float = -3., init_frequency: float = 1.5):
         super().__init__()
         if n_oscillators < 1 or dt <= 0:
             raise ValueError(f'need n_oscillators >= 1 and dt > 0, got {n_oscillators} and {dt}')
@@ -40,12 +40,16 @@ class CPGNetwork(nn.Module):
         self.policy_state_dim = 3 * n_oscillators
         self.dt = float(dt)
         n = n_oscillators
-        self.v_raw = nn.Parameter(torch.zeros(n))
+        if not 0 < init_frequency < CPG_BOUNDS['v']:
+            raise ValueError(f"init_frequency must be in (0, {CPG_BOUNDS['v']}), got {init_frequency}")
+        self.v_raw = nn.Parameter(torch.full((n,), math.log(init_frequency / (CPG_BOUNDS['v'] - init_frequency))))
         self.b_raw = nn.Parameter(torch.zeros(n))
         self.c_raw = nn.Parameter(torch.zeros(n))
         self.w_raw = nn.Parameter(torch.zeros(n, n))
         self.phi_raw = nn.Parameter(torch.randn(n, n) * 0.5)
         self.readout = nn.Sequential(nn.Linear(2 * n, n_features), nn.Tanh(), nn.Linear(n_features, action_dim))
+        nn.init.uniform_(self.readout[-1].weight, -3e-3, 3e-3)
+        nn.init.zeros_(self.readout[-1].bias)
         self.log_std_a = nn.Parameter(torch.full((action_dim,), float(init_log_std)))
         self.log_std_z = nn.Parameter(torch.full((3 * n,), float(init_log_std_z)))
 
