@@ -73,6 +73,8 @@ import gymnasium
 import numpy as np
 from gymnasium import spaces
 
+from environments.observation_mask import PolicyObservationMask
+
 __all__ = [
     'POINT_MASS_ENV_IDS',
     'PointMassMemoryEnv',
@@ -103,7 +105,7 @@ _RGB = {
 }
 
 
-class _PointMassEnv(gymnasium.Env):
+class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
     """
     Common dynamics, collision checks and rendering of the point-mass tasks. Subclasses define the
     start and goal, the walls, the reward and the full state.
@@ -162,15 +164,6 @@ class _PointMassEnv(gymnasium.Env):
 
         """
         return self.speed * self.dt
-
-    @property
-    def policy_obs_mask(self) -> np.ndarray:
-        """
-        Returns:
-            A boolean array with the length of the full state, ``True`` where the policy may look.
-
-        """
-        return self._policy_obs_mask.copy()
 
     @property
     def agent_position(self) -> np.ndarray:

@@ -26,6 +26,8 @@ from gymnasium.envs.mujoco.hopper_v5 import HopperEnv
 from gymnasium.envs.mujoco.humanoid_v5 import HumanoidEnv
 from gymnasium.envs.mujoco.walker2d_v5 import Walker2dEnv
 
+from environments.observation_mask import PolicyObservationMask
+
 __all__ = [
     'MASS_CHANGES',
     'POMDP_ENV_IDS',
@@ -51,7 +53,7 @@ VISIBLE_OBS_PARTS: frozenset = frozenset({'qpos', 'cfrc_ext', 'ten_length'})
 _MAX_EPISODE_STEPS = 1000
 
 
-class POMDPLocomotionMixin:
+class POMDPLocomotionMixin(PolicyObservationMask):
     """
     Mixin turning a Gymnasium v5 MuJoCo locomotion environment into a POMDP task with optional
     mass randomisation. It must come before the Gymnasium environment class in the bases.
@@ -95,15 +97,6 @@ class POMDPLocomotionMixin:
 
         """
         return self._random_mass
-
-    @property
-    def policy_obs_mask(self) -> np.ndarray:
-        """
-        Returns:
-            A boolean array with the length of the full state, ``True`` where the policy may look.
-
-        """
-        return self._policy_obs_mask.copy()
 
     @property
     def mass_change(self) -> np.ndarray:
