@@ -7,7 +7,7 @@ from mushroom_rl.core import Core
 from algorithm_helpers import tiny_hyperparameters
 from environments import POMDP_ENV_IDS, make_env
 from mushroom_s2pg.algorithms import ALGORITHMS, make_agent
-from mushroom_s2pg.core import NonFiniteLossError
+from mushroom_s2pg.core import CriticInput, NonFiniteLossError
 from toy_envs import ToyPOMDP
 
 
@@ -129,5 +129,9 @@ def test_policy_sees_the_masked_observation_and_the_critic_the_full_state(name):
         state=(mask.size,), policy_state=(32,), action=(6,), next_state=(mask.size,), next_policy_state=(32,),
         prev_action=(6,)).items()}
     batch['state'][:, ~mask] = 5.
-    assert torch.equal(critic.batch_args(batch, 'data')[0], batch['state'])
+    assert torch.equal(CriticInput.stored(batch).state, batch['state'])
+    hidden_changed = dict(batch, state=batch['state'].clone())
+    hidden_changed['state'][:, ~mask] = -5.
+    with torch.no_grad():
+        assert not torch.allclose(critic(CriticInput.stored(batch)), critic(CriticInput.stored(hidden_changed)))
     assert torch.all(agent.policy.observation(batch['state']) == 0)

@@ -6,6 +6,7 @@ from mushroom_rl.core import Core
 
 from algorithm_helpers import tiny_hyperparameters
 from mushroom_s2pg.algorithms import make_agent
+from mushroom_s2pg.core import to_torch
 from toy_envs import ToyPOMDP
 
 
@@ -34,7 +35,7 @@ def _window_batch(agent, idx, length):
     memory = agent.replay_memory
     batch = memory.get(idx)
     batch['window'] = memory.transition_windows(idx, length)
-    return agent._to_torch(batch)
+    return to_torch(batch)
 
 
 @pytest.mark.parametrize('name', ['SAC_BPTT', 'TD3_BPTT'])
@@ -48,11 +49,7 @@ def test_bptt_gradient_reaches_the_first_step_and_stops_at_the_episode_cut(name)
     window_state = batch['window']['state'].requires_grad_(True)
     np.testing.assert_array_equal(batch['window']['lengths'].numpy(), [32, 3])
     np.testing.assert_array_equal(window_state[1, 0].detach().numpy(), state[40])  # the cut: starts at 40
-    if name == 'SAC_BPTT':
-        current, _ = agent.policy.sample_batch_t(batch, need_current=True)
-        action = current['action']
-    else:
-        (action, _), _ = agent.policy.forward_batch_t(batch, need_next=False)
+    action = agent.policy.evaluate_batch(batch, next=False).current.action
     action.sum().backward()
     grad = window_state.grad.abs().sum(-1)      # (batch, L + 1)
     visible = window_state.grad[..., env.policy_obs_mask].abs().sum(-1)
@@ -69,9 +66,9 @@ def test_bptt_unroll_starts_from_the_stored_hidden_state():
     _fill(agent, [20])
     batch = _window_batch(agent, np.array([10]), 4)
     with agent.deterministic():
-        out_a = agent.policy.sample_batch_t(batch)[0]['action']
+        out_a = agent.policy.evaluate_batch(batch).current.action
     batch['window']['initial_policy_state'] = batch['window']['initial_policy_state'] + 0.5
-    out_b = agent.policy.sample_batch_t(batch)[0]['action']
+    out_b = agent.policy.evaluate_batch(batch).current.action
     assert not torch.allclose(out_a, out_b)
 
 
@@ -82,19 +79,13 @@ def test_window_input_is_zero_padded_at_episode_start_and_matches_rollout(name):
                        **tiny_hyperparameters(name, initial_replay_size=1000, max_replay_size=1000))
     policy = agent.policy
     seen = []
-    original = policy._window_input
-
-    def recording(state, policy_state):
-        inputs, nxt = original(state, policy_state)
-        seen.append(inputs[0].numpy().copy())
-        return inputs, nxt
-    policy._window_input = recording
+    policy.network.register_forward_pre_hook(lambda module, args: seen.append(args[0][0].numpy().copy()))
     Core(agent, env).learn(n_steps=30, n_steps_per_fit=30, quiet=True)
     memory = agent.replay_memory
     assert memory.policy_state.shape == (1000, 0), 'window policies keep no internal state in replay'
     idx = np.arange(30)
-    batch = agent._to_torch(dict(memory.get(idx), window=memory.transition_windows(idx, 3)))
-    current, _ = policy.batch_inputs_t(batch)
+    batch = to_torch(dict(memory.get(idx), window=memory.transition_windows(idx, 3)))
+    current, _ = policy.observed_batch(batch)
     np.testing.assert_allclose(current.numpy(), np.array(seen), rtol=1e-6)
     first = memory.first[:30]
     obs_dim = int(env.policy_obs_mask.sum())

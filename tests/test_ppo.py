@@ -69,11 +69,13 @@ def test_ppo_rs_ratio_uses_the_joint_log_probability():
     policy = agent.policy
     s, z, a_prev = torch.randn(5, 3), torch.randn(5, 3), torch.randn(5, 2)
     a, z_next = torch.randn(5, 2), torch.randn(5, 3)
-    mean_a, mean_z = policy.means_t(s, z, a_prev)
+    a_tanh, mean_z = policy.network(policy.observation(s), z, a_prev)
+    mean_a = policy.scale_action(a_tanh)
     std = policy.log_std.exp()
     expected = (torch.distributions.Normal(mean_a, std[:2]).log_prob(a).sum(-1)
                 + torch.distributions.Normal(mean_z, std[2:]).log_prob(z_next).sum(-1))
-    torch.testing.assert_close(policy.log_prob_t(s, z, a_prev, a, z_next), expected)
+    batch = dict(state=s, policy_state=z, prev_action=a_prev, action=a, next_policy_state=z_next)
+    torch.testing.assert_close(policy.log_prob_batch(batch), expected)
     torch.testing.assert_close(std, torch.full((5,), 0.5))
 
 

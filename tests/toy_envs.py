@@ -1,12 +1,11 @@
 """Small hand-made environments and policies for the tests."""
-from typing import Optional, Tuple
-
 import numpy as np
+import torch
 from mushroom_rl.core import Agent, Environment, MDPInfo
 from mushroom_rl.policy import Policy
 from mushroom_rl.utils.spaces import Box
 
-from mushroom_s2pg.core import StatefulAgent, StatefulPolicy
+from mushroom_s2pg.core import PolicyStep, SingleStep, StatefulAgent, StatefulPolicy
 
 
 class ToyPOMDP(Environment):
@@ -36,15 +35,23 @@ class ToyPOMDP(Environment):
         return self._state.copy(), reward, abs(x) > 3., dict()
 
 
-class CountingPolicy(StatefulPolicy):
-    """z' = z + 1 and a = [z_0, state_0]: every stored value can be predicted by hand."""
-    def __init__(self, policy_obs_mask: np.ndarray):
-        super().__init__((2,), (2,), policy_obs_mask)
+class CountingNetwork(torch.nn.Module):
+    """z' = z + 1 and a = [z_0 / 10, o_0 / 100]."""
+    policy_state_dim = 2
 
-    def draw_action(self, state: np.ndarray, policy_state: np.ndarray,
-                    prev_action: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
-        action = np.array([policy_state[0] / 10., state[0] / 100.], dtype=np.float32)
-        return action, policy_state + 1.
+    def forward(self, obs, z, prev_action):
+        return torch.stack([z[..., 0] / 10., obs[..., 0] / 100.], -1), z + 1.
+
+
+class CountingPolicy(StatefulPolicy):
+    """z' = z + 1 and a = [z_0 / 10, state_0 / 100]: every stored value can be predicted by hand."""
+    def __init__(self, policy_obs_mask: np.ndarray):
+        super().__init__(CountingNetwork(), SingleStep(), -np.ones(2), np.ones(2), policy_obs_mask,
+                         stochastic_policy_state=False)
+
+    def _step(self, outputs, deterministic):
+        action, next_policy_state = outputs
+        return PolicyStep(action, None, next_policy_state)
 
 
 class RecordingAgent(StatefulAgent):

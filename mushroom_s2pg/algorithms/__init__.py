@@ -1,6 +1,6 @@
 """Stateful-policy algorithms with MushroomRL's names."""
-from mushroom_s2pg.algorithms.registry import (ALGORITHMS, available_algorithms, default_hyperparameters,
-                                               hyperparameter_names, make_agent)
+from mushroom_s2pg.algorithms.registry import (ALGORITHMS, available_algorithms, check_hyperparameters,
+                                               default_hyperparameters, hyperparameter_names, make_agent)
 from mushroom_s2pg.algorithms.gae import compute_gae
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.algorithms.ppo_variants import PPO_BPTT, PPO_ORACLE, PPO_RS, PPO_VANILLA, PPO_WINDOW
@@ -11,5 +11,5 @@ from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, 
 
 __all__ = ['ALGORITHMS', 'PPO_BPTT', 'PPO_ORACLE', 'PPO_RS', 'PPO_VANILLA', 'PPO_WINDOW', 'StatefulPPO',
            'compute_gae', 'SAC_BPTT', 'SAC_ORACLE', 'SAC_RS', 'SAC_VANILLA', 'SAC_WINDOW', 'StatefulSAC',
-           'StatefulTD3', 'TD3_BPTT', 'TD3_ORACLE', 'TD3_RS', 'TD3_VANILLA', 'TD3_WINDOW', 'available_algorithms',
+           'StatefulTD3', 'TD3_BPTT', 'TD3_ORACLE', 'TD3_RS', 'TD3_VANILLA', 'TD3_WINDOW', 'available_algorithms', 'check_hyperparameters',
            'default_hyperparameters', 'hyperparameter_names', 'make_agent']

@@ -1,12 +1,13 @@
 """PPO maths shared by PPO-RS and its baselines (appendix C, Algorithm 3)."""
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import numpy as np
 import torch
 
 from mushroom_s2pg.algorithms.gae import compute_gae
-from mushroom_s2pg.core import StatefulPolicy, StatefulReplayMemory, TrainableStatefulAgent, adam
+from mushroom_s2pg.core import StatefulReplayMemory, TrainableStatefulAgent, adam, to_torch
 from mushroom_s2pg.networks.value_networks import VNetwork
+from mushroom_s2pg.policies import GaussianPolicy
 
 __all__ = ['StatefulPPO']
 
@@ -17,8 +18,7 @@ def _index(batch: Dict, idx: np.ndarray) -> Dict:
 
 class StatefulPPO(TrainableStatefulAgent):
     """
-    PPO over any Gaussian policy of the package with ``log_prob_batch_t`` (Al-Hafez et al., 2024,
-    Algorithm 3). For S2PG policies the ratio is that of the joint log-probability of (a, z') (Lemma A.1);
+    PPO over any :class:`GaussianPolicy` (Al-Hafez et al., 2024, Algorithm 3). For S2PG policies the ratio is that of the joint log-probability of (a, z') (Lemma A.1);
     advantages are GAE over (s, z, a, z') with the absorbing and episode-end cases of Algorithm 3.
 
     The value function is V(o, z, a_prev) without privileged information (the paper's POMDP setting,
@@ -28,10 +28,10 @@ class StatefulPPO(TrainableStatefulAgent):
     #: PPO collects this many steps between fits (REFERENCE section 3); the launcher reads it.
     default_n_steps_per_fit = 2000
 
-    def __init__(self, mdp_info, policy: StatefulPolicy, privileged_critic: bool = False,
+    def __init__(self, mdp_info, policy: GaussianPolicy, privileged_critic: bool = False,
                  value_features=(128, 128), lr_actor: float = 5e-5, lr_critic: float = 5e-5, n_epochs: int = 10,
                  batch_size: int = 32, eps_clip: float = 0.2, lam: float = 0.95, entropy_coeff: float = 0.,
-                 window_length: Optional[int] = None, n_steps_per_fit: int = 2000):
+                 n_steps_per_fit: int = 2000):
         """
         Constructor. Defaults are the reference implementation's PPO-RS values (REFERENCE section 3).
 
@@ -43,7 +43,6 @@ class StatefulPPO(TrainableStatefulAgent):
             eps_clip (float): clipping of the probability ratio;
             lam (float): GAE lambda;
             entropy_coeff (float): weight of the entropy bonus;
-            window_length (int, None): length of the windows the policy needs (BPTT, window);
             n_steps_per_fit (int): environment steps per fit (what ``Core.learn`` should be given).
 
         """
@@ -59,7 +58,6 @@ class StatefulPPO(TrainableStatefulAgent):
         self._eps_clip = float(eps_clip)
         self._lam = float(lam)
         self._entropy_coeff = float(entropy_coeff)
-        self._window_length = None if window_length is None else int(window_length)
         self.default_n_steps_per_fit = int(n_steps_per_fit)
         self._gamma = float(mdp_info.gamma)
         self._policy_state_dim = int(policy.stored_policy_state(np.zeros((1,) + policy.policy_state_shape)).shape[1])
@@ -75,7 +73,6 @@ class StatefulPPO(TrainableStatefulAgent):
             _eps_clip='primitive',
             _lam='primitive',
             _entropy_coeff='primitive',
-            _window_length='primitive',
             default_n_steps_per_fit='primitive',
             _gamma='primitive',
             _policy_state_dim='primitive'
@@ -87,7 +84,7 @@ class StatefulPPO(TrainableStatefulAgent):
         if self._privileged_critic:
             dim = mdp_info.observation_space.shape[0]
         else:
-            dim = int(policy.policy_obs_mask.sum()) * getattr(policy, 'window_length', 1)
+            dim = policy.inputs.input_dim(int(policy.policy_obs_mask.sum()))
         if self._policy_state_dim > 0:
             dim += self._policy_state_dim
             if not self._privileged_critic:
@@ -95,13 +92,10 @@ class StatefulPPO(TrainableStatefulAgent):
         return dim
 
     def _value_inputs(self, batch: Dict[str, torch.Tensor], nxt: bool) -> List[torch.Tensor]:
-        state = batch['next_state' if nxt else 'state']
         if self._privileged_critic:
-            inputs = [state]
-        elif hasattr(self.policy, 'batch_inputs_t'):
-            inputs = [self.policy.batch_inputs_t(batch)[int(nxt)]]
+            inputs = [batch['next_state' if nxt else 'state']]
         else:
-            inputs = [self.policy.observation(state)]
+            inputs = [self.policy.observed_batch(batch)[int(nxt)]]
         if self._policy_state_dim > 0:
             inputs.append(batch['next_policy_state' if nxt else 'policy_state'])
             if not self._privileged_critic:
@@ -115,9 +109,10 @@ class StatefulPPO(TrainableStatefulAgent):
         memory.add(transitions)
         idx = np.arange(n)
         batch = memory.get(idx)
-        if self._window_length is not None:
-            batch['window'] = memory.transition_windows(idx, self._window_length)
-        return self._to_torch(batch)
+        window_length = self.policy.replay_window_length
+        if window_length is not None:
+            batch['window'] = memory.transition_windows(idx, window_length)
+        return to_torch(batch)
 
     def fit(self, dataset: list, **info) -> None:
         transitions = self._transitions(dataset)
@@ -127,7 +122,7 @@ class StatefulPPO(TrainableStatefulAgent):
         n = len(transitions['reward'])
 
         with torch.no_grad():
-            old_log_prob = self.policy.log_prob_batch_t(batch)
+            old_log_prob = self.policy.log_prob_batch(batch)
             value = self._V(*self._value_inputs(batch, False)).numpy()
             next_value = self._V(*self._value_inputs(batch, True)).numpy()
         cut = transitions['last'] | np.append(transitions['first'][1:], True)
@@ -141,7 +136,7 @@ class StatefulPPO(TrainableStatefulAgent):
         for _ in range(self._n_epochs):
             for mb in np.array_split(np.random.permutation(n), max(1, n // self._batch_size)):
                 mini = _index(batch, mb)
-                ratio = torch.exp(self.policy.log_prob_batch_t(mini) - old_log_prob[mb])
+                ratio = torch.exp(self.policy.log_prob_batch(mini) - old_log_prob[mb])
                 if ratio_deviation_first is None:
                     ratio_deviation_first = float((ratio.detach() - 1.).abs().max())
                 surrogate = torch.min(ratio * advantage[mb],

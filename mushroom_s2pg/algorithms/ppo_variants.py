@@ -4,15 +4,29 @@ from typing import Sequence
 import numpy as np
 
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
-from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor, MLPActor
-from mushroom_s2pg.policies.ppo_policies import PPORecurrentPolicy, PPOStatefulPolicy, PPOWindowPolicy
+from mushroom_s2pg.core import BatchInputs, ObservationWindow, SingleStep, TruncatedUnroll
+from mushroom_s2pg.networks.mlp_actors import DeterministicMLPActor
+from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor
+from mushroom_s2pg.policies import GaussianPolicy
 
 __all__ = ['PPO_RS', 'PPO_BPTT', 'PPO_WINDOW', 'PPO_VANILLA', 'PPO_ORACLE']
 
 
-def _gru(mdp_info, policy_obs_mask, policy_state_dim, n_features):
-    return DeterministicGRUActor(int(np.sum(policy_obs_mask)), mdp_info.action_space.shape[0], policy_state_dim,
-                                 n_features)
+def _gru_policy(mdp_info, policy_obs_mask, inputs: BatchInputs, stochastic_policy_state: bool,
+                policy_state_dim: int, n_features: int, std_0: float) -> GaussianPolicy:
+    network = DeterministicGRUActor(int(np.sum(policy_obs_mask)), mdp_info.action_space.shape[0], policy_state_dim,
+                                    n_features)
+    return GaussianPolicy(network, inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
+                          stochastic_policy_state, std_0)
+
+
+def _window_policy(mdp_info, policy_obs_mask, window_length: int, actor_features: Sequence[int],
+                   std_0: float) -> GaussianPolicy:
+    inputs = ObservationWindow(window_length)
+    network = DeterministicMLPActor(inputs.input_dim(int(np.sum(policy_obs_mask))), mdp_info.action_space.shape[0],
+                                    tuple(actor_features))
+    return GaussianPolicy(network, inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
+                          False, std_0)
 
 
 class PPO_RS(StatefulPPO):
@@ -24,41 +38,36 @@ class PPO_RS(StatefulPPO):
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 128,
                  n_features_actor: int = 128, std_0: float = 0.5, **kwargs):
-        policy = PPOStatefulPolicy(_gru(mdp_info, policy_obs_mask, policy_state_dim, n_features_actor),
-                                   mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask, std_0)
-        super().__init__(mdp_info, policy, **kwargs)
+        super().__init__(mdp_info, _gru_policy(mdp_info, policy_obs_mask, SingleStep(), True, policy_state_dim,
+                                               n_features_actor, std_0), **kwargs)
 
 
 class PPO_BPTT(StatefulPPO):
     """PPO with the same GRU actor, its state carried deterministically, trained by truncated BPTT."""
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 128, n_features_actor: int = 128, std_0: float = 0.5, **kwargs):
-        policy = PPORecurrentPolicy(_gru(mdp_info, policy_obs_mask, policy_state_dim, n_features_actor),
-                                    mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask, std_0)
-        super().__init__(mdp_info, policy, window_length=truncation_length, **kwargs)
+        super().__init__(mdp_info, _gru_policy(mdp_info, policy_obs_mask, TruncatedUnroll(truncation_length), False,
+                                               policy_state_dim, n_features_actor, std_0), **kwargs)
 
 
 class PPO_WINDOW(StatefulPPO):
     """PPO with a stateless MLP policy on the last ``window_length`` observations (zero-padded)."""
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (128, 128), std_0: float = 0.5, **kwargs):
-        obs_dim = int(np.sum(policy_obs_mask))
-        policy = PPOWindowPolicy(MLPActor(window_length * obs_dim, mdp_info.action_space.shape[0],
-                                          tuple(actor_features)),
-                                 mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                                 window_length, std_0)
-        super().__init__(mdp_info, policy, window_length=window_length if window_length > 1 else None, **kwargs)
+        super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, window_length, actor_features, std_0),
+                         **kwargs)
 
 
-class PPO_VANILLA(PPO_WINDOW):
+class PPO_VANILLA(StatefulPPO):
     """PPO with a stateless MLP policy on the current (masked) observation."""
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),
                  std_0: float = 0.5, **kwargs):
-        super().__init__(mdp_info, policy_obs_mask, 1, actor_features, std_0, **kwargs)
+        super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, 1, actor_features, std_0), **kwargs)
 
 
-class PPO_ORACLE(PPO_WINDOW):
+class PPO_ORACLE(StatefulPPO):
     """PPO with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),
                  std_0: float = 0.5, **kwargs):
-        super().__init__(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1, actor_features, std_0, **kwargs)
+        super().__init__(mdp_info, _window_policy(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
+                                                  actor_features, std_0), **kwargs)

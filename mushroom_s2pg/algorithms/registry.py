@@ -8,7 +8,7 @@ from mushroom_s2pg.algorithms.ppo_variants import PPO_BPTT, PPO_ORACLE, PPO_RS, 
 from mushroom_s2pg.algorithms.sac_variants import SAC_BPTT, SAC_ORACLE, SAC_RS, SAC_VANILLA, SAC_WINDOW
 from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, TD3_VANILLA, TD3_WINDOW
 
-__all__ = ['ALGORITHMS', 'available_algorithms', 'default_hyperparameters', 'make_agent',
+__all__ = ['ALGORITHMS', 'available_algorithms', 'check_hyperparameters', 'default_hyperparameters', 'make_agent',
            'hyperparameter_names']
 
 ALGORITHMS: Dict[str, type] = {
@@ -30,7 +30,7 @@ ALGORITHMS: Dict[str, type] = {
 }
 
 # Arguments set by the variants themselves, never by users.
-_INTERNAL_ARGUMENTS = ('self', 'mdp_info', 'policy_obs_mask', 'policy', 'critic', 'window_length')
+_INTERNAL_ARGUMENTS = ('self', 'mdp_info', 'policy_obs_mask', 'policy', 'critic')
 
 # Per-task deviations from each constructor's defaults (which are the reference's common values).
 _TASK_OVERRIDES: Dict[str, Dict[str, Dict[str, Any]]] = {
@@ -82,7 +82,7 @@ def _signature_defaults(cls: type) -> Dict[str, Any]:
         for p, v in parameters.items():
             if v.kind in (v.VAR_KEYWORD, v.VAR_POSITIONAL) or p in arguments:
                 continue
-            if p not in _INTERNAL_ARGUMENTS or (p == 'window_length' and klass is cls):
+            if p not in _INTERNAL_ARGUMENTS:
                 arguments[p] = v.default
         if not any(v.kind == v.VAR_KEYWORD for v in parameters.values()):
             break
@@ -116,6 +116,26 @@ def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
     return defaults
 
 
+def check_hyperparameters(name: str, overrides: Dict[str, Any]) -> Dict[str, Any]:
+    """
+    The one check of an algorithm name and its hyperparameter overrides (used by :func:`make_agent` and by
+    the launchers' run configuration).
+
+    Returns:
+        The overrides, as a new dictionary.
+
+    Raises:
+        ValueError: for an unknown algorithm or hyperparameter, naming it and listing the valid ones.
+
+    """
+    valid = hyperparameter_names(name)
+    unknown = sorted(set(overrides) - set(valid))
+    if unknown:
+        raise ValueError(f"Unknown hyperparameter(s) {', '.join(map(repr, unknown))} for {name}. "
+                         f"Valid hyperparameters: {', '.join(valid)}")
+    return dict(overrides)
+
+
 def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '', **overrides):
     """
     Build an agent with the reference hyperparameters of ``env_id`` and the given overrides.
@@ -125,10 +145,7 @@ def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '
 
     """
     cls = _check_name(name)
-    valid = hyperparameter_names(name)
-    unknown = sorted(set(overrides) - set(valid))
-    if unknown:
-        raise ValueError(f"Unknown hyperparameter(s) {unknown} for {name}. Valid: {', '.join(valid)}")
+    overrides = check_hyperparameters(name, overrides)
     params = default_hyperparameters(name, env_id)
     params.update(overrides)
     return cls(mdp_info, policy_obs_mask, **params)

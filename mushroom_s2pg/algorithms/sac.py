@@ -5,7 +5,8 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import torch
 
-from mushroom_s2pg.core import OffPolicyStatefulAgent, StatefulPolicy, adam, soft_update
+from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, adam, soft_update
+from mushroom_s2pg.policies import SquashedGaussianPolicy
 from mushroom_s2pg.networks.critics import TwinCritic
 
 __all__ = ['StatefulSAC']
@@ -13,23 +14,22 @@ __all__ = ['StatefulSAC']
 
 class StatefulSAC(OffPolicyStatefulAgent):
     """
-    SAC over any policy of the package. The policy turns a replay batch into samples at t (with
-    gradients) and at t+1 (``sample_batch_t``): one step for S2PG policies, an unrolled window for BPTT,
-    an observation window for the window baselines. The critic picks its inputs (``batch_args``).
+    SAC over any :class:`SquashedGaussianPolicy`. ``policy.evaluate_batch`` gives reparameterised samples
+    at t (with gradients) and at t+1 (one step for S2PG policies, an unrolled window for BPTT, an observation
+    window for the window baselines); the critic receives a :class:`CriticInput`.
 
     Critic target: y = r + gamma (1 - absorbing) [min_i Q'_i(next) - alpha log pi_a(a' | .)]
     (``- alpha_z log pi_z(z'' | .)`` too when ``policy_state_entropy_in_target``).
     Actor loss: alpha log pi_a(a) + alpha_z log pi_z(z') - min_i Q_i(s, z, a, z', a_prev); the z' terms
-    only exist for S2PG policies, whose second temperature alpha_z targets entropy -dim(z).
+    only exist when ``policy.stochastic_policy_state`` (S2PG), whose temperature alpha_z targets entropy -dim(z).
 
     """
-    def __init__(self, mdp_info, policy: StatefulPolicy, critic: TwinCritic, batch_size: int = 256,
+    def __init__(self, mdp_info, policy: SquashedGaussianPolicy, critic: TwinCritic, batch_size: int = 256,
                  initial_replay_size: int = 5000, max_replay_size: int = 500000, warmup_transitions: int = 10000,
                  tau: float = 0.001, lr_actor: float = 1e-4, lr_critic: float = 1e-3, init_alpha: float = 1.,
                  lr_alpha: float = 3e-4, init_alpha_z: float = 0.01, lr_alpha_z: float = 3e-4,
                  target_entropy: Optional[float] = None, target_entropy_z: Optional[float] = None,
-                 tau_z: float = 1., policy_state_entropy_in_target: bool = False,
-                 window_length: Optional[int] = None):
+                 tau_z: float = 1., policy_state_entropy_in_target: bool = False):
         """
         Constructor. Defaults are the reference implementation's SAC-RS values (REFERENCE section 3).
 
@@ -39,14 +39,11 @@ class StatefulSAC(OffPolicyStatefulAgent):
             init_alpha, init_alpha_z (float): initial temperatures of a and z';
             target_entropy, target_entropy_z (float): entropy targets (default -dim(a), -dim(z));
             tau_z (float): mixing factor of the internal-state refresh of the replay memory;
-            policy_state_entropy_in_target (bool): whether the soft target has the z' entropy bonus too;
-            window_length (int, None): length of the replay windows the policy needs (BPTT, window).
+            policy_state_entropy_in_target (bool): whether the soft target has the z' entropy bonus too.
 
         """
-        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z,
-                         window_length=window_length)
+        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
         action_dim = mdp_info.action_space.shape[0]
-        self._stochastic_policy_state = policy.refresh_policy_state
         self._warmup_transitions = int(warmup_transitions)
         self._target_entropy = -float(action_dim) if target_entropy is None else float(target_entropy)
         policy_state_dim = int(np.prod(policy.policy_state_shape))
@@ -63,7 +60,6 @@ class StatefulSAC(OffPolicyStatefulAgent):
         self._alpha_z_optimizer = adam([self._log_alpha_z], lr=lr_alpha_z)
 
         self._add_save_attr(
-            _stochastic_policy_state='primitive',
             _warmup_transitions='primitive',
             _target_entropy='primitive',
             _target_entropy_z='primitive',
@@ -82,42 +78,37 @@ class StatefulSAC(OffPolicyStatefulAgent):
 
     def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         update_actor = self._replay_memory.size > self._warmup_transitions
+        stochastic_z = self.policy.stochastic_policy_state
         alpha, alpha_z = self._log_alpha.exp().detach(), self._log_alpha_z.exp().detach()
-        current, nxt = self.policy.sample_batch_t(batch, need_current=update_actor)
-        critic = self._critic
+        evaluation = self.policy.evaluate_batch(batch, current=update_actor)
+        current, nxt = evaluation.current, evaluation.next
 
         with torch.no_grad():
-            next_args = critic.batch_args(batch, 'next', nxt['action'], nxt.get('next_policy_state'))
-            v_next = self._target_critic(*next_args).min(0).values - alpha * nxt['log_prob_action']
-            if self._policy_state_entropy_in_target and self._stochastic_policy_state:
-                v_next = v_next - alpha_z * nxt['log_prob_policy_state']
+            v_next = self._target_critic(CriticInput.next(batch, nxt)).min(0).values - alpha * nxt.log_prob_action
+            if self._policy_state_entropy_in_target and stochastic_z:
+                v_next = v_next - alpha_z * nxt.log_prob_policy_state
             y = batch['reward'] + self._gamma * (1. - batch['absorbing']) * v_next
 
         losses = dict(critic=self._fit_critic(batch, y))
 
         fresh_z = None
         if update_actor:
-            q_new = critic(*critic.batch_args(batch, 'policy', current['action'],
-                                              current.get('next_policy_state'))).min(0).values
-            log_prob_a = current['log_prob_action']
-            actor_loss = alpha * log_prob_a - q_new
-            if self._stochastic_policy_state:
-                actor_loss = actor_loss + alpha_z * current['log_prob_policy_state']
-            actor_loss = actor_loss.mean()
-            losses['actor'] = self._optimize(self._actor_optimizer, actor_loss, list(self.policy.parameters()))
-            losses['alpha'] = self._step_temperature(self._log_alpha, self._alpha_optimizer, log_prob_a,
+            q_new = self._critic(CriticInput.current(batch, current)).min(0).values
+            actor_loss = alpha * current.log_prob_action - q_new
+            if stochastic_z:
+                actor_loss = actor_loss + alpha_z * current.log_prob_policy_state
+            losses['actor'] = self._optimize(self._actor_optimizer, actor_loss.mean(), list(self.policy.parameters()))
+            losses['alpha'] = self._step_temperature(self._log_alpha, self._alpha_optimizer, current.log_prob_action,
                                                      self._target_entropy)
-            if self._stochastic_policy_state:
-                log_prob_z = current['log_prob_policy_state']
-                losses['alpha_z'] = self._step_temperature(self._log_alpha_z, self._alpha_z_optimizer, log_prob_z,
-                                                           self._target_entropy_z)
-                fresh_z = current['next_policy_state'].detach()
-        elif self._stochastic_policy_state:
+            if stochastic_z:
+                losses['alpha_z'] = self._step_temperature(self._log_alpha_z, self._alpha_z_optimizer,
+                                                           current.log_prob_policy_state, self._target_entropy_z)
+                fresh_z = current.next_policy_state.detach()
+        elif stochastic_z:
             with torch.no_grad():
-                fresh_z = self.policy.sample_t(batch['state'], batch['policy_state'],
-                                               batch['prev_action'])['next_policy_state']
+                fresh_z = self.policy.evaluate_batch(batch, next=False).current.next_policy_state
 
-        soft_update(self._target_critic, critic, self._tau)
+        soft_update(self._target_critic, self._critic, self._tau)
         return losses, fresh_z
 
     def _step_temperature(self, log_alpha: torch.Tensor, optimizer: torch.optim.Optimizer, log_prob: torch.Tensor,

@@ -4,14 +4,16 @@ from typing import Optional, Sequence
 import numpy as np
 
 from mushroom_s2pg.algorithms.sac import StatefulSAC
+from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.cpg import CPGNetwork
 from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork, TwinCritic
-from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor, MLPActor
-from mushroom_s2pg.policies.gaussian_stateful_policy import CPGPolicy, GaussianStatefulPolicy
-from mushroom_s2pg.policies.recurrent_policies import GaussianRecurrentPolicy
-from mushroom_s2pg.policies.window_policies import GaussianWindowPolicy
+from mushroom_s2pg.networks.mlp_actors import GaussianMLPActor
+from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor
+from mushroom_s2pg.policies import SquashedGaussianPolicy
 
 __all__ = ['SAC_RS', 'SAC_BPTT', 'SAC_WINDOW', 'SAC_VANILLA', 'SAC_ORACLE']
+
+ACTORS = ('gru', 'cpg')
 
 
 def _dims(mdp_info, policy_obs_mask):
@@ -22,7 +24,16 @@ def _mlp_twin_critic(state_dim: int, action_dim: int, critic_features: Sequence[
     return TwinCritic(*(MLPQNetwork(state_dim, action_dim, tuple(critic_features)) for _ in range(2)))
 
 
-ACTORS = ('gru', 'cpg')
+def _window_parts(mdp_info, policy_obs_mask: np.ndarray, window_length: int, actor_features: Sequence[int],
+                  critic_features: Sequence[int], log_std_min: float, log_std_max: float):
+    """The stateless MLP policy on an observation window and the critic Q(s_full, a) of the window baselines."""
+    obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+    inputs = ObservationWindow(window_length)
+    policy = SquashedGaussianPolicy(GaussianMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features)),
+                                    inputs, mdp_info.action_space.low, mdp_info.action_space.high,
+                                    policy_obs_mask, stochastic_policy_state=False, log_std_min=log_std_min,
+                                    log_std_max=log_std_max)
+    return policy, _mlp_twin_critic(state_dim, action_dim, critic_features)
 
 
 class SAC_RS(StatefulSAC):
@@ -31,44 +42,45 @@ class SAC_RS(StatefulSAC):
     trained on single steps, with the privileged critic Q(s_full, z, a, z', a_prev). The actor is the GRU
     of the reference (``actor='gru'``, dim z = ``policy_state_dim``) or the blind central pattern generator
     of the inductive-bias experiments (``actor='cpg'``, dim z = 3 ``n_oscillators``, default one oscillator
-    per action dimension). Further keyword arguments: those of :class:`StatefulSAC`.
+    per action dimension, z' Gaussian without squashing). Further keyword arguments: those of
+    :class:`StatefulSAC`.
 
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
                  n_features_actor: int = 256, n_features_critic: int = 128, log_std_min: float = -20.,
                  log_std_max: float = 2., actor: str = 'gru', n_oscillators: Optional[int] = None, **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        low, high = mdp_info.action_space.low, mdp_info.action_space.high
         if actor == 'gru':
-            policy = GaussianStatefulPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
-                                            low, high, policy_obs_mask, log_std_min, log_std_max)
+            network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor)
         elif actor == 'cpg':
             network = CPGNetwork(action_dim, n_oscillators or action_dim, mdp_info.dt)
-            policy = CPGPolicy(network, low, high, policy_obs_mask, log_std_min, log_std_max)
-            policy_state_dim = network.policy_state_dim
         else:
             raise ValueError(f"Unknown actor '{actor}' for SAC_RS. Valid actors: {', '.join(ACTORS)}")
-        critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic)
+        policy = SquashedGaussianPolicy(network, SingleStep(), mdp_info.action_space.low,
+                                        mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=True,
+                                        squash_policy_state=actor == 'gru', log_std_min=log_std_min,
+                                        log_std_max=log_std_max)
+        critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, network.policy_state_dim, n_features_critic)
                               for _ in range(2)))
         super().__init__(mdp_info, policy, critic, **kwargs)
 
 
 class SAC_BPTT(StatefulSAC):
     """
-    SAC with the same GRU actor trained by truncated backpropagation through time: windows of
-    ``truncation_length`` steps ending at each sampled step, cut at episode starts, unrolled in one batched
-    call from the stored hidden state. Privileged critic Q(s_full, a) without internal states.
+    SAC with the same GRU actor, its state carried deterministically, trained by truncated backpropagation
+    through time: windows of ``truncation_length`` steps ending at each sampled step, cut at episode starts,
+    unrolled in one batched call from the stored hidden state. Privileged critic Q(s_full, a).
 
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 32, n_features_actor: int = 256, critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -20., log_std_max: float = 2., **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = GaussianRecurrentPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
-                                         mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                                         log_std_min, log_std_max)
-        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features),
-                         window_length=truncation_length, **kwargs)
+        policy = SquashedGaussianPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+                                        TruncatedUnroll(truncation_length), mdp_info.action_space.low,
+                                        mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=False,
+                                        log_std_min=log_std_min, log_std_max=log_std_max)
+        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features), **kwargs)
 
 
 class SAC_WINDOW(StatefulSAC):
@@ -80,24 +92,23 @@ class SAC_WINDOW(StatefulSAC):
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -20., log_std_max: float = 2., **kwargs):
-        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = GaussianWindowPolicy(MLPActor(window_length * obs_dim, 2 * action_dim, tuple(actor_features)),
-                                      mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                                      window_length, log_std_min, log_std_max)
-        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features),
-                         window_length=window_length if window_length > 1 else None, **kwargs)
+        super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, window_length, actor_features,
+                                                  critic_features, log_std_min, log_std_max), **kwargs)
 
 
-class SAC_VANILLA(SAC_WINDOW):
+class SAC_VANILLA(StatefulSAC):
     """SAC with a stateless MLP policy on the current (masked) observation; privileged critic Q(s_full, a)."""
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
-                 critic_features: Sequence[int] = (256, 256), **kwargs):
-        super().__init__(mdp_info, policy_obs_mask, 1, actor_features, critic_features, **kwargs)
+                 critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,
+                 **kwargs):
+        super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, 1, actor_features, critic_features,
+                                                  log_std_min, log_std_max), **kwargs)
 
 
-class SAC_ORACLE(SAC_WINDOW):
+class SAC_ORACLE(StatefulSAC):
     """SAC with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
-                 critic_features: Sequence[int] = (256, 256), **kwargs):
-        super().__init__(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1, actor_features, critic_features,
-                         **kwargs)
+                 critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,
+                 **kwargs):
+        super().__init__(mdp_info, *_window_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
+                                                  actor_features, critic_features, log_std_min, log_std_max), **kwargs)

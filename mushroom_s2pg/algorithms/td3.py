@@ -4,7 +4,8 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
-from mushroom_s2pg.core import OffPolicyStatefulAgent, StatefulPolicy, adam, soft_update
+from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, adam, soft_update
+from mushroom_s2pg.policies import DeterministicPolicy
 from mushroom_s2pg.networks.critics import TwinCritic
 
 __all__ = ['StatefulTD3']
@@ -12,19 +13,19 @@ __all__ = ['StatefulTD3']
 
 class StatefulTD3(OffPolicyStatefulAgent):
     """
-    TD3 over any deterministic policy of the package (``forward_batch_t`` gives (a, z') at t and t+1).
+    TD3 over any :class:`DeterministicPolicy` (``policy.evaluate_batch`` gives mu = (a, z') at t and t+1).
 
     Target: y = r + gamma (1 - absorbing) min_i Q'_i(s', z', a'+eps, z''+eps_z, a), with the target policy
-    smoothed by eps ~ clip(N(0, target_noise), +-target_noise_clip) on the action and, for S2PG policies,
-    eps_z ~ clip(N(0, 0.5 std_z), +-1.25 std_z) on z''. Every ``policy_delay`` critic updates, the actor
+    smoothed by eps ~ clip(N(0, target_noise), +-target_noise_clip) on the action and, for S2PG policies
+    (``policy.stochastic_policy_state``), eps_z ~ clip(N(0, 0.5 std_z), +-1.25 std_z) on z''. Every ``policy_delay`` critic updates, the actor
     ascends Q_1 through a and z' (the deterministic stateful policy gradient, Theorem 2.3) and the targets
     move by ``tau``.
 
     """
-    def __init__(self, mdp_info, policy: StatefulPolicy, critic: TwinCritic, batch_size: int = 100,
+    def __init__(self, mdp_info, policy: DeterministicPolicy, critic: TwinCritic, batch_size: int = 100,
                  initial_replay_size: int = 10000, max_replay_size: int = 1000000, tau: float = 0.005,
                  lr_actor: float = 1e-3, lr_critic: float = 1e-3, policy_delay: int = 2, target_noise: float = 0.2,
-                 target_noise_clip: float = 0.5, tau_z: float = 1., window_length: Optional[int] = None):
+                 target_noise_clip: float = 0.5, tau_z: float = 1.):
         """
         Constructor. Defaults are the reference implementation's TD3-RS values (REFERENCE section 3).
 
@@ -32,14 +33,12 @@ class StatefulTD3(OffPolicyStatefulAgent):
             policy_delay (int): critic updates per actor update;
             target_noise (float): target-policy smoothing noise on the normalised action;
             target_noise_clip (float): clip of that noise;
-            tau_z (float): mixing factor of the internal-state refresh of the replay memory;
-            window_length (int, None): length of the replay windows the policy needs (BPTT, window).
+            tau_z (float): mixing factor of the internal-state refresh of the replay memory.
 
         """
         if policy_delay < 1:
             raise ValueError(f'policy_delay must be >= 1, got {policy_delay}')
-        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z,
-                         window_length=window_length)
+        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
         self._policy_delay = int(policy_delay)
         self._target_noise = float(target_noise)
         self._target_noise_clip = float(target_noise_clip)
@@ -63,25 +62,24 @@ class StatefulTD3(OffPolicyStatefulAgent):
         std_z = policy.std_z
 
         with torch.no_grad():
-            _, (a_target, z_target) = policy.forward_batch_t(batch, self._target_actor, need_current=False)
-            a_target, z_target = policy.perturb_t(a_target, z_target, self._target_noise, 0.5 * std_z,
-                                                  self._target_noise_clip, 1.25 * std_z)
-            next_args = critic.batch_args(batch, 'next', policy.scale_action(a_target), z_target)
-            y = batch['reward'] + self._gamma * (1. - batch['absorbing']) * self._target_critic(*next_args).min(0).values
+            target = policy.evaluate_batch(batch, current=False, network=self._target_actor).next
+            target = policy.perturb(target, self._target_noise, 0.5 * std_z, self._target_noise_clip, 1.25 * std_z)
+            q_next = self._target_critic(CriticInput.next(batch, target)).min(0).values
+            y = batch['reward'] + self._gamma * (1. - batch['absorbing']) * q_next
 
         losses = dict(critic=self._fit_critic(batch, y))
 
         fresh_z = None
         if self._n_updates % self._policy_delay == 0:
-            (a_new, z_new), _ = policy.forward_batch_t(batch, need_next=False)
-            actor_loss = -critic.q1(*critic.batch_args(batch, 'policy', policy.scale_action(a_new), z_new)).mean()
+            current = policy.evaluate_batch(batch, next=False).current
+            actor_loss = -critic.q1(CriticInput.current(batch, current)).mean()
             losses['actor'] = self._optimize(self._actor_optimizer, actor_loss, list(policy.parameters()))
             soft_update(self._target_critic, critic, self._tau)
             soft_update(self._target_actor, policy.network, self._tau)
-            if policy.refresh_policy_state:
+            if policy.stochastic_policy_state:
                 with torch.no_grad():
-                    fresh_z = policy.perturb_t(a_new.detach(), z_new.detach(), 0., std_z)[1]
-        elif policy.refresh_policy_state:
+                    fresh_z = policy.perturb(current.detach(), 0., std_z).next_policy_state
+        elif policy.stochastic_policy_state:
             with torch.no_grad():
-                fresh_z = policy.explore_t(batch['state'], batch['policy_state'], batch['prev_action'])[1]
+                fresh_z = policy.explore(policy.evaluate_batch(batch, next=False).current).next_policy_state
         return losses, fresh_z

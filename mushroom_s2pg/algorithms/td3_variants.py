@@ -5,13 +5,24 @@ import numpy as np
 
 from mushroom_s2pg.algorithms.sac_variants import _dims, _mlp_twin_critic
 from mushroom_s2pg.algorithms.td3 import StatefulTD3
+from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.critics import StatefulQNetwork, TwinCritic
-from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor, MLPActor
-from mushroom_s2pg.policies.deterministic_stateful_policy import DeterministicStatefulPolicy
-from mushroom_s2pg.policies.recurrent_policies import DeterministicRecurrentPolicy
-from mushroom_s2pg.policies.window_policies import DeterministicWindowPolicy
+from mushroom_s2pg.networks.mlp_actors import DeterministicMLPActor
+from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor
+from mushroom_s2pg.policies import DeterministicPolicy
 
 __all__ = ['TD3_RS', 'TD3_BPTT', 'TD3_WINDOW', 'TD3_VANILLA', 'TD3_ORACLE']
+
+
+def _window_parts(mdp_info, policy_obs_mask: np.ndarray, window_length: int, actor_features: Sequence[int],
+                  critic_features: Sequence[int], std: float):
+    """The deterministic MLP policy on an observation window and the critic Q(s_full, a) of the window baselines."""
+    obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+    inputs = ObservationWindow(window_length)
+    policy = DeterministicPolicy(DeterministicMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features)),
+                                 inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
+                                 stochastic_policy_state=False, std=std)
+    return policy, _mlp_twin_critic(state_dim, action_dim, critic_features)
 
 
 class TD3_RS(StatefulTD3):
@@ -25,9 +36,9 @@ class TD3_RS(StatefulTD3):
                  n_features_actor: int = 128, n_features_critic: int = 128, std: float = 0.1,
                  std_z: float = 0.01, **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = DeterministicStatefulPolicy(
-            DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
-            mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask, std, std_z)
+        policy = DeterministicPolicy(DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+                                     SingleStep(), mdp_info.action_space.low, mdp_info.action_space.high,
+                                     policy_obs_mask, stochastic_policy_state=True, std=std, std_z=std_z)
         critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic)
                               for _ in range(2)))
         super().__init__(mdp_info, policy, critic, **kwargs)
@@ -39,11 +50,11 @@ class TD3_BPTT(StatefulTD3):
                  policy_state_dim: int = 32, n_features_actor: int = 128,
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = DeterministicRecurrentPolicy(
-            DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
-            mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask, std)
-        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features),
-                         window_length=truncation_length, **kwargs)
+        policy = DeterministicPolicy(DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+                                     TruncatedUnroll(truncation_length), mdp_info.action_space.low,
+                                     mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=False,
+                                     std=std)
+        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features), **kwargs)
 
 
 class TD3_WINDOW(StatefulTD3):
@@ -51,24 +62,21 @@ class TD3_WINDOW(StatefulTD3):
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  std: float = 0.1, **kwargs):
-        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = DeterministicWindowPolicy(MLPActor(window_length * obs_dim, action_dim, tuple(actor_features)),
-                                           mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                                           window_length, std)
-        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features),
-                         window_length=window_length if window_length > 1 else None, **kwargs)
+        super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, window_length, actor_features,
+                                                  critic_features, std), **kwargs)
 
 
-class TD3_VANILLA(TD3_WINDOW):
+class TD3_VANILLA(StatefulTD3):
     """TD3 with a stateless MLP policy on the current (masked) observation; critic Q(s_full, a)."""
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
-        super().__init__(mdp_info, policy_obs_mask, 1, actor_features, critic_features, std, **kwargs)
+        super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, 1, actor_features, critic_features,
+                                                  std), **kwargs)
 
 
-class TD3_ORACLE(TD3_WINDOW):
+class TD3_ORACLE(StatefulTD3):
     """TD3 with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
-        super().__init__(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1, actor_features, critic_features,
-                         std, **kwargs)
+        super().__init__(mdp_info, *_window_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
+                                                  actor_features, critic_features, std), **kwargs)

@@ -1,10 +1,14 @@
 """The internal-state core: one mechanism for z in rollouts, replay and updates."""
+from mushroom_s2pg.core.batch_inputs import BatchInputs, ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.core.errors import NonFiniteLossError
+from mushroom_s2pg.core.interfaces import BatchEvaluation, CriticInput, PolicyStep
 from mushroom_s2pg.core.off_policy_agent import OffPolicyStatefulAgent, soft_update
 from mushroom_s2pg.core.replay_memory import StatefulReplayMemory, right_aligned_windows
 from mushroom_s2pg.core.stateful_agent import TRANSITION_FIELDS, StatefulAgent
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
-from mushroom_s2pg.core.training import TrainableStatefulAgent, adam
+from mushroom_s2pg.core.training import TrainableStatefulAgent, adam, to_torch
 
-__all__ = ['NonFiniteLossError', 'OffPolicyStatefulAgent', 'StatefulAgent', 'StatefulPolicy',
-           'StatefulReplayMemory', 'TRANSITION_FIELDS', 'TrainableStatefulAgent', 'adam', 'right_aligned_windows', 'soft_update']
+__all__ = ['BatchEvaluation', 'BatchInputs', 'CriticInput', 'NonFiniteLossError', 'ObservationWindow',
+           'OffPolicyStatefulAgent', 'PolicyStep', 'SingleStep', 'StatefulAgent', 'StatefulPolicy',
+           'StatefulReplayMemory', 'TRANSITION_FIELDS', 'TrainableStatefulAgent', 'TruncatedUnroll', 'adam',
+           'right_aligned_windows', 'soft_update', 'to_torch']

@@ -3,9 +3,10 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
+from mushroom_s2pg.core.interfaces import CriticInput
 from mushroom_s2pg.core.replay_memory import StatefulReplayMemory
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
-from mushroom_s2pg.core.training import TrainableStatefulAgent
+from mushroom_s2pg.core.training import TrainableStatefulAgent, to_torch
 
 __all__ = ['OffPolicyStatefulAgent', 'soft_update']
 
@@ -25,8 +26,7 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
 
     """
     def __init__(self, mdp_info, policy: StatefulPolicy, batch_size: int, initial_replay_size: int,
-                 max_replay_size: int, tau: float, tau_z: float = 1., n_updates_per_fit: int = 1,
-                 window_length: Optional[int] = None):
+                 max_replay_size: int, tau: float, tau_z: float = 1., n_updates_per_fit: int = 1):
         super().__init__(mdp_info, policy)
         if not 0. <= tau_z <= 1.:
             raise ValueError(f'tau_z must be in [0, 1], got {tau_z}')
@@ -36,9 +36,6 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
         self._tau = float(tau)
         self._tau_z = float(tau_z)
         self._n_updates_per_fit = int(n_updates_per_fit)
-        if window_length is not None and window_length < 1:
-            raise ValueError(f'window/truncation length must be >= 1, got {window_length}')
-        self._window_length = None if window_length is None else int(window_length)
         self._gamma = float(mdp_info.gamma)
         self._replay_memory = StatefulReplayMemory(initial_replay_size, max_replay_size)
 
@@ -47,7 +44,6 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
             _tau='primitive',
             _tau_z='primitive',
             _n_updates_per_fit='primitive',
-            _window_length='primitive',
             _gamma='primitive',
             _replay_memory='mushroom'
         )
@@ -62,9 +58,10 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
             return
         for _ in range(self._n_updates_per_fit):
             idx, batch = self._replay_memory.sample(self._batch_size)
-            if self._window_length is not None:
-                batch['window'] = self._replay_memory.transition_windows(idx, self._window_length)
-            losses, fresh_next_policy_state = self._update(self._to_torch(batch))
+            window_length = self.policy.replay_window_length
+            if window_length is not None:
+                batch['window'] = self._replay_memory.transition_windows(idx, window_length)
+            losses, fresh_next_policy_state = self._update(to_torch(batch))
             self._check_finite(losses)
             if fresh_next_policy_state is not None:
                 self._replay_memory.refresh_policy_states(idx, fresh_next_policy_state.detach().numpy(),
@@ -73,8 +70,7 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
 
     def _fit_critic(self, batch: Dict[str, torch.Tensor], target: torch.Tensor) -> torch.Tensor:
         """One step of the twin critic ``self._critic`` on the squared error to ``target`` at the stored data."""
-        critic = self._critic
-        q = critic(*critic.batch_args(batch, 'data'))
+        q = self._critic(CriticInput.stored(batch))
         return self._optimize(self._critic_optimizer, ((q - target) ** 2).mean(1).sum())
 
     def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
@@ -82,8 +78,8 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
         One gradient step of the algorithm.
 
         Args:
-            batch (dict): sampled transitions as torch tensors (booleans as floats); with a window length,
-                ``batch['window']`` holds the windows of ``StatefulReplayMemory.transition_windows``.
+            batch (dict): sampled transitions as torch tensors (booleans as floats); where the policy has a
+                ``replay_window_length``, ``batch['window']`` holds ``StatefulReplayMemory.transition_windows``.
 
         Returns:
             The losses (scalars) and fresh samples of z' at the sampled (s, z, a_prev) for the

@@ -1,64 +1,92 @@
 """The stateful-policy interface shared by every agent of the package."""
-from typing import Optional, Tuple
+from abc import ABCMeta, abstractmethod
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 import torch
 from mushroom_rl.policy import Policy
 
+from mushroom_s2pg.core.batch_inputs import BatchInputs, Outputs
+from mushroom_s2pg.core.interfaces import BatchEvaluation, PolicyStep
+
 __all__ = ['StatefulPolicy']
 
 
-class StatefulPolicy(Policy):
+class StatefulPolicy(Policy, metaclass=ABCMeta):
     """
-    A policy pi(a, z' | o, z, a_prev) that carries an internal state z (``policy_state``).
+    A policy pi(a, z' | o, z, a_prev) that carries an internal state z (``policy_state``), eq. (2) of the paper.
 
-    The interface follows MushroomRL 2.0: ``reset()`` returns the initial internal state and
-    ``draw_action(state, policy_state)`` returns ``(action, next_policy_state)``. The previous action
-    a_{t-1} is an extra input of the reference implementation; it is zero at the episode start.
-    The policy receives the full state and selects the entries it may see with ``policy_obs_mask``,
-    so that replay memories store the full state once for the privileged critic and the policy.
+    The run-time interface follows MushroomRL 2.0: ``reset()`` returns z0 = 0 and
+    ``draw_action(state, policy_state, prev_action)`` returns ``(action, next_policy_state)``. The previous
+    action a_{t-1} is an extra input of the reference implementation; it is zero at the episode start.
+    The policy receives the full state and selects the entries it may see with ``policy_obs_mask``, so that
+    replay memories store the full state once for the privileged critic and the policy.
+
+    What the algorithms use, and nothing else:
+
+    - :meth:`evaluate_batch`: the policy at the steps t and t+1 of a replay batch, as :class:`PolicyStep`;
+    - :meth:`observed_batch`: what the policy observes at t and t+1 (value functions on the policy's inputs);
+    - :attr:`stochastic_policy_state`: whether z' is drawn by the policy (S2PG) rather than carried;
+    - :attr:`replay_window_length`, :meth:`stored_policy_state`: what replay memories must provide and keep.
+
+    How a batch becomes network inputs is the :class:`BatchInputs` strategy given by the variant; a
+    subclass only turns its network's outputs into a :class:`PolicyStep` (:meth:`_step`).
 
     """
-    #: whether replay memories refresh the stored z' of this policy with fresh samples (S2PG policies)
-    refresh_policy_state = False
-
-    def __init__(self, policy_state_shape: Tuple[int, ...], action_shape: Tuple[int, ...],
-                 policy_obs_mask: np.ndarray):
+    def __init__(self, network: torch.nn.Module, inputs: BatchInputs, action_low: np.ndarray,
+                 action_high: np.ndarray, policy_obs_mask: np.ndarray, stochastic_policy_state: bool):
         """
         Constructor.
 
         Args:
-            policy_state_shape (tuple): shape of the internal state z;
-            action_shape (tuple): shape of the action;
-            policy_obs_mask (np.ndarray): boolean mask over the full state, True where the policy looks.
+            network (torch.nn.Module): the actor network, called as the ``inputs`` strategy prescribes;
+            inputs (BatchInputs): how run-time steps and replay batches become network inputs;
+            action_low, action_high (np.ndarray): the action bounds;
+            policy_obs_mask (np.ndarray): boolean mask over the full state, True where the policy looks;
+            stochastic_policy_state (bool): whether z' is sampled by the policy (S2PG), so that replay
+                memories refresh stored z' and algorithms add its log-probability terms.
 
         """
-        self.policy_state_shape = tuple(policy_state_shape)
-        self.action_shape = tuple(action_shape)
-        self.policy_obs_mask = np.asarray(policy_obs_mask, dtype=bool)
-        self.deterministic = False
-
-        self._add_save_attr(
-            policy_state_shape='primitive',
-            action_shape='primitive',
-            policy_obs_mask='numpy',
-            deterministic='primitive'
-        )
-
-    @property
-    def policy_obs_idx(self) -> np.ndarray:
-        return np.flatnonzero(self.policy_obs_mask)
-
-    def _set_network(self, network: torch.nn.Module, action_low: np.ndarray, action_high: np.ndarray) -> None:
-        """Attach the torch network and the action scaling of the policies that have one."""
         self.network = network
+        self.inputs = inputs
+        self.policy_obs_mask = np.asarray(policy_obs_mask, dtype=bool)
+        self.policy_state_shape = tuple(inputs.policy_state_shape(network, int(self.policy_obs_mask.sum())))
+        self.action_shape = (len(action_low),)
+        self.stochastic_policy_state = bool(stochastic_policy_state)
+        self.deterministic = False
         self._central_a = torch.as_tensor((action_high + action_low) / 2., dtype=torch.float32)
         self._delta_a = torch.as_tensor((action_high - action_low) / 2., dtype=torch.float32)
-        self._obs_idx = torch.as_tensor(self.policy_obs_idx)
-        self._add_save_attr(network='pickle', _central_a='pickle', _delta_a='pickle', _obs_idx='pickle')
+        self._obs_idx = torch.as_tensor(np.flatnonzero(self.policy_obs_mask))
 
+        self._add_save_attr(
+            network='pickle',
+            inputs='pickle',
+            policy_obs_mask='numpy',
+            policy_state_shape='primitive',
+            action_shape='primitive',
+            stochastic_policy_state='primitive',
+            deterministic='primitive',
+            _central_a='pickle',
+            _delta_a='pickle',
+            _obs_idx='pickle'
+        )
+
+    # ----- what replay memories and agents need -------------------------------------------------
+    @property
+    def replay_window_length(self) -> Optional[int]:
+        """Length of the replay windows (``batch['window']``) that :meth:`evaluate_batch` needs, or None."""
+        return self.inputs.replay_window_length
+
+    def stored_policy_state(self, policy_state: np.ndarray) -> np.ndarray:
+        """The part of a batch of internal states kept in replay (nothing for observation windows)."""
+        return self.inputs.stored_policy_state(policy_state)
+
+    def parameters(self):
+        return self.network.parameters()
+
+    # ----- maths helpers ----------------------------------------------------------------------
     def observation(self, state: torch.Tensor) -> torch.Tensor:
-        """The entries of (a batch of) full states that the policy observes."""
+        """The entries of (a batch of) full states that the policy observes: the one masking path."""
         return state[..., self._obs_idx]
 
     def scale_action(self, action_normalised: torch.Tensor) -> torch.Tensor:
@@ -69,9 +97,39 @@ class StatefulPolicy(Policy):
         """Map the action bounds to [-1, 1]."""
         return (action - self._central_a) / self._delta_a
 
-    def parameters(self):
-        return self.network.parameters()
+    # ----- the algorithms' interface ----------------------------------------------------------
+    def evaluate_batch(self, batch: Dict[str, Any], current: bool = True, next: bool = True,
+                       network: Optional[torch.nn.Module] = None) -> BatchEvaluation:
+        """
+        The policy at a replay batch's stored steps t (with gradients, reparameterised samples for
+        stochastic policies) and t+1 (without gradients), one network call per step or one unroll (BPTT).
+        The step t+1 is drawn first.
 
+        Args:
+            batch (dict): torch tensors of a replay batch (with ``window`` when ``replay_window_length``);
+            current, next (bool): which steps to evaluate;
+            network (torch.nn.Module, None): another network of the same shape (e.g. a target network).
+
+        """
+        outputs_current, outputs_next = self.inputs.batch_outputs(self.network if network is None else network,
+                                                                  self.observation, batch, current, next)
+        step_next = self._step(outputs_next, False) if next else None
+        step_current = self._step(outputs_current, False) if current else None
+        return BatchEvaluation(step_current, step_next)
+
+    def observed_batch(self, batch: Dict[str, Any]) -> Tuple[torch.Tensor, torch.Tensor]:
+        """What the policy observes at t and t+1 of a replay batch (an observation or a flattened window)."""
+        return self.inputs.observed(self.observation, batch)
+
+    @abstractmethod
+    def _step(self, outputs: Outputs, deterministic: bool) -> PolicyStep:
+        """The policy's step from its network's outputs: a sample, or the mean when ``deterministic``."""
+
+    def _behaviour_step(self, outputs: Outputs) -> PolicyStep:
+        """The step taken while acting (deterministic policies add their exploration noise here)."""
+        return self._step(outputs, self.deterministic)
+
+    # ----- run time ---------------------------------------------------------------------------
     def reset(self) -> np.ndarray:
         """
         Returns:
@@ -97,15 +155,15 @@ class StatefulPolicy(Policy):
             The action and the next internal state z'.
 
         """
-        raise NotImplementedError
-
-    def stored_policy_state(self, policy_state: np.ndarray) -> np.ndarray:
-        """
-        The part of a batch of internal states kept in replay memories. Policies whose state can be rebuilt
-        from stored observations (observation windows) keep nothing, so replay memory does not grow with L.
-
-        """
-        return policy_state
+        prev_action = self.initial_prev_action() if prev_action is None else prev_action
+        with torch.no_grad():
+            outputs, carried = self.inputs.run_outputs(
+                self.network, self.observation, torch.as_tensor(state, dtype=torch.float32)[None],
+                torch.as_tensor(policy_state, dtype=torch.float32)[None],
+                torch.as_tensor(prev_action, dtype=torch.float32)[None])
+            step = self._behaviour_step(outputs)
+        next_policy_state = carried if carried is not None else step.next_policy_state
+        return step.action[0].numpy(), next_policy_state[0].numpy()
 
     def set_deterministic(self, deterministic: bool = True) -> None:
         """Draw the mean of (a, z') instead of a sample (evaluation)."""

@@ -1,6 +1,6 @@
 """Serialisation of torch state, loss bookkeeping and the non-finite-loss guard shared by all learners."""
 import math
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 import torch
@@ -8,7 +8,19 @@ import torch
 from mushroom_s2pg.core.errors import NonFiniteLossError
 from mushroom_s2pg.core.stateful_agent import StatefulAgent
 
-__all__ = ['TrainableStatefulAgent', 'adam']
+__all__ = ['TrainableStatefulAgent', 'adam', 'to_torch']
+
+
+def to_torch(batch: Dict[str, Any]) -> Dict[str, Any]:
+    """A (nested) dictionary of numpy arrays as torch tensors sharing their memory; booleans become floats."""
+    out = dict()
+    for name, value in batch.items():
+        if isinstance(value, dict):
+            out[name] = to_torch(value)
+            continue
+        tensor = torch.from_numpy(value)
+        out[name] = tensor.float() if tensor.dtype == torch.bool else tensor
+    return out
 
 
 def adam(parameters, lr: float) -> torch.optim.Adam:
@@ -60,17 +72,6 @@ class TrainableStatefulAgent(StatefulAgent):
         loss.backward(inputs=inputs)
         optimizer.step()
         return loss.detach()
-
-    @staticmethod
-    def _to_torch(batch: Dict[str, np.ndarray]) -> Dict[str, torch.Tensor]:
-        out = dict()
-        for name, value in batch.items():
-            if isinstance(value, dict):
-                out[name] = TrainableStatefulAgent._to_torch(value)
-                continue
-            tensor = torch.from_numpy(value)
-            out[name] = tensor.float() if tensor.dtype == torch.bool else tensor
-        return out
 
     def _check_finite(self, losses: Dict[str, torch.Tensor]) -> None:
         values = {name: float(loss) for name, loss in losses.items()}

@@ -1,8 +1,11 @@
-"""Critic networks (REFERENCE section 3)."""
+"""Critic networks (REFERENCE section 3). Every critic takes a typed :class:`CriticInput`."""
 from typing import Sequence
 
 import torch
 import torch.nn as nn
+
+from mushroom_s2pg.core.interfaces import CriticInput
+from mushroom_s2pg.networks.mlp import mlp
 
 __all__ = ['StatefulQNetwork', 'MLPQNetwork', 'TwinCritic']
 
@@ -22,53 +25,22 @@ class StatefulQNetwork(nn.Module):
         self.mlp = nn.Sequential(nn.ReLU(), nn.Linear(n_features, n_features), nn.ReLU(),
                                  nn.Linear(n_features, 1))
 
-    def forward(self, state: torch.Tensor, policy_state: torch.Tensor, action: torch.Tensor,
-                next_policy_state: torch.Tensor, prev_action: torch.Tensor) -> torch.Tensor:
-        actions = torch.cat([action, prev_action], dim=-1)
-        h = (self.policy_state_encoder(torch.cat([policy_state, next_policy_state], dim=-1))
-             + self.state_encoder(torch.cat([state, actions], dim=-1))
+    def forward(self, x: CriticInput) -> torch.Tensor:
+        actions = torch.cat([x.action, x.prev_action], dim=-1)
+        h = (self.policy_state_encoder(torch.cat([x.policy_state, x.next_policy_state], dim=-1))
+             + self.state_encoder(torch.cat([x.state, actions], dim=-1))
              + self.action_encoder(actions))
         return self.mlp(h).squeeze(-1)
 
-    @staticmethod
-    def batch_args(batch: dict, which: str, action: torch.Tensor = None,
-                   next_policy_state: torch.Tensor = None) -> tuple:
-        """
-        Inputs of the critic from a replay batch: ``which='data'`` the stored (s, z, a, z', a_prev),
-        ``'policy'`` (s, z, a~pi, z'~pi, a_prev) and ``'next'`` (s', z', a'~pi, z''~pi, a).
-
-        """
-        if which == 'data':
-            return (batch['state'], batch['policy_state'], batch['action'], batch['next_policy_state'],
-                    batch['prev_action'])
-        if which == 'policy':
-            return batch['state'], batch['policy_state'], action, next_policy_state, batch['prev_action']
-        return batch['next_state'], batch['next_policy_state'], action, next_policy_state, batch['action']
-
 
 class MLPQNetwork(nn.Module):
-    """Plain MLP critic Q(s, a) (BPTT, window, vanilla and oracle baselines)."""
+    """Plain MLP critic Q(s, a) (BPTT, window, vanilla and oracle baselines); internal states are ignored."""
     def __init__(self, state_dim: int, action_dim: int, n_features: Sequence[int] = (256, 256)):
         super().__init__()
-        layers, width = [], state_dim + action_dim
-        for n in n_features:
-            layers += [nn.Linear(width, n), nn.ReLU()]
-            width = n
-        layers.append(nn.Linear(width, 1))
-        self.mlp = nn.Sequential(*layers)
+        self.mlp = mlp(state_dim + action_dim, 1, n_features)
 
-    def forward(self, state: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
-        return self.mlp(torch.cat([state, action], dim=-1)).squeeze(-1)
-
-    @staticmethod
-    def batch_args(batch: dict, which: str, action: torch.Tensor = None,
-                   next_policy_state: torch.Tensor = None) -> tuple:
-        """Inputs (s, a), (s, a~pi) or (s', a'~pi) from a replay batch; internal states are ignored."""
-        if which == 'data':
-            return batch['state'], batch['action']
-        if which == 'policy':
-            return batch['state'], action
-        return batch['next_state'], action
+    def forward(self, x: CriticInput) -> torch.Tensor:
+        return self.mlp(torch.cat([x.state, x.action], dim=-1)).squeeze(-1)
 
 
 class TwinCritic(nn.Module):
@@ -77,17 +49,13 @@ class TwinCritic(nn.Module):
         super().__init__()
         self.critics = nn.ModuleList([critic_1, critic_2])
 
-    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: CriticInput) -> torch.Tensor:
         """
         Returns:
             A tensor of shape (2, batch) with both critics' values.
 
         """
-        return torch.stack([critic(*inputs) for critic in self.critics])
+        return torch.stack([critic(x) for critic in self.critics])
 
-    def q1(self, *inputs: torch.Tensor) -> torch.Tensor:
-        return self.critics[0](*inputs)
-
-    def batch_args(self, batch: dict, which: str, action: torch.Tensor = None,
-                   next_policy_state: torch.Tensor = None) -> tuple:
-        return self.critics[0].batch_args(batch, which, action, next_policy_state)
+    def q1(self, x: CriticInput) -> torch.Tensor:
+        return self.critics[0](x)

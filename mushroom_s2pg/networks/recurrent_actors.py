@@ -4,10 +4,10 @@ from typing import List, Sequence, Tuple
 import torch
 import torch.nn as nn
 
-__all__ = ['DeterministicGRUActor', 'GaussianGRUActor', 'MLPActor']
+__all__ = ['DeterministicGRUActor', 'GaussianGRUActor', 'small_init']
 
 
-def _small_init(layer: nn.Linear, scale: float = 3e-3) -> None:
+def small_init(layer: nn.Linear, scale: float = 3e-3) -> None:
     nn.init.uniform_(layer.weight, -scale, scale)
     nn.init.uniform_(layer.bias, -scale, scale)
 
@@ -70,7 +70,7 @@ class GaussianGRUActor(nn.Module):
         self.core = _GRUCore(obs_dim, action_dim, policy_state_dim, n_features)
         self.head = nn.Sequential(nn.Linear(n_features + policy_state_dim, n_features), nn.ReLU(),
                                   nn.Linear(n_features, 2 * action_dim + policy_state_dim))
-        _small_init(self.head[-1])
+        small_init(self.head[-1])
 
     def _outputs(self, obs_features: torch.Tensor, z_gru: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         out = self.head(torch.cat([obs_features, z_gru], dim=-1))
@@ -108,7 +108,7 @@ class DeterministicGRUActor(nn.Module):
         self.policy_state_dim = policy_state_dim
         self.core = _GRUCore(obs_dim, action_dim, policy_state_dim, n_features)
         self.head = nn.Linear(n_features + policy_state_dim, action_dim)
-        _small_init(self.head)
+        small_init(self.head)
 
     def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor
                 ) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -125,19 +125,3 @@ class DeterministicGRUActor(nn.Module):
         """(a, z') at one time index per window, for each entry of ``indices`` (BPTT)."""
         return [(torch.tanh(self.head(torch.cat([features, z], dim=-1))), z)
                 for features, z in self.core.unroll_at(obs, z0, prev_action, indices)]
-
-
-class MLPActor(nn.Module):
-    """Stateless actor: an MLP from its input (an observation or a window of observations) to its outputs."""
-    def __init__(self, input_dim: int, output_dim: int, n_features: Tuple[int, ...] = (256, 256)):
-        super().__init__()
-        layers, width = [], input_dim
-        for n in n_features:
-            layers += [nn.Linear(width, n), nn.ReLU()]
-            width = n
-        layers.append(nn.Linear(width, output_dim))
-        _small_init(layers[-1])
-        self.mlp = nn.Sequential(*layers)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.mlp(x)

@@ -1,0 +1,82 @@
+"""Typed values exchanged between algorithms, policies and critics."""
+from dataclasses import dataclass, replace
+from typing import Dict, Optional
+
+import torch
+
+__all__ = ['BatchEvaluation', 'CriticInput', 'PolicyStep']
+
+Batch = Dict[str, object]
+
+
+@dataclass(frozen=True)
+class PolicyStep:
+    """
+    The policy's output at a batch of steps: pi(a, z' | o, z, a_prev) of the paper's eq. (2).
+
+    Attributes:
+        action: the action in the environment's bounds (what critics and environments receive);
+        normalised_action: the same action in [-1, 1] before the scaling to the bounds (None for policies
+            whose Gaussian lives in the bounds' space, e.g. PPO's);
+        next_policy_state: z' (None for stateless policies);
+        log_prob_action: log pi_a(a | o, z, a_prev) of the sample (None for deterministic policies);
+        log_prob_policy_state: log pi_z(z' | o, z, a_prev) of the sample (None where z' is not sampled).
+
+    """
+    action: torch.Tensor
+    normalised_action: Optional[torch.Tensor] = None
+    next_policy_state: Optional[torch.Tensor] = None
+    log_prob_action: Optional[torch.Tensor] = None
+    log_prob_policy_state: Optional[torch.Tensor] = None
+
+    def detach(self) -> 'PolicyStep':
+        """The same step without gradients."""
+        return PolicyStep(*(None if value is None else value.detach() for value in (
+            self.action, self.normalised_action, self.next_policy_state, self.log_prob_action,
+            self.log_prob_policy_state)))
+
+    def with_next_policy_state(self, next_policy_state: Optional[torch.Tensor]) -> 'PolicyStep':
+        return replace(self, next_policy_state=next_policy_state)
+
+
+@dataclass(frozen=True)
+class BatchEvaluation:
+    """
+    The policy evaluated on a replay batch: at the stored (s_t, z_t, a_{t-1}) with gradients (``current``)
+    and at (s_{t+1}, z'_t, a_t) without gradients (``next``); either is None when it was not asked for.
+
+    """
+    current: Optional[PolicyStep]
+    next: Optional[PolicyStep]
+
+
+@dataclass(frozen=True)
+class CriticInput:
+    """
+    The inputs of a critic Q(s, z, a, z', a_prev) (Theorem 2.2: the value of the internal-state
+    transition). Stateless critics use ``state`` and ``action`` only. Built by the agents with
+    :meth:`stored`, :meth:`current` and :meth:`next` from a replay batch and a :class:`PolicyStep`.
+
+    """
+    state: torch.Tensor
+    action: torch.Tensor
+    policy_state: Optional[torch.Tensor] = None
+    next_policy_state: Optional[torch.Tensor] = None
+    prev_action: Optional[torch.Tensor] = None
+
+    @classmethod
+    def stored(cls, batch: Batch) -> 'CriticInput':
+        """The stored transition (s, z, a, z', a_prev)."""
+        return cls(batch['state'], batch['action'], batch['policy_state'], batch['next_policy_state'],
+                   batch['prev_action'])
+
+    @classmethod
+    def current(cls, batch: Batch, step: PolicyStep) -> 'CriticInput':
+        """(s, z, a ~ pi, z' ~ pi, a_prev) at the stored step."""
+        return cls(batch['state'], step.action, batch['policy_state'], step.next_policy_state, batch['prev_action'])
+
+    @classmethod
+    def next(cls, batch: Batch, step: PolicyStep) -> 'CriticInput':
+        """(s', z', a' ~ pi, z'' ~ pi, a) at the following step."""
+        return cls(batch['next_state'], step.action, batch['next_policy_state'], step.next_policy_state,
+                   batch['action'])

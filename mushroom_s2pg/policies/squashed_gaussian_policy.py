@@ -1,0 +1,66 @@
+"""The SAC family's policy: tanh-squashed Gaussians over a and, for S2PG, over z' (appendix C, Algorithm 2)."""
+from typing import Any, Dict
+
+import numpy as np
+import torch
+
+from mushroom_s2pg.core import BatchInputs, PolicyStep, StatefulPolicy
+from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob, squashed_log_prob, squashed_sample
+
+__all__ = ['SquashedGaussianPolicy']
+
+
+class SquashedGaussianPolicy(StatefulPolicy):
+    """
+    pi(a, z' | o, z, a_prev) = tanh N(mu_a, sigma_a) x tanh N(mu_z, sigma_z): a is scaled to the action bounds,
+    z' stays in [-1, 1] (GRU states). Log-stds are clamped to [log_std_min, log_std_max]; log-probabilities are
+    those of the squashed variables in [-1, 1]^d (the constant Jacobian of the scaling is left out, as in
+    MushroomRL's SAC).
+
+    The network returns (mean_a, log_std_a, mean_z, log_std_z), with mean_z = log_std_z = None for stateless
+    networks. With ``stochastic_policy_state=False`` z' is the network's mean_z, carried deterministically
+    (BPTT); with ``squash_policy_state=False`` z' ~ N(mu_z, sigma_z) without squashing (the CPG's oscillator
+    states).
+
+    """
+    def __init__(self, network: torch.nn.Module, inputs: BatchInputs, action_low: np.ndarray,
+                 action_high: np.ndarray, policy_obs_mask: np.ndarray, stochastic_policy_state: bool = True,
+                 squash_policy_state: bool = True, log_std_min: float = -20., log_std_max: float = 2.):
+        super().__init__(network, inputs, action_low, action_high, policy_obs_mask, stochastic_policy_state)
+        self.squash_policy_state = bool(squash_policy_state)
+        self.log_std_min = float(log_std_min)
+        self.log_std_max = float(log_std_max)
+        self._add_save_attr(squash_policy_state='primitive', log_std_min='primitive', log_std_max='primitive')
+
+    def _clamp(self, log_std: torch.Tensor) -> torch.Tensor:
+        return log_std.clamp(self.log_std_min, self.log_std_max)
+
+    def _step(self, outputs, deterministic: bool) -> PolicyStep:
+        mean_a, log_std_a, mean_z, log_std_z = outputs
+        a, log_prob_a = squashed_sample(mean_a, self._clamp(log_std_a), deterministic)
+        z, log_prob_z = mean_z, None
+        if self.stochastic_policy_state and self.squash_policy_state:
+            z, log_prob_z = squashed_sample(mean_z, self._clamp(log_std_z), deterministic)
+        elif self.stochastic_policy_state:
+            log_std_z = self._clamp(log_std_z)
+            z = mean_z if deterministic else mean_z + log_std_z.exp() * torch.randn_like(mean_z)
+            log_prob_z = gaussian_log_prob(z, mean_z, log_std_z)
+        return PolicyStep(self.scale_action(a), a, z, log_prob_a, log_prob_z)
+
+    def log_prob_batch(self, batch: Dict[str, Any], eps: float = 1e-6) -> torch.Tensor:
+        """
+        Joint log-probability log pi(a, z' | o, z, a_prev) of the batch's stored (scaled) actions and, where
+        z' is sampled, next internal states, at step t.
+
+        """
+        mean_a, log_std_a, mean_z, log_std_z = self.inputs.batch_outputs(self.network, self.observation, batch,
+                                                                         True, False)[0]
+        a = self.normalise_action(batch['action']).clamp(-1 + eps, 1 - eps)
+        log_prob = squashed_log_prob(torch.atanh(a), mean_a, self._clamp(log_std_a))
+        if not self.stochastic_policy_state:
+            return log_prob
+        z = batch['next_policy_state']
+        if not self.squash_policy_state:
+            return log_prob + gaussian_log_prob(z, mean_z, self._clamp(log_std_z))
+        z = z.clamp(-1 + eps, 1 - eps)
+        return log_prob + squashed_log_prob(torch.atanh(z), mean_z, self._clamp(log_std_z))
