@@ -20,20 +20,16 @@ import argparse
 import json
 import math
 import platform
-import sys
 import time
 from pathlib import Path
 from typing import Sequence
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from mushroom_s2pg.analysis import (ESTIMATORS, closed_loop_spectral_radius, default_lab, gradient_samples,
+                                    linear_variance_constant, summarize, true_gradient, variance_bound)
 
-from mushroom_s2pg.analysis import (ESTIMATORS, closed_loop_spectral_radius, default_lab,  # noqa: E402
-                                    gradient_samples, linear_variance_constant, summarize, true_gradient,
-                                    variance_bound)
+RESULTS_DIR = Path(__file__).resolve().parent / 'results'
 
 FULL_HORIZONS = (5, 10, 20, 50, 100, 200)
 QUICK_HORIZONS = (5, 10, 20, 50)
@@ -56,7 +52,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument('--sigma-a', type=float, default=0.5)
     p.add_argument('--sigma-z', type=float, default=0.5)
     p.add_argument('--threads', type=int, default=1, choices=(1, 2), help='torch.set_num_threads')
-    p.add_argument('--out-dir', type=Path, default=ROOT / 'benchmarks' / 'results')
+    p.add_argument('--out-dir', type=Path, default=RESULTS_DIR)
     p.add_argument('--plot', type=Path, default=None, help='PNG path (default: <out-dir>/<name>.png)')
     p.add_argument('--no-plot', action='store_true')
     args = p.parse_args(argv)

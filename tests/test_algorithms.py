@@ -12,7 +12,7 @@ from toy_envs import ToyPOMDP
 
 
 def _fit_steps(agent):
-    return getattr(agent, 'default_n_steps_per_fit', 1)
+    return agent.default_n_steps_per_fit
 
 
 @pytest.mark.parametrize('env_id', POMDP_ENV_IDS)

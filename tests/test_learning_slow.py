@@ -23,7 +23,7 @@ def _train(env_id, name, n_epochs, n_steps, seed=0, n_eval=3, env_kwargs=None, d
     mdp.seed(seed)
     agent = make_agent(name, mdp.info, mdp.policy_obs_mask, env_id=env_id, **params)
     core = Core(agent, mdp)
-    n_fit = getattr(agent, 'default_n_steps_per_fit', 1)
+    n_fit = agent.default_n_steps_per_fit
     returns = [_evaluate(core, n_eval, deterministic)]
     for _ in range(n_epochs):
         core.learn(n_steps=n_steps, n_steps_per_fit=n_fit, quiet=True)

@@ -24,6 +24,9 @@ class StatefulAgent(Agent):
     The log is cleared by ``fit`` and by ``stop`` (end of every ``Core.learn``/``Core.evaluate``).
 
     """
+    #: environment steps between two fits that the algorithm expects (``Core.learn(n_steps_per_fit=...)``)
+    default_n_steps_per_fit = 1
+
     def __init__(self, mdp_info, policy: StatefulPolicy, features=None):
         super().__init__(mdp_info, policy, features)
         self._obs_shape = tuple(mdp_info.observation_space.shape)

@@ -113,7 +113,8 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
         """
         outputs_current, outputs_next = self.inputs.batch_outputs(self.network if network is None else network,
                                                                   self.observation, batch, current, next)
-        step_next = self._step(outputs_next, False) if next else None
+        with torch.no_grad():
+            step_next = self._step(outputs_next, False) if next else None
         step_current = self._step(outputs_current, False) if current else None
         return BatchEvaluation(step_current, step_next)
 
