@@ -1,5 +1,5 @@
 """Typed values exchanged between algorithms, policies and critics."""
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Dict, Optional
 
 import torch
@@ -34,9 +34,6 @@ class PolicyStep:
         return PolicyStep(*(None if value is None else value.detach() for value in (
             self.action, self.normalised_action, self.next_policy_state, self.log_prob_action,
             self.log_prob_policy_state)))
-
-    def with_next_policy_state(self, next_policy_state: Optional[torch.Tensor]) -> 'PolicyStep':
-        return replace(self, next_policy_state=next_policy_state)
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,6 @@ class GaussianPolicy(StatefulPolicy):
     def parameters(self):
         return chain(self.network.parameters(), [self.log_std])
 
-    def entropy(self) -> float:
-        return float((self.log_std + 0.5 * math.log(2 * math.pi * math.e)).sum())
-
     def _sample(self, mean: torch.Tensor, log_std: torch.Tensor, deterministic: bool) -> torch.Tensor:
         return mean if deterministic else mean + log_std.exp() * torch.randn_like(mean)
 
