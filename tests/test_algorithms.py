@@ -124,7 +124,7 @@ def test_policy_sees_the_masked_observation_and_the_critic_the_full_state(name):
     agent = make_agent(name, mdp.info, mask, env_id='HalfCheetahPOMDP-v5', **tiny_hyperparameters(name))
     assert agent.policy.network.core.obs_encoder.in_features == 8 == mask.sum()
     critic = agent._critic.critics[0]
-    assert critic.state_encoder.in_features == mdp.info.observation_space.shape[0] + 2 * 6
+    assert critic.state_encoder[0].in_features == mdp.info.observation_space.shape[0] + 2 * 6
     batch = {key: torch.zeros(4, *shape) for key, shape in dict(
         state=(mask.size,), policy_state=(32,), action=(6,), next_state=(mask.size,), next_policy_state=(32,),
         prev_action=(6,)).items()}

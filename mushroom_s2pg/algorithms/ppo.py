@@ -1,12 +1,12 @@
 """PPO maths shared by PPO-RS and its baselines (appendix C, Algorithm 3)."""
-from typing import Dict, List
+from typing import Dict, Optional
 
 import numpy as np
 import torch
 
 from mushroom_s2pg.algorithms.gae import compute_gae
 from mushroom_s2pg.core import StatefulReplayMemory, TrainableStatefulAgent, adam, to_torch
-from mushroom_s2pg.networks.value_networks import VNetwork
+from mushroom_s2pg.networks.value_networks import MLPStateValue, StateValue
 from mushroom_s2pg.policies import GaussianPolicy
 
 __all__ = ['StatefulPPO']
@@ -21,8 +21,10 @@ class StatefulPPO(TrainableStatefulAgent):
     PPO over any :class:`GaussianPolicy` (Al-Hafez et al., 2024, Algorithm 3). For S2PG policies the ratio is that of the joint log-probability of (a, z') (Lemma A.1);
     advantages are GAE over (s, z, a, z') with the absorbing and episode-end cases of Algorithm 3.
 
-    The value function is V(o, z, a_prev) without privileged information (the paper's POMDP setting,
-    trained on GAE targets) or V(s_full, z) with it; stateless baselines drop z (and a_prev).
+    The value function (a :class:`StateValue` chosen by the variant) is V(o, z, a_prev) without privileged
+    information (the paper's POMDP setting, trained on GAE targets) or V(s_full, z) with it; stateless baselines
+    drop z (and a_prev); PPO-BPTT has a recurrent critic of its own. Policies with a standardizer (all PPO
+    variants) get its statistics updated with every rollout after the fit.
 
     """
     #: PPO collects this many steps between fits (REFERENCE section 3); the launcher reads it.
@@ -31,7 +33,7 @@ class StatefulPPO(TrainableStatefulAgent):
     def __init__(self, mdp_info, policy: GaussianPolicy, privileged_critic: bool = False,
                  value_features=(128, 128), lr_actor: float = 5e-5, lr_critic: float = 5e-5, n_epochs: int = 10,
                  batch_size: int = 32, eps_clip: float = 0.2, lam: float = 0.95, entropy_coeff: float = 0.,
-                 n_steps_per_fit: int = 2000):
+                 n_steps_per_fit: int = 2000, critic: Optional[StateValue] = None):
         """
         Constructor. Defaults are the reference implementation's PPO-RS values (REFERENCE section 3).
 
@@ -43,7 +45,9 @@ class StatefulPPO(TrainableStatefulAgent):
             eps_clip (float): clipping of the probability ratio;
             lam (float): GAE lambda;
             entropy_coeff (float): weight of the entropy bonus;
-            n_steps_per_fit (int): environment steps per fit (what ``Core.learn`` should be given).
+            n_steps_per_fit (int): environment steps per fit (what ``Core.learn`` should be given);
+            critic (StateValue, None): the value function chosen by the variant (default: an MLP V on
+                ``value_features``, privileged or not).
 
         """
         super().__init__(mdp_info, policy)
@@ -60,9 +64,9 @@ class StatefulPPO(TrainableStatefulAgent):
         self._entropy_coeff = float(entropy_coeff)
         self.default_n_steps_per_fit = int(n_steps_per_fit)
         self._gamma = float(mdp_info.gamma)
-        self._policy_state_dim = int(policy.stored_policy_state(np.zeros((1,) + policy.policy_state_shape)).shape[1])
 
-        self._V = VNetwork(self._value_input_dim(mdp_info), value_features)
+        self._V = critic if critic is not None else MLPStateValue(policy, mdp_info.observation_space.shape[0],
+                                                                  self._privileged_critic, value_features)
         self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
         self._critic_optimizer = adam(self._V.parameters(), lr=lr_critic)
 
@@ -74,33 +78,9 @@ class StatefulPPO(TrainableStatefulAgent):
             _lam='primitive',
             _entropy_coeff='primitive',
             default_n_steps_per_fit='primitive',
-            _gamma='primitive',
-            _policy_state_dim='primitive'
+            _gamma='primitive'
         )
         self._register_torch_state('_V', '_actor_optimizer', '_critic_optimizer')
-
-    def _value_input_dim(self, mdp_info) -> int:
-        policy = self.policy
-        if self._privileged_critic:
-            dim = mdp_info.observation_space.shape[0]
-        else:
-            dim = policy.inputs.input_dim(int(policy.policy_obs_mask.sum()))
-        if self._policy_state_dim > 0:
-            dim += self._policy_state_dim
-            if not self._privileged_critic:
-                dim += mdp_info.action_space.shape[0]
-        return dim
-
-    def _value_inputs(self, batch: Dict[str, torch.Tensor], nxt: bool) -> List[torch.Tensor]:
-        if self._privileged_critic:
-            inputs = [batch['next_state' if nxt else 'state']]
-        else:
-            inputs = [self.policy.observed_batch(batch)[int(nxt)]]
-        if self._policy_state_dim > 0:
-            inputs.append(batch['next_policy_state' if nxt else 'policy_state'])
-            if not self._privileged_critic:
-                inputs.append(batch['action' if nxt else 'prev_action'])
-        return inputs
 
     def rollout_batch(self, transitions: Dict[str, np.ndarray]) -> Dict:
         """The rollout as torch tensors, with the policy's windows built by the shared replay machinery."""
@@ -123,8 +103,7 @@ class StatefulPPO(TrainableStatefulAgent):
 
         with torch.no_grad():
             old_log_prob = self.policy.log_prob_batch(batch)
-            value = self._V(*self._value_inputs(batch, False)).numpy()
-            next_value = self._V(*self._value_inputs(batch, True)).numpy()
+            value, next_value = (v.numpy() for v in self._V.values(self.policy, batch))
         cut = transitions['last'] | np.append(transitions['first'][1:], True)
         advantage, target = compute_gae(transitions['reward'], value, next_value, transitions['absorbing'], cut,
                                         self._gamma, self._lam)
@@ -145,8 +124,10 @@ class StatefulPPO(TrainableStatefulAgent):
                 if self._entropy_coeff:
                     actor_loss = actor_loss - self._entropy_coeff * self.policy.log_std.sum()
                 actor_loss = self._optimize(self._actor_optimizer, actor_loss)
-                value_loss = ((self._V(*self._value_inputs(mini, False)) - target[mb]) ** 2).mean()
+                value_loss = ((self._V.values(self.policy, mini, next=False)[0] - target[mb]) ** 2).mean()
                 value_loss = self._optimize(self._critic_optimizer, value_loss)
                 self._check_finite(dict(actor=actor_loss, critic=value_loss))
                 self._n_updates += 1
         self._last_losses['initial_ratio_deviation'] = ratio_deviation_first
+        if self.policy.standardizer is not None:  # after the fit: the next rollout's policy is the fitted one
+            self.policy.standardizer.update(transitions['state'])

@@ -4,9 +4,10 @@ from typing import Sequence
 import numpy as np
 
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
-from mushroom_s2pg.core import BatchInputs, ObservationWindow, SingleStep, TruncatedUnroll
+from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.mlp_actors import DeterministicMLPActor
 from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor
+from mushroom_s2pg.networks.value_networks import RecurrentStateValue
 from mushroom_s2pg.policies import GaussianPolicy
 
 __all__ = ['PPO_RS', 'PPO_BPTT', 'PPO_WINDOW', 'PPO_VANILLA', 'PPO_ORACLE']
@@ -15,18 +16,18 @@ __all__ = ['PPO_RS', 'PPO_BPTT', 'PPO_WINDOW', 'PPO_VANILLA', 'PPO_ORACLE']
 def _gru_policy(mdp_info, policy_obs_mask, inputs: BatchInputs, stochastic_policy_state: bool,
                 policy_state_dim: int, n_features: int, std_0: float) -> GaussianPolicy:
     network = DeterministicGRUActor(int(np.sum(policy_obs_mask)), mdp_info.action_space.shape[0], policy_state_dim,
-                                    n_features)
+                                    n_features, squash_action=False)
     return GaussianPolicy(network, inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                          stochastic_policy_state, std_0)
+                          stochastic_policy_state, std_0, ObservationStandardizer(mdp_info.observation_space.shape))
 
 
 def _window_policy(mdp_info, policy_obs_mask, window_length: int, actor_features: Sequence[int],
                    std_0: float) -> GaussianPolicy:
     inputs = ObservationWindow(window_length)
     network = DeterministicMLPActor(inputs.input_dim(int(np.sum(policy_obs_mask))), mdp_info.action_space.shape[0],
-                                    tuple(actor_features))
+                                    tuple(actor_features), squash_action=False)
     return GaussianPolicy(network, inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                          False, std_0)
+                          False, std_0, ObservationStandardizer(mdp_info.observation_space.shape))
 
 
 class PPO_RS(StatefulPPO):
@@ -43,11 +44,21 @@ class PPO_RS(StatefulPPO):
 
 
 class PPO_BPTT(StatefulPPO):
-    """PPO with the same GRU actor, its state carried deterministically, trained by truncated BPTT."""
+    """
+    PPO with the same GRU actor, its state carried deterministically, trained by truncated BPTT. Without
+    privileged information the critic is recurrent too (section 4 of the paper, as in the reference): a GRU of
+    its own with ``n_features_critic`` features over the same truncation windows, from a zero hidden state.
+
+    """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
-                 policy_state_dim: int = 128, n_features_actor: int = 128, std_0: float = 0.5, **kwargs):
-        super().__init__(mdp_info, _gru_policy(mdp_info, policy_obs_mask, TruncatedUnroll(truncation_length), False,
-                                               policy_state_dim, n_features_actor, std_0), **kwargs)
+                 policy_state_dim: int = 128, n_features_actor: int = 128, n_features_critic: int = 128,
+                 std_0: float = 0.5, **kwargs):
+        policy = _gru_policy(mdp_info, policy_obs_mask, TruncatedUnroll(truncation_length), False, policy_state_dim,
+                             n_features_actor, std_0)
+        if not kwargs.get('privileged_critic', False):
+            kwargs['critic'] = RecurrentStateValue(int(np.sum(policy_obs_mask)), mdp_info.action_space.shape[0],
+                                                   n_features_critic, n_features_critic)
+        super().__init__(mdp_info, policy, **kwargs)
 
 
 class PPO_WINDOW(StatefulPPO):

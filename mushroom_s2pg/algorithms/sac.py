@@ -22,6 +22,8 @@ class StatefulSAC(OffPolicyStatefulAgent):
     (``- alpha_z log pi_z(z'' | .)`` too when ``policy_state_entropy_in_target``).
     Actor loss: alpha log pi_a(a) + alpha_z log pi_z(z') - min_i Q_i(s, z, a, z', a_prev); the z' terms
     only exist when ``policy.stochastic_policy_state`` (S2PG), whose temperature alpha_z targets entropy -dim(z).
+    The stored z' of a batch are refreshed with the actor's fresh samples, only once the actor learns
+    (after ``warmup_transitions``), as in the reference.
 
     """
     def __init__(self, mdp_info, policy: SquashedGaussianPolicy, critic: TwinCritic, batch_size: int = 256,
@@ -104,13 +106,11 @@ class StatefulSAC(OffPolicyStatefulAgent):
                 losses['alpha_z'] = self._step_temperature(self._log_alpha_z, self._alpha_z_optimizer,
                                                            current.log_prob_policy_state, self._target_entropy_z)
                 fresh_z = current.next_policy_state.detach()
-        elif stochastic_z:
-            with torch.no_grad():
-                fresh_z = self.policy.evaluate_batch(batch, next=False).current.next_policy_state
 
         soft_update(self._target_critic, self._critic, self._tau)
         return losses, fresh_z
 
     def _step_temperature(self, log_alpha: torch.Tensor, optimizer: torch.optim.Optimizer, log_prob: torch.Tensor,
                           target_entropy: float) -> torch.Tensor:
-        return self._optimize(optimizer, -(log_alpha.exp() * (log_prob.detach() + target_entropy)).mean())
+        """The temperature loss through log alpha, -log alpha (log pi + target entropy), as the reference and MushroomRL."""
+        return self._optimize(optimizer, -(log_alpha * (log_prob.detach() + target_entropy)).mean())

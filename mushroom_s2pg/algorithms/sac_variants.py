@@ -47,7 +47,7 @@ class SAC_RS(StatefulSAC):
 
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
-                 n_features_actor: int = 256, n_features_critic: int = 128, log_std_min: float = -20.,
+                 n_features_actor: int = 256, n_features_critic: int = 256, log_std_min: float = -20.,
                  log_std_max: float = 2., actor: str = 'gru', n_oscillators: Optional[int] = None, **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
         if actor == 'gru':

@@ -74,12 +74,8 @@ class StatefulTD3(OffPolicyStatefulAgent):
             current = policy.evaluate_batch(batch, next=False).current
             actor_loss = -critic.q1(CriticInput.current(batch, current)).mean()
             losses['actor'] = self._optimize(self._actor_optimizer, actor_loss, list(policy.parameters()))
-            soft_update(self._target_critic, critic, self._tau)
-            soft_update(self._target_actor, policy.network, self._tau)
             if policy.stochastic_policy_state:
-                with torch.no_grad():
-                    fresh_z = policy.perturb(current.detach(), 0., std_z).next_policy_state
-        elif policy.stochastic_policy_state:
-            with torch.no_grad():
-                fresh_z = policy.explore(policy.evaluate_batch(batch, next=False).current).next_policy_state
+                fresh_z = current.next_policy_state.detach()
+        soft_update(self._target_critic, critic, self._tau)
+        soft_update(self._target_actor, policy.network, self._tau)
         return losses, fresh_z

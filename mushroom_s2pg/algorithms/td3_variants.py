@@ -33,7 +33,7 @@ class TD3_RS(StatefulTD3):
 
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
-                 n_features_actor: int = 128, n_features_critic: int = 128, std: float = 0.1,
+                 n_features_actor: int = 128, n_features_critic: int = 256, std: float = 0.1,
                  std_z: float = 0.01, **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
         policy = DeterministicPolicy(DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),

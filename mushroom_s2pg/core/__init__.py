@@ -5,10 +5,11 @@ from mushroom_s2pg.core.interfaces import BatchEvaluation, CriticInput, PolicySt
 from mushroom_s2pg.core.off_policy_agent import OffPolicyStatefulAgent, soft_update
 from mushroom_s2pg.core.replay_memory import StatefulReplayMemory, right_aligned_windows
 from mushroom_s2pg.core.stateful_agent import TRANSITION_FIELDS, StatefulAgent
+from mushroom_s2pg.core.standardizer import ObservationStandardizer
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
 from mushroom_s2pg.core.training import TrainableStatefulAgent, adam, to_torch
 
-__all__ = ['BatchEvaluation', 'BatchInputs', 'CriticInput', 'NonFiniteLossError', 'ObservationWindow',
+__all__ = ['BatchEvaluation', 'BatchInputs', 'CriticInput', 'NonFiniteLossError', 'ObservationStandardizer', 'ObservationWindow',
            'OffPolicyStatefulAgent', 'PolicyStep', 'SingleStep', 'StatefulAgent', 'StatefulPolicy',
            'StatefulReplayMemory', 'TRANSITION_FIELDS', 'TrainableStatefulAgent', 'TruncatedUnroll', 'adam',
            'right_aligned_windows', 'soft_update', 'to_torch']

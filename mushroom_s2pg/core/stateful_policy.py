@@ -8,6 +8,7 @@ from mushroom_rl.policy import Policy
 
 from mushroom_s2pg.core.batch_inputs import BatchInputs, Outputs
 from mushroom_s2pg.core.interfaces import BatchEvaluation, PolicyStep
+from mushroom_s2pg.core.standardizer import ObservationStandardizer
 
 __all__ = ['StatefulPolicy']
 
@@ -34,7 +35,8 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
 
     """
     def __init__(self, network: torch.nn.Module, inputs: BatchInputs, action_low: np.ndarray,
-                 action_high: np.ndarray, policy_obs_mask: np.ndarray, stochastic_policy_state: bool):
+                 action_high: np.ndarray, policy_obs_mask: np.ndarray, stochastic_policy_state: bool,
+                 standardizer: Optional[ObservationStandardizer] = None):
         """
         Constructor.
 
@@ -44,7 +46,9 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
             action_low, action_high (np.ndarray): the action bounds;
             policy_obs_mask (np.ndarray): boolean mask over the full state, True where the policy looks;
             stochastic_policy_state (bool): whether z' is sampled by the policy (S2PG), so that replay
-                memories refresh stored z' and algorithms add its log-probability terms.
+                memories refresh stored z' and algorithms add its log-probability terms;
+            standardizer (ObservationStandardizer, None): running standardisation of the state applied before
+                the observation mask (the PPO family's), None for raw states.
 
         """
         self.network = network
@@ -54,6 +58,7 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
         self.action_shape = (len(action_low),)
         self.stochastic_policy_state = bool(stochastic_policy_state)
         self.deterministic = False
+        self.standardizer = standardizer
         self._central_a = torch.as_tensor((action_high + action_low) / 2., dtype=torch.float32)
         self._delta_a = torch.as_tensor((action_high - action_low) / 2., dtype=torch.float32)
         self._obs_idx = torch.as_tensor(np.flatnonzero(self.policy_obs_mask))
@@ -66,6 +71,7 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
             action_shape='primitive',
             stochastic_policy_state='primitive',
             deterministic='primitive',
+            standardizer='pickle',
             _central_a='pickle',
             _delta_a='pickle',
             _obs_idx='pickle'
@@ -85,9 +91,13 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
         return self.network.parameters()
 
     # ----- maths helpers ----------------------------------------------------------------------
+    def standardize(self, state: torch.Tensor) -> torch.Tensor:
+        """(A batch of) full states as the policy's networks see them: standardised when it has a standardizer."""
+        return state if self.standardizer is None else self.standardizer(state)
+
     def observation(self, state: torch.Tensor) -> torch.Tensor:
         """The entries of (a batch of) full states that the policy observes: the one masking path."""
-        return state[..., self._obs_idx]
+        return self.standardize(state)[..., self._obs_idx]
 
     def scale_action(self, action_normalised: torch.Tensor) -> torch.Tensor:
         """Map [-1, 1] to the action bounds."""

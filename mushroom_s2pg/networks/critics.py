@@ -5,32 +5,36 @@ import torch
 import torch.nn as nn
 
 from mushroom_s2pg.core.interfaces import CriticInput
-from mushroom_s2pg.networks.mlp import mlp
+from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
 
 __all__ = ['StatefulQNetwork', 'MLPQNetwork', 'TwinCritic']
 
 
 class StatefulQNetwork(nn.Module):
     """
-    Privileged critic Q(s_full, z, a, z', a_prev) of SAC-RS and TD3-RS: encoders of [z, z'],
-    [s, a, a_prev] and [a, a_prev] are summed, passed through a ReLU and an MLP 128-128-1.
-    It learns the value of the internal-state transition (Theorem 2.2).
+    Privileged critic Q(s_full, z, a, z', a_prev) of SAC-RS and TD3-RS (the reference's critic with hidden
+    states): three encoders ``in -> n_features -> ReLU -> n_features / 2`` of [z, z'], [s, a, a_prev] and
+    [a, a_prev], summed, a ReLU, then ``n_features / 2 -> n_features / 2 -> ReLU -> 1``; Xavier-uniform weights
+    at a tenth of the usual gain. It learns the value of the internal-state transition (Theorem 2.2). With
+    the reference's ``n_features = 256`` it has about 143k parameters on HalfCheetah (dim z = 32).
 
     """
-    def __init__(self, state_dim: int, action_dim: int, policy_state_dim: int, n_features: int = 128):
+    def __init__(self, state_dim: int, action_dim: int, policy_state_dim: int, n_features: int = 256):
         super().__init__()
-        self.policy_state_encoder = nn.Linear(2 * policy_state_dim, n_features)
-        self.state_encoder = nn.Linear(state_dim + 2 * action_dim, n_features)
-        self.action_encoder = nn.Linear(2 * action_dim, n_features)
-        self.mlp = nn.Sequential(nn.ReLU(), nn.Linear(n_features, n_features), nn.ReLU(),
-                                 nn.Linear(n_features, 1))
+        if n_features < 2 or n_features % 2:
+            raise ValueError(f'n_features must be an even number >= 2, got {n_features}')
+        half = n_features // 2
+        self.policy_state_encoder = scaled_xavier_init(mlp(2 * policy_state_dim, half, (n_features,)))
+        self.state_encoder = scaled_xavier_init(mlp(state_dim + 2 * action_dim, half, (n_features,)))
+        self.action_encoder = scaled_xavier_init(mlp(2 * action_dim, half, (n_features,)))
+        self.head = scaled_xavier_init(mlp(half, 1, (half,)))
 
     def forward(self, x: CriticInput) -> torch.Tensor:
         actions = torch.cat([x.action, x.prev_action], dim=-1)
         h = (self.policy_state_encoder(torch.cat([x.policy_state, x.next_policy_state], dim=-1))
              + self.state_encoder(torch.cat([x.state, actions], dim=-1))
              + self.action_encoder(actions))
-        return self.mlp(h).squeeze(-1)
+        return self.head(torch.relu(h)).squeeze(-1)
 
 
 class MLPQNetwork(nn.Module):

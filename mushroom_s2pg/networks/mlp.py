@@ -3,7 +3,7 @@ from typing import Sequence, Type
 
 import torch.nn as nn
 
-__all__ = ['mlp']
+__all__ = ['mlp', 'scaled_xavier_init']
 
 
 def mlp(input_dim: int, output_dim: int, n_features: Sequence[int] = (256, 256),
@@ -27,3 +27,16 @@ def mlp(input_dim: int, output_dim: int, n_features: Sequence[int] = (256, 256),
         width = int(n)
     layers.append(nn.Linear(width, int(output_dim)))
     return nn.Sequential(*layers)
+
+
+def scaled_xavier_init(network: nn.Sequential, scale: float = 0.1) -> nn.Sequential:
+    """
+    Xavier-uniform weights with ``scale`` times the layer's usual gain (ReLU gain for hidden layers, 1 for the
+    output layer); biases keep torch's default. This is the initialisation of the reference's S2PG critics.
+
+    """
+    linears = [module for module in network if isinstance(module, nn.Linear)]
+    for i, layer in enumerate(linears):
+        gain = nn.init.calculate_gain('relu' if i < len(linears) - 1 else 'linear')
+        nn.init.xavier_uniform_(layer.weight, gain=scale * gain)
+    return network

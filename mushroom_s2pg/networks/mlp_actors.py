@@ -28,14 +28,18 @@ class GaussianMLPActor(nn.Module):
 
 class DeterministicMLPActor(nn.Module):
     """
-    MLP to a tanh action in [-1, 1]; returns (action, None), the output tuple of
-    :class:`~mushroom_s2pg.networks.recurrent_actors.DeterministicGRUActor` without internal state.
+    MLP to a tanh action in [-1, 1] (a linear one with ``squash_action=False``, the PPO actors' mean); returns
+    (action, None), the output tuple of :class:`~mushroom_s2pg.networks.recurrent_actors.DeterministicGRUActor`
+    without internal state.
 
     """
-    def __init__(self, input_dim: int, action_dim: int, n_features: Sequence[int] = (256, 256)):
+    def __init__(self, input_dim: int, action_dim: int, n_features: Sequence[int] = (256, 256),
+                 squash_action: bool = True):
         super().__init__()
+        self.squash_action = bool(squash_action)
         self.mlp = mlp(input_dim, action_dim, n_features)
         small_init(self.mlp[-1])
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
-        return torch.tanh(self.mlp(x)), None
+        a = self.mlp(x)
+        return (torch.tanh(a) if self.squash_action else a), None

@@ -4,7 +4,7 @@ from typing import List, Sequence, Tuple
 import torch
 import torch.nn as nn
 
-__all__ = ['DeterministicGRUActor', 'GaussianGRUActor', 'small_init']
+__all__ = ['DeterministicGRUActor', 'GRUCore', 'GaussianGRUActor', 'small_init']
 
 
 def small_init(layer: nn.Linear, scale: float = 3e-3) -> None:
@@ -12,7 +12,7 @@ def small_init(layer: nn.Linear, scale: float = 3e-3) -> None:
     nn.init.uniform_(layer.bias, -scale, scale)
 
 
-class _GRUCore(nn.Module):
+class GRUCore(nn.Module):
     """
     Shared body: o -> Linear+ReLU and a_prev -> Linear+ReLU, concatenated into a one-layer GRU whose
     hidden state is the internal state z. ``step`` runs one step, ``unroll`` a (batch, time) sequence in
@@ -67,7 +67,7 @@ class GaussianGRUActor(nn.Module):
         super().__init__()
         self.action_dim = action_dim
         self.policy_state_dim = policy_state_dim
-        self.core = _GRUCore(obs_dim, action_dim, policy_state_dim, n_features)
+        self.core = GRUCore(obs_dim, action_dim, policy_state_dim, n_features)
         self.head = nn.Sequential(nn.Linear(n_features + policy_state_dim, n_features), nn.ReLU(),
                                   nn.Linear(n_features, 2 * action_dim + policy_state_dim))
         small_init(self.head[-1])
@@ -99,29 +99,35 @@ class GaussianGRUActor(nn.Module):
 class DeterministicGRUActor(nn.Module):
     """
     TD3-RS actor: features 128, GRU 32, linear head with tanh. Returns the normalised action in
-    [-1, 1] and the next internal state (the GRU state, in (-1, 1)).
+    [-1, 1] and the next internal state (the GRU state, in (-1, 1)). With ``squash_action=False`` the head is
+    linear (the PPO actors' action mean, as in the reference).
 
     """
-    def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int = 32, n_features: int = 128):
+    def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int = 32, n_features: int = 128,
+                 squash_action: bool = True):
         super().__init__()
         self.action_dim = action_dim
         self.policy_state_dim = policy_state_dim
-        self.core = _GRUCore(obs_dim, action_dim, policy_state_dim, n_features)
+        self.squash_action = bool(squash_action)
+        self.core = GRUCore(obs_dim, action_dim, policy_state_dim, n_features)
         self.head = nn.Linear(n_features + policy_state_dim, action_dim)
         small_init(self.head)
+
+    def _action(self, obs_features: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        a = self.head(torch.cat([obs_features, z], dim=-1))
+        return torch.tanh(a) if self.squash_action else a
 
     def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor
                 ) -> Tuple[torch.Tensor, torch.Tensor]:
         obs_features, z_next = self.core.step(obs, z, prev_action)
-        return torch.tanh(self.head(torch.cat([obs_features, z_next], dim=-1))), z_next
+        return self._action(obs_features, z_next), z_next
 
     def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor
                ) -> Tuple[torch.Tensor, torch.Tensor]:
         obs_features, z_seq = self.core.unroll(obs, z0, prev_action)
-        return torch.tanh(self.head(torch.cat([obs_features, z_seq], dim=-1))), z_seq
+        return self._action(obs_features, z_seq), z_seq
 
     def unroll_at(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor,
                   indices: Sequence[torch.Tensor]) -> List[Tuple[torch.Tensor, torch.Tensor]]:
         """(a, z') at one time index per window, for each entry of ``indices`` (BPTT)."""
-        return [(torch.tanh(self.head(torch.cat([features, z], dim=-1))), z)
-                for features, z in self.core.unroll_at(obs, z0, prev_action, indices)]
+        return [(self._action(features, z), z) for features, z in self.core.unroll_at(obs, z0, prev_action, indices)]

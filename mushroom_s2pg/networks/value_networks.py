@@ -1,19 +1,82 @@
-"""State-value networks of the on-policy agents (REFERENCE section 3: V network 2x128)."""
-from typing import Sequence
+"""State-value functions of the on-policy agents over replay batches (REFERENCE section 3: V network 2x128)."""
+from abc import ABC, abstractmethod
+from typing import Any, Dict, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 import torch.nn as nn
 
-from mushroom_s2pg.networks.mlp import mlp
+from mushroom_s2pg.core import StatefulPolicy
+from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
+from mushroom_s2pg.networks.recurrent_actors import GRUCore
 
-__all__ = ['VNetwork']
+__all__ = ['MLPStateValue', 'RecurrentStateValue', 'StateValue']
 
 
-class VNetwork(nn.Module):
-    """MLP V(x) on the concatenation of its inputs."""
-    def __init__(self, input_dim: int, n_features: Sequence[int] = (128, 128)):
+class StateValue(nn.Module, ABC):
+    """V evaluated on a rollout batch at the stored steps t (with gradients) and t+1."""
+
+    @abstractmethod
+    def values(self, policy: StatefulPolicy, batch: Dict[str, Any], next: bool = True
+               ) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+        """V_t and, when ``next``, V_{t+1} (None otherwise), each of shape (batch,)."""
+
+
+class MLPStateValue(StateValue):
+    """
+    MLP V on the policy's observation with its internal state and previous action, V(o, z, a_prev) (the
+    paper's POMDP setting), or on the full state and z, V(s_full, z) (``privileged``); stateless policies drop
+    z and a_prev. Inputs are standardised like the policy's; Xavier-uniform weights at 1 % of the usual gain,
+    as the reference's PPO networks.
+
+    """
+    def __init__(self, policy: StatefulPolicy, state_dim: int, privileged: bool,
+                 n_features: Sequence[int] = (128, 128)):
         super().__init__()
-        self.mlp = mlp(input_dim, 1, n_features)
+        self.privileged = bool(privileged)
+        self.policy_state_dim = int(policy.stored_policy_state(np.zeros((1,) + policy.policy_state_shape)).shape[1])
+        input_dim = state_dim if self.privileged else policy.inputs.input_dim(int(policy.policy_obs_mask.sum()))
+        if self.policy_state_dim > 0:
+            input_dim += self.policy_state_dim + (0 if self.privileged else policy.action_shape[0])
+        self.mlp = scaled_xavier_init(mlp(input_dim, 1, tuple(n_features)), scale=0.01)
 
-    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
-        return self.mlp(torch.cat(inputs, dim=-1)).squeeze(-1)
+    def _inputs(self, policy: StatefulPolicy, batch: Dict[str, Any], nxt: bool) -> torch.Tensor:
+        if self.privileged:
+            inputs = [policy.standardize(batch['next_state' if nxt else 'state'])]
+        else:
+            inputs = [policy.observed_batch(batch)[int(nxt)]]
+        if self.policy_state_dim > 0:
+            inputs.append(batch['next_policy_state' if nxt else 'policy_state'])
+            if not self.privileged:
+                inputs.append(batch['action' if nxt else 'prev_action'])
+        return torch.cat(inputs, dim=-1)
+
+    def values(self, policy, batch, next=True):
+        v = self.mlp(self._inputs(policy, batch, False)).squeeze(-1)
+        v_next = self.mlp(self._inputs(policy, batch, True)).squeeze(-1) if next else None
+        return v, v_next
+
+
+class RecurrentStateValue(StateValue):
+    """
+    The recurrent critic of PPO-BPTT (section 4 of the paper, as in the reference): a GRU of its own over the
+    window of observations and previous actions up to t (``batch['window']``, cut at the episode start), started
+    from a zero hidden state, with the head [ReLU(Linear(o_t)), h_t] -> Linear -> ReLU -> 1. V_{t+1} is read one
+    step further in the same unroll.
+
+    """
+    def __init__(self, obs_dim: int, action_dim: int, n_features: int = 128, hidden_dim: int = 128):
+        super().__init__()
+        self.hidden_dim = int(hidden_dim)
+        self.core = GRUCore(obs_dim, action_dim, self.hidden_dim, n_features)
+        self.head = mlp(n_features + self.hidden_dim, 1, (n_features,))
+
+    def values(self, policy, batch, next=True):
+        window = batch['window']
+        lengths = window['lengths']
+        state = window['state']
+        h0 = torch.zeros(state.shape[0], self.hidden_dim)
+        indices = [lengths - 1, lengths] if next else [lengths - 1]
+        outputs = self.core.unroll_at(policy.observation(state), h0, window['prev_action'], indices)
+        v = [self.head(torch.cat(features, dim=-1)).squeeze(-1) for features in outputs]
+        return v[0], (v[1] if next else None)
