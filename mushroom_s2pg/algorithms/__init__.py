@@ -2,6 +2,8 @@
 from mushroom_s2pg.algorithms.registry import (ALGORITHMS, available_algorithms, check_hyperparameters,
                                                default_hyperparameters, hyperparameter_names, make_agent)
 from mushroom_s2pg.algorithms.gae import compute_gae
+from mushroom_s2pg.algorithms.reference_hyperparameters import (REFERENCE_HYPERPARAMETERS,
+                                                                 hyperparameter_table_markdown)
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.algorithms.ppo_variants import PPO_BPTT, PPO_ORACLE, PPO_RS, PPO_VANILLA, PPO_WINDOW
 from mushroom_s2pg.algorithms.sac import StatefulSAC
@@ -12,4 +14,5 @@ from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, 
 __all__ = ['ALGORITHMS', 'PPO_BPTT', 'PPO_ORACLE', 'PPO_RS', 'PPO_VANILLA', 'PPO_WINDOW', 'StatefulPPO',
            'compute_gae', 'SAC_BPTT', 'SAC_ORACLE', 'SAC_RS', 'SAC_VANILLA', 'SAC_WINDOW', 'StatefulSAC',
            'StatefulTD3', 'TD3_BPTT', 'TD3_ORACLE', 'TD3_RS', 'TD3_VANILLA', 'TD3_WINDOW', 'available_algorithms', 'check_hyperparameters',
-           'default_hyperparameters', 'hyperparameter_names', 'make_agent']
+           'default_hyperparameters', 'hyperparameter_names', 'make_agent', 'REFERENCE_HYPERPARAMETERS',
+           'hyperparameter_table_markdown']

@@ -1,9 +1,17 @@
-"""Algorithm names, constructors and the reference hyperparameters per task (REFERENCE section 3)."""
+"""
+Algorithm names, constructors and the reference hyperparameters per task.
+
+The reference values are data (:mod:`mushroom_s2pg.algorithms.reference_hyperparameters`), applied on top of the
+constructors' defaults; the table is checked against the constructors when this module is imported.
+
+"""
 import inspect
 from typing import Any, Dict, Tuple
 
 import numpy as np
 
+from mushroom_s2pg.algorithms.reference_hyperparameters import (REFERENCE_HYPERPARAMETERS, check_reference_table,
+                                                                 reference_hyperparameters)
 from mushroom_s2pg.algorithms.ppo_variants import PPO_BPTT, PPO_ORACLE, PPO_RS, PPO_VANILLA, PPO_WINDOW
 from mushroom_s2pg.algorithms.sac_variants import SAC_BPTT, SAC_ORACLE, SAC_RS, SAC_VANILLA, SAC_WINDOW
 from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, TD3_VANILLA, TD3_WINDOW
@@ -31,32 +39,6 @@ ALGORITHMS: Dict[str, type] = {
 
 # Arguments set by the variants themselves, never by users.
 _INTERNAL_ARGUMENTS = ('self', 'mdp_info', 'policy_obs_mask', 'policy', 'critic')
-
-# Per-task deviations from each constructor's defaults (which are the reference's common values).
-_TASK_OVERRIDES: Dict[str, Dict[str, Dict[str, Any]]] = {
-    'SAC': {
-        'HalfCheetah': dict(lr_critic=1e-3),
-        'Hopper': dict(lr_critic=1e-3),
-        'Walker2d': dict(lr_critic=3e-4),
-        'Ant': dict(lr_critic=1e-4),
-        'Humanoid': dict(lr_critic=1e-4),
-    },
-    'TD3': {
-        'HalfCheetah': dict(std=0.4, std_z=0.01),
-        'Hopper': dict(std_z=0.01),
-        'Walker2d': dict(std_z=0.1),
-        'Ant': dict(std_z=0.1),
-        'Humanoid': dict(lr_actor=1e-4, std_z=0.01),
-    },
-    'PPO': {
-        'HalfCheetah': dict(eps_clip=0.2),
-        'Ant': dict(eps_clip=0.2),
-        'Humanoid': dict(eps_clip=0.1),
-        'Hopper': dict(eps_clip=0.05),
-        'Walker2d': dict(eps_clip=0.05),
-    },
-}
-
 
 def available_algorithms() -> Tuple[str, ...]:
     return tuple(ALGORITHMS)
@@ -96,12 +78,13 @@ def hyperparameter_names(name: str) -> Tuple[str, ...]:
 
 def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
     """
-    Reference hyperparameters of ``name`` on the task ``env_id`` (REFERENCE section 3).
+    Reference hyperparameters of ``name`` on the task ``env_id``: the constructor's defaults, updated by the
+    reference table (:data:`~mushroom_s2pg.algorithms.reference_hyperparameters.REFERENCE_HYPERPARAMETERS`) for the
+    task. A task without reference values (e.g. the point-mass tasks) gets the constructor's defaults.
 
     Args:
         name (str): algorithm name, e.g. ``'SAC_RS'``;
-        env_id (str): environment id; the task family is its prefix (``'HalfCheetahPOMDP-v5'`` ->
-            ``'HalfCheetah'``).
+        env_id (str): environment id; the task is its prefix (``'HalfCheetahPOMDP-v5'`` -> ``'HalfCheetah'``).
 
     Returns:
         The full dictionary of constructor keyword arguments.
@@ -109,10 +92,7 @@ def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
     """
     defaults = {p: v for p, v in _signature_defaults(_check_name(name)).items()
                 if v is not inspect.Parameter.empty}
-    family = name.split('_')[0]
-    for task, overrides in _TASK_OVERRIDES.get(family, {}).items():
-        if env_id.startswith(task):
-            defaults.update({key: value for key, value in overrides.items() if key in defaults})
+    defaults.update(reference_hyperparameters(name, env_id))
     return defaults
 
 
@@ -149,3 +129,7 @@ def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '
     params = default_hyperparameters(name, env_id)
     params.update(overrides)
     return cls(mdp_info, policy_obs_mask, **params)
+
+
+# No silent typos: every name in the reference table is a hyperparameter of its algorithm.
+check_reference_table(REFERENCE_HYPERPARAMETERS, ALGORITHMS, hyperparameter_names)

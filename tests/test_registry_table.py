@@ -1,0 +1,178 @@
+"""
+The registry's reference hyperparameters against a table transcribed from the reference launchers, the check of
+the reference table, and the README's generated hyperparameter block.
+
+The table below is written out independently of ``mushroom_s2pg/algorithms/reference_hyperparameters.py``, from
+``robfiras/s2pg``, ``experiments/01_Reinforcement_Learning/<variant>/<setting>/launcher.py`` (and its
+``experiment.py`` for the values fixed in the script). A scalar is the value on every task; a tuple gives the values
+on (HalfCheetah, Hopper, Walker2d, Ant, Humanoid).
+
+"""
+import importlib.util
+import os
+
+import pytest
+
+from mushroom_s2pg.algorithms import (ALGORITHMS, REFERENCE_HYPERPARAMETERS, default_hyperparameters,
+                                      hyperparameter_names, hyperparameter_table_markdown)
+from mushroom_s2pg.algorithms.reference_hyperparameters import ReferenceEntry, check_reference_table
+
+TASKS = ('HalfCheetah', 'Hopper', 'Walker2d', 'Ant', 'Humanoid')
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _load_render_script():
+    path = os.path.join(ROOT, 'docs', 'render_hyperparameters.py')
+    spec = importlib.util.spec_from_file_location('render_hyperparameters', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+render_hyperparameters = _load_render_script()
+
+# Common to the SAC experiment scripts (alg_params and the launchers' defaults).
+SAC_SCRIPT = dict(batch_size=256, initial_replay_size=5000, max_replay_size=500000, warmup_transitions=10000,
+                  lr_actor=1e-4, init_alpha=1.0)
+# Common to the TD3 experiment scripts.
+TD3_SCRIPT = dict(batch_size=100, initial_replay_size=10000, max_replay_size=1000000, tau=0.005, policy_delay=2,
+                  target_noise=0.2, target_noise_clip=0.5)
+# Common to the PPO launchers / experiment scripts.
+PPO_SCRIPT = dict(n_steps_per_fit=2000, n_epochs=10, batch_size=32, lam=0.95)
+
+#                                                HalfCheetah Hopper Walker2d Ant   Humanoid
+EXPECTED = {
+    # 02_RS/02_POMDP_Privileged_Information/01_SAC_RS
+    'SAC_RS': dict(SAC_SCRIPT, tau=0.001, tau_z=1.0, policy_state_entropy_in_target=False, policy_state_dim=32,
+                   lr_critic=(1e-3,       1e-3,  3e-4,    1e-4, 1e-4),
+                   lr_alpha=(3e-4,        3e-4,  3e-4,    3e-4, 5e-6),
+                   init_alpha_z=(0.01,    0.01,  0.01,    0.01, 0.1),
+                   lr_alpha_z=(3e-4,      3e-4,  3e-4,    1e-6, 5e-6)),
+    # 01_BPTT/02_POMDP_Privileged_Information/01_SAC_BPTT
+    'SAC_BPTT': dict(SAC_SCRIPT, tau=0.005, lr_critic=3e-4, policy_state_dim=32, truncation_length=5,
+                     lr_alpha=(3e-4,      3e-4,  3e-4,    3e-4, 5e-6)),
+    # 03_Window/02_POMDP_Privileged_Information/01_SAC_Window
+    'SAC_WINDOW': dict(SAC_SCRIPT, tau=0.005, lr_critic=3e-4, window_length=5,
+                       lr_alpha=(3e-4,    3e-4,  3e-4,    3e-4, 5e-6)),
+    # 04_Vanilla/02_POMDP_Privileged_Information/01_SAC_pI
+    'SAC_VANILLA': dict(SAC_SCRIPT, tau=0.001, lr_critic=3e-4,
+                        lr_alpha=(3e-4,   3e-4,  3e-4,    3e-4, 5e-6)),
+    # 05_Oracle/02_POMDP_Privileged_Information/01_SAC_Oracle
+    'SAC_ORACLE': dict(SAC_SCRIPT, tau=0.001, lr_critic=3e-4,
+                       lr_alpha=(3e-4,    3e-4,  3e-4,    3e-4, 5e-6)),
+    # 02_RS/02_POMDP_Privileged_Information/02_TD3_RS
+    'TD3_RS': dict(TD3_SCRIPT, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32,
+                   lr_actor=(1e-3,        1e-3,  1e-3,    1e-3, 1e-4),
+                   std=(0.4,              0.1,   0.1,     0.1,  0.1),
+                   std_z=(0.01,           0.01,  0.1,     0.1,  0.01)),
+    # 01_BPTT/02_POMDP_Privileged_Information/02_TD3_BPTT
+    'TD3_BPTT': dict(TD3_SCRIPT, lr_actor=5e-4, lr_critic=1e-3, policy_state_dim=32, truncation_length=5,
+                     std=(0.4,            0.1,   0.1,     0.1,  0.1)),
+    # 03_Window/02_POMDP_Privileged_Information/02_TD3_Window
+    'TD3_WINDOW': dict(TD3_SCRIPT, lr_actor=1e-3, lr_critic=1e-3, window_length=5,
+                       std=(0.1,          0.1,   0.1,     0.1,  0.4)),
+    # 04_Vanilla/02_POMDP_Privileged_Information/02_TD3_pI
+    'TD3_VANILLA': dict(TD3_SCRIPT, lr_actor=1e-3, lr_critic=1e-3,
+                        std=(0.1,         0.1,   0.1,     0.1,  0.4)),
+    # 05_Oracle/02_POMDP_Privileged_Information/02_TD3_Oracle
+    'TD3_ORACLE': dict(TD3_SCRIPT, lr_actor=1e-3, lr_critic=1e-3, std=0.1),
+    # 02_RS/01_POMDP
+    'PPO_RS': dict(PPO_SCRIPT, lr_actor=5e-5, lr_critic=5e-5, std_0=0.5, policy_state_dim=128,
+                   eps_clip=(0.2,         0.05,  0.05,    0.2,  0.1)),
+    # 01_BPTT/01_POMDP
+    'PPO_BPTT': dict(PPO_SCRIPT, std_0=0.5, policy_state_dim=128, truncation_length=5,
+                     lr_actor=(5e-5,      5e-5,  1e-4,    1e-4, 1e-4),
+                     lr_critic=(5e-5,     5e-5,  1e-4,    1e-4, 1e-4),
+                     eps_clip=(0.2,       0.1,   0.2,     0.2,  0.2)),
+    # 03_Window/01_POMDP
+    'PPO_WINDOW': dict(PPO_SCRIPT, std_0=0.5, window_length=5,
+                       lr_actor=(5e-5,    5e-5,  1e-4,    1e-4, 5e-5),
+                       lr_critic=(5e-5,   5e-5,  1e-4,    1e-4, 5e-5),
+                       eps_clip=(0.2,     0.1,   0.2,     0.2,  0.1)),
+    # 04_Vanilla/01_POMDP
+    'PPO_VANILLA': dict(PPO_SCRIPT, std_0=1.0,
+                        lr_actor=(1e-4,   1e-4,  1e-4,    1e-4, 5e-5),
+                        lr_critic=(1e-4,  1e-4,  1e-4,    1e-4, 5e-5),
+                        eps_clip=(0.01,   0.01,  0.01,    0.01, 0.005)),
+    # 05_Oracle/01_POMDP
+    'PPO_ORACLE': dict(PPO_SCRIPT, std_0=0.5,
+                       lr_actor=(1e-4,    1e-4,  1e-4,    1e-4, 5e-5),
+                       lr_critic=(1e-4,   1e-4,  1e-4,    1e-4, 5e-5),
+                       eps_clip=(0.01,    0.01,  0.01,    0.01, 0.005)),
+}
+
+
+def _expected(name, task):
+    index = TASKS.index(task)
+    return {key: value[index] if isinstance(value, tuple) else value for key, value in EXPECTED[name].items()}
+
+
+def test_expected_table_covers_every_algorithm():
+    assert set(EXPECTED) == set(ALGORITHMS)
+
+
+@pytest.mark.parametrize('task', TASKS)
+@pytest.mark.parametrize('name', sorted(EXPECTED))
+def test_registry_matches_reference_launchers(name, task):
+    resolved = default_hyperparameters(name, f'{task}POMDP-v5')
+    mismatches = {key: (resolved.get(key), value) for key, value in _expected(name, task).items()
+                  if key not in resolved or resolved[key] != value or type(resolved[key]) is not type(value)}
+    assert not mismatches, f'{name} on {task}: (registry, reference) = {mismatches}'
+
+
+@pytest.mark.parametrize('name', sorted(EXPECTED))
+def test_registry_sets_only_checked_values(name):
+    """Every value the package's table sets is in the transcription above (nothing unverified)."""
+    entry = REFERENCE_HYPERPARAMETERS[name]
+    keys = set(entry.common).union(*(set(values) for values in entry.per_task.values()))
+    assert keys == set(EXPECTED[name])
+
+
+@pytest.mark.parametrize('name', sorted(ALGORITHMS))
+def test_tasks_without_reference_values_get_constructor_defaults(name):
+    assert default_hyperparameters(name, 'PointMassMemory-v0') == default_hyperparameters(name)
+    assert default_hyperparameters(name, 'PointMassDoor-v0') == default_hyperparameters(name)
+
+
+def test_constructor_defaults_are_kept_for_values_not_in_the_table():
+    resolved = default_hyperparameters('SAC_RS', 'HalfCheetahPOMDP-v5')
+    assert resolved['n_features_actor'] == default_hyperparameters('SAC_RS')['n_features_actor']
+    assert default_hyperparameters('SAC_BPTT', 'PointMassMemory-v0')['tau'] == 0.001  # constructor default
+
+
+def test_table_rejects_unknown_hyperparameter():
+    table = dict(SAC_RS=ReferenceEntry(source='x', common=dict(lr_actr=1e-4),
+                                       per_task=dict(Humanoid=dict(std_z=0.1))))
+    with pytest.raises(ValueError) as error:
+        check_reference_table(table, ALGORITHMS, hyperparameter_names)
+    message = str(error.value)
+    assert "SAC_RS (common): unknown hyperparameter(s) 'lr_actr'" in message
+    assert "SAC_RS (Humanoid): unknown hyperparameter(s) 'std_z'" in message
+    assert 'lr_actor' in message  # the valid names are listed
+
+
+def test_table_rejects_unknown_task_and_algorithm():
+    table = dict(SAC_RS=ReferenceEntry(source='x', common=dict(), per_task=dict(Cheetah=dict(tau=0.1))),
+                 SAC_XYZ=ReferenceEntry(source='x', common=dict()))
+    with pytest.raises(ValueError, match=r"(?s)SAC_RS: unknown task\(s\) 'Cheetah'.*unknown algorithm 'SAC_XYZ'"):
+        check_reference_table(table, ALGORITHMS, hyperparameter_names)
+
+
+def test_package_table_is_valid():
+    check_reference_table(REFERENCE_HYPERPARAMETERS, ALGORITHMS, hyperparameter_names)
+
+
+def test_readme_hyperparameter_block_is_generated():
+    with open(os.path.join(ROOT, 'README.md')) as f:
+        text = f.read()
+    block = render_hyperparameters.readme_block(text)
+    assert block == '\n' + hyperparameter_table_markdown(), \
+        f'README.md\'s hyperparameter table differs from the registry; regenerate it with: ' \
+        f'{render_hyperparameters.COMMAND}'
+    assert text.index('## Algorithms') < text.index('## Hyperparameters') < text.index(render_hyperparameters.START)
+
+
+def test_rendered_table_shows_per_task_values():
+    table = hyperparameter_table_markdown()
+    assert '| `lr_critic` | 1e-3 (Walker2d 3e-4; Ant, Humanoid 1e-4) | 3e-4 |' in table
+    assert '| `eps_clip` | 0.2 (Hopper, Walker2d 0.05; Humanoid 0.1) |' in table
