@@ -10,12 +10,14 @@ Motion (interpretation of "speed 3, dt 0.2 with 3 sub-steps", as in the authors'
 environment step integrates ``N_SUBSTEPS = 3`` Euler sub-steps of length ``SUBSTEP_DT = 0.2`` at
 speed ``SPEED = 3``, so each sub-step moves ``0.6`` and each environment step moves ``1.8`` along the
 heading; the control period ``dt`` of the task is ``3 * 0.2 = 0.6``. Collisions are checked on every
-sub-step segment (segment/boundary and segment/wall intersections, so fast motion cannot tunnel);
-on a collision the agent is placed at the contact point, the remaining sub-steps are skipped, the
-reward is ``-2`` and the step is terminal (absorbing, ``terminated=True``). Otherwise the reward is
-computed from the distance ``d`` between the agent's position at the end of the step and the goal.
-Stepping again after a terminal step (without a reset) keeps the agent in the absorbing state:
-same observation, reward 0, ``terminated=True``.
+sub-step segment (segment/boundary and segment/wall-region intersections, so fast motion cannot
+tunnel); on a collision the agent is placed at the contact point (the first point of the segment
+that touches the wall region or the border), the remaining sub-steps are skipped, the reward is
+``-2`` and the step is terminal (absorbing, ``terminated=True``). Otherwise the reward is computed
+from the distance ``d`` between the agent's position at the end of the step and the goal. Stepping
+again after a terminal step (without a reset) keeps the agent in the absorbing state: same
+observation, reward 0, ``terminated=True``. What leaving the field does differs between the tasks,
+as in the authors' code: it ends the memory task, while the door task clips the position.
 
 As for the POMDP locomotion tasks, the observation returned by the environment is the FULL state
 (for privileged critics) and ``policy_obs_mask`` (boolean, as long as the state) is ``True`` on the
@@ -43,24 +45,40 @@ values. Goal and start are drawn independently and uniformly at every reset from
            the walls y = 60 and y = 90 if |agent - start| <= 20, else (0, 0)
     [4:6]  true door left edges (x1, x2)                          policy: hidden
 
-Start ``(75, 10)``, goal ``(75, 140)``. Each wall is the full horizontal line ``y = 60`` /
-``y = 90`` across the field except its door, the open interval ``(x_i, x_i + 40)``; the door's
-LEFT EDGE ``x_i`` is drawn from ``U[10, 100]`` at every reset (so the door always lies inside
-``[10, 140]``). The walls are infinitely thin and the agent is a point: touching means that a
-sub-step segment reaches the wall line (end point on the line included) at an x outside the open
-door interval (the door edges belong to the wall). Touching a wall or leaving the field: ``-2`` and
-absorbing. Reward ``10 exp(-0.03 d)``.
+Start ``(75, 10)``, goal ``(75, 140)``. Geometry as in the authors' ``point_mass_door.py``: each
+wall is a horizontal band of thickness 5 (``WALL_HALF_THICKNESS = 2.5`` on each side of the wall
+lines ``y = 60`` and ``y = 90``) across the whole field except its door, the x interval
+``[x_i, x_i + 40]``; the door's LEFT EDGE ``x_i`` is drawn from ``U[10, 100]`` at every reset (so
+the door always lies inside ``[10, 140]``). The agent is a disk of radius ``POINT_RADIUS = 2``
+whose centre is its position; it touches a wall when its centre is strictly inside the band,
+``|y - y_wall| < 2.5``, at an x outside the open interval ``(x_i + 2, x_i + 38)``: the effective
+opening for the centre is 36 wide (the radius shrinks the door on both sides; the band is not
+widened by the radius, as in the authors' code). The band's faces ``y = y_wall +- 2.5`` belong to
+the free space, the shrunk door edges ``x = x_i + 2`` and ``x = x_i + 38`` to the wall. A sub-step
+segment that enters this region stops at its first point in the region's closure (on a face or a
+door edge): reward ``-2`` and absorbing. (The authors' code tests only the sub-step start points
+against the band and leaves the agent one sub-step further; the segment test cannot miss a corner.)
+Leaving the field does NOT end the episode: every sub-step's end point is clipped to the field
+``[0, 150]^2`` (each coordinate separately, so the agent slides along the border) before the wall
+test, and the step's reward is the usual ``10 exp(-0.03 d)`` of the clipped end position, as in the
+authors' code (``info['clipped']`` tells whether a sub-step was clipped). Reward otherwise
+``10 exp(-0.03 d)``.
 
-Horizons: the paper does not state them; 100 steps (memory; the longest start-goal distance,
-~149, needs ~83 steps) and 150 steps (door) are registered as ``max_episode_steps``.
+Horizons (``MEMORY_MAX_EPISODE_STEPS = 100``, ``DOOR_MAX_EPISODE_STEPS = 150``, registered as
+``max_episode_steps``): neither the paper nor the authors' code states them (the authors' classes
+only have a constructor default ``horizon=1000``, and their repository has no launcher for the
+point-mass experiments). They are this project's choice: the longest start-goal distance of the
+memory task, ~149, needs ~83 steps; the door task needs at least 130 / 1.8 ~ 73 steps plus the
+detours to the doors.
 
 Tests and scripted experiments can fix the random quantities through ``reset`` options
 (``{'goal_index': i, 'start_index': j}`` for the memory task, ``{'doors': (x1, x2)}`` for the door
 task) and place the agent by hand with ``set_agent_position``.
 
 Rendering (``render_mode='rgb_array'``) is pure numpy and returns a ``(render_size, render_size, 3)``
-``uint8`` image (default 300 x 300): field, observable disk around the start, walls and doors,
-candidate and active goals, start, trajectory so far and the agent.
+``uint8`` image (default 300 x 300): field, observable disk around the start, walls (bands of
+thickness 5) and doors (the full 40-wide gaps), candidate and active goals, start, trajectory so far
+and the agent (a disk of radius ``POINT_RADIUS``).
 
 Importing this module registers nothing; call :func:`register_point_mass_envs` (the
 ``environments`` package does so on import).
@@ -76,7 +94,11 @@ from gymnasium import spaces
 from environments.observation_mask import PolicyObservationMask
 
 __all__ = [
+    'DOOR_MAX_EPISODE_STEPS',
+    'MEMORY_MAX_EPISODE_STEPS',
     'POINT_MASS_ENV_IDS',
+    'POINT_RADIUS',
+    'WALL_HALF_THICKNESS',
     'PointMassMemoryEnv',
     'PointMassDoorEnv',
     'register_point_mass_envs',
@@ -88,6 +110,16 @@ SUBSTEP_DT = 0.2
 N_SUBSTEPS = 3
 COLLISION_REWARD = -2.0
 
+#: Radius of the point mass (authors' ``_point_mass_radius``): it shrinks each door by 2 on both sides
+#: and is the radius the agent is drawn with.
+POINT_RADIUS = 2.0
+
+#: Half thickness of the door task's walls (the authors' band ``y_wall - 2.5 < y < y_wall + 2.5``).
+WALL_HALF_THICKNESS = 2.5
+
+#: Episode horizons (``max_episode_steps``). Neither the paper nor the authors' code states them (the
+#: authors' classes default to ``horizon=1000`` and no point-mass launcher is published): this project's
+#: choice, see the module docstring.
 MEMORY_MAX_EPISODE_STEPS = 100
 DOOR_MAX_EPISODE_STEPS = 150
 
@@ -119,6 +151,10 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
     #: Radius of the goal disk (only used for ``info['is_success']`` and rendering).
     GOAL_RADIUS = 5.0
 
+    #: Whether leaving the field ends the episode (reward -2, absorbing); if False, the position is
+    #: clipped to the field instead.
+    FIELD_EXIT_ABSORBING = True
+
     def __init__(self, observable_radius: float, render_mode: Optional[str] = None,
                  render_size: int = 300):
         if render_mode is not None and render_mode not in self.metadata['render_modes']:
@@ -139,6 +175,7 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
 
         self.action_space = spaces.Box(low=-1.0, high=1.0, shape=(1,), dtype=np.float32)
 
+        self.point_radius = POINT_RADIUS
         self._x = 0.0
         self._y = 0.0
         self._start = (0.0, 0.0)
@@ -265,19 +302,28 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
         self._x, self._y = self._start
         self._terminated = False
         self._trajectory = [(self._x, self._y)]
-        return self._get_obs(), self._info(collision=None)
+        info = self._info(collision=None)
+        info['clipped'] = False
+        return self._get_obs(), info
 
     def step(self, action: Any) -> Tuple[np.ndarray, float, bool, bool, Dict[str, Any]]:
         phi = self.heading(action)
         if self._terminated:
-            return self._get_obs(), 0.0, True, False, self._info(collision=None)
+            info = self._info(collision=None)
+            info['clipped'] = False
+            return self._get_obs(), 0.0, True, False, info
 
         ds = self.speed * self.substep_dt
         dx, dy = math.cos(phi) * ds, math.sin(phi) * ds
         collision = None
+        clipped = False
         x, y = self._x, self._y
+        size = self.field_size
         for _ in range(self.n_substeps):
             nx, ny = x + dx, y + dy
+            if not self.FIELD_EXIT_ABSORBING and not self._inside(nx, ny):
+                nx, ny = min(size, max(0.0, nx)), min(size, max(0.0, ny))
+                clipped = True
             t_hit, kind = self._first_collision(x, y, nx, ny)
             if kind is not None:
                 x, y = x + t_hit * (nx - x), y + t_hit * (ny - y)
@@ -295,7 +341,9 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
             reward = COLLISION_REWARD
         else:
             reward = self._reward(self.distance_to_goal())
-        return self._get_obs(), float(reward), collision is not None, False, self._info(collision)
+        info = self._info(collision)
+        info['clipped'] = clipped
+        return self._get_obs(), float(reward), collision is not None, False, info
 
     def render(self) -> Optional[np.ndarray]:
         if self.render_mode != 'rgb_array':
@@ -315,11 +363,13 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
     def _get_obs(self) -> np.ndarray:
         raise NotImplementedError
 
-    def _walls(self) -> List[Tuple[float, float, float]]:
+    def _walls(self) -> List[Tuple[float, float, float, float]]:
         """
         Returns:
-            The walls as ``(y, door_low, door_high)``: the horizontal line at ``y`` across the
-            field except the open door interval ``(door_low, door_high)``.
+            The walls as ``(y, half_thickness, door_low, door_high)``: the horizontal band
+            ``|y' - y| <= half_thickness`` across the field except the door ``[door_low, door_high]``.
+            The agent's centre collides with the open band ``|y' - y| < half_thickness`` outside
+            the open interval ``(door_low + point_radius, door_high - point_radius)``.
 
         """
         return []
@@ -352,18 +402,11 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
 
         """
         t_best, kind = 2.0, None
-        for wy, door_low, door_high in self._walls():
-            if min(y0, y1) <= wy <= max(y0, y1):
-                if y1 != y0:
-                    t = (wy - y0) / (y1 - y0)
-                    xc = x0 + t * (x1 - x0)
-                    if not door_low < xc < door_high:
-                        if t < t_best:
-                            t_best, kind = t, 'wall'
-                else:  # moving along the wall line: the first point outside the open door
-                    t = self._first_t_outside(x0, x1, door_low, door_high)
-                    if t is not None and t < t_best:
-                        t_best, kind = t, 'wall'
+        r = self.point_radius
+        for wy, half, door_low, door_high in self._walls():
+            t = self._first_t_in_wall(x0, y0, x1, y1, wy, half, door_low + r, door_high - r)
+            if t is not None and t < t_best:
+                t_best, kind = t, 'wall'
         if not self._inside(x1, y1):
             t = 1.0
             size = self.field_size
@@ -380,13 +423,50 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
         return t_best, kind
 
     @staticmethod
-    def _first_t_outside(x0: float, x1: float, low: float, high: float) -> Optional[float]:
-        if not low < x0 < high:
-            return 0.0
-        if low < x1 < high:
+    def _first_t_in_wall(x0: float, y0: float, x1: float, y1: float, wy: float, half: float,
+                         open_low: float, open_high: float) -> Optional[float]:
+        """
+        First parameter ``t`` in ``[0, 1]`` at which the segment meets the wall region
+        ``{|y - wy| < half and not open_low < x < open_high}``, or None. The region is the union of
+        two convex pieces (left ``x <= open_low``, right ``x >= open_high``); for each, the set of
+        ``t`` in the piece is an interval (open ends from the open band, closed ends from the closed
+        x half-planes and from ``[0, 1]``), and the answer is the lowest lower end of a non-empty one.
+
+        """
+        if max(y0, y1) <= wy - half or min(y0, y1) >= wy + half:  # never strictly inside the band
             return None
-        edge = high if x1 >= high else low
-        return (edge - x0) / (x1 - x0)
+        inf = math.inf
+        # t-interval of the open band: (lo, hi), both ends open
+        dy = y1 - y0
+        if dy == 0.0:
+            if not abs(y0 - wy) < half:
+                return None
+            band = (-inf, inf)
+        else:
+            ta, tb = (wy - half - y0) / dy, (wy + half - y0) / dy
+            band = (min(ta, tb), max(ta, tb))
+        dx = x1 - x0
+        best = None
+        for edge, side in ((open_low, -1.0), (open_high, 1.0)):
+            # t-interval of the closed half-plane side * (x - edge) >= 0: [lo, hi]
+            if dx == 0.0:
+                if side * (x0 - edge) < 0.0:
+                    continue
+                half_plane = (-inf, inf)
+            else:
+                t_edge = (edge - x0) / dx
+                half_plane = (t_edge, inf) if side * dx > 0.0 else (-inf, t_edge)
+            # intersect [0, 1] (closed), the band (open) and the half-plane (closed)
+            lo, lo_closed = 0.0, True
+            hi, hi_closed = 1.0, True
+            for a, b, closed in ((band[0], band[1], False), (half_plane[0], half_plane[1], True)):
+                if a > lo or (a == lo and not closed):
+                    lo, lo_closed = a, closed
+                if b < hi or (b == hi and not closed):
+                    hi, hi_closed = b, closed
+            if lo < hi or (lo == hi and lo_closed and hi_closed):
+                best = lo if best is None else min(best, lo)
+        return best
 
     # ------------------------------------------------------------------ rendering
     def _pixel_coordinates(self) -> Tuple[np.ndarray, np.ndarray]:
@@ -439,17 +519,17 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
         px = self.field_size / n
 
         self._disk(image, self._start, self.observable_radius, _RGB['observable'])
-        wall_half = max(1.0, 1.5 * px)
-        for wy, door_low, door_high in self._walls():
-            self._rect(image, 0.0, door_low, wy - wall_half, wy + wall_half, _RGB['wall'])
-            self._rect(image, door_high, self.field_size, wy - wall_half, wy + wall_half, _RGB['wall'])
+        for wy, half, door_low, door_high in self._walls():
+            half = max(half, px)  # at least two pixels thick
+            self._rect(image, 0.0, door_low, wy - half, wy + half, _RGB['wall'])
+            self._rect(image, door_high, self.field_size, wy - half, wy + half, _RGB['wall'])
         for goal in self._goal_candidates():
             self._disk(image, goal, self.GOAL_RADIUS, _RGB['goal_candidate'])
         goal_color = _RGB['goal_reached'] if self.distance_to_goal() <= self.GOAL_RADIUS else _RGB['goal']
         self._disk(image, self._goal_xy(), self.GOAL_RADIUS, goal_color)
         self._disk(image, self._start, 2.0, _RGB['start'])
         self._polyline(image, self.trajectory, _RGB['trajectory'])
-        self._disk(image, (self._x, self._y), 2.5, _RGB['agent'])
+        self._disk(image, (self._x, self._y), self.point_radius, _RGB['agent'])
 
         border = max(1, n // 150)
         image[:border] = image[-border:] = _RGB['border']
@@ -557,9 +637,12 @@ class PointMassMemoryEnv(_PointMassEnv):
 class PointMassDoorEnv(_PointMassEnv):
     """
     Point-mass door task: pass the doors of two walls whose positions are shown to the policy only
-    within radius 20 of the start. See the module docstring for the full-state layout.
+    within radius 20 of the start. See the module docstring for the full-state layout and the
+    geometry (walls of thickness 5, point radius 2, position clipped to the field).
 
     """
+    FIELD_EXIT_ABSORBING = False
+
     #: Slices of the full state.
     VISIBLE_DOORS = slice(2, 4)
     DOORS = slice(4, 6)
@@ -572,7 +655,8 @@ class PointMassDoorEnv(_PointMassEnv):
 
     def __init__(self, render_mode: Optional[str] = None, render_size: int = 300,
                  observable_radius: float = 20.0, door_width: float = 40.0,
-                 door_range: Tuple[float, float] = (10.0, 100.0)):
+                 door_range: Tuple[float, float] = (10.0, 100.0),
+                 wall_half_thickness: float = WALL_HALF_THICKNESS, point_radius: float = POINT_RADIUS):
         """
         Constructor.
 
@@ -582,16 +666,23 @@ class PointMassDoorEnv(_PointMassEnv):
             observable_radius (float, 20.): the doors are visible while the distance of the agent
                 to the start is at most this radius;
             door_width (float, 40.): the width of each door;
-            door_range (tuple, (10., 100.)): the door's left edge is drawn uniformly in this range.
+            door_range (tuple, (10., 100.)): the door's left edge is drawn uniformly in this range;
+            wall_half_thickness (float, 2.5): half the thickness of the walls;
+            point_radius (float, 2.): the radius of the agent (shrinks each door by it on both sides).
 
         """
         super().__init__(observable_radius, render_mode=render_mode, render_size=render_size)
         low, high = float(door_range[0]), float(door_range[1])
         self.door_width = float(door_width)
+        self.wall_half_thickness = float(wall_half_thickness)
+        self.point_radius = float(point_radius)
         if not (0.0 < self.door_width < self.field_size and 0.0 <= low <= high
                 and high + self.door_width <= self.field_size):
             raise ValueError(f'Invalid doors: width {door_width}, range {door_range} in a field '
                              f'of size {self.field_size}.')
+        if not (self.wall_half_thickness > 0.0 and 0.0 <= 2.0 * self.point_radius < self.door_width):
+            raise ValueError(f'Invalid walls: half thickness {wall_half_thickness} must be positive and '
+                             f'the point radius {point_radius} in [0, door width / 2).')
         self.door_range = (low, high)
         self._doors = (low, low)
         self._start = self.START_XY
@@ -633,8 +724,8 @@ class PointMassDoorEnv(_PointMassEnv):
     def _goal_xy(self) -> Tuple[float, float]:
         return self.GOAL_XY
 
-    def _walls(self) -> List[Tuple[float, float, float]]:
-        return [(wy, d, d + self.door_width) for wy, d in zip(self.WALL_YS, self._doors)]
+    def _walls(self) -> List[Tuple[float, float, float, float]]:
+        return [(wy, self.wall_half_thickness, d, d + self.door_width) for wy, d in zip(self.WALL_YS, self._doors)]
 
     def _reward(self, distance: float) -> float:
         return 10.0 * math.exp(-0.03 * distance)

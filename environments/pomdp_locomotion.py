@@ -4,18 +4,31 @@ The environments defined here are the Gymnasium ``<Name>-v5`` locomotion tasks w
 
 - ``policy_obs_mask``: a boolean array as long as the observation, ``True`` where the policy may
   look. Joint velocities (and, for Humanoid, the center-of-mass inertia, the center-of-mass
-  velocity and the actuator forces) are hidden. The observation returned by the environment is
-  always the FULL state, for privileged critics; the policy input is
+  velocity and, by default, the actuator forces) are hidden. The observation returned by the
+  environment is always the FULL state, for privileged critics; the policy input is
   ``masked_observation(full_state, policy_obs_mask)``.
+- ``hide_actuator_forces`` (default ``True``): whether the actuator forces (``qfrc_actuator``,
+  only part of the Humanoid observation) are hidden from the policy. ``True`` is the mask of the
+  reference's privileged-information experiments (velocities, com inertia, com velocity and
+  actuator forces hidden); ``False`` is the mask of its non-privileged (PPO) experiments, which
+  hide velocities, com inertia and com velocity only. The full state is the same either way; on
+  the other tasks the option changes nothing (their observations hold no actuator forces).
 - ``random_mass``: when enabled, every reset multiplies each body's mass independently by
-  ``1 + c`` with ``c`` drawn from ``{-0.3, 0, +0.3}``; the vector of changes ``c`` is appended to
-  the full state and is always hidden from the policy.
+  ``1 + c`` with ``c`` drawn from ``{-0.3, 0, +0.3}`` and, as the reference wrapper does, scales
+  the first size parameter (``geom_size[:, 0]``: the radius of spheres, capsules and cylinders,
+  the x half-size of boxes) of every geom of that body by the same ``1 + c``; geom positions and
+  the other size parameters are unchanged, the world body (floor) is never changed. Masses and
+  sizes are computed from the nominal model at every reset (no drift across resets). MuJoCo does
+  not recompute the bounding spheres and boxes it culls collision pairs with, so they are scaled
+  by ``max(1, 1 + c)`` too (without this an enlarged geom could miss contacts; the reference set
+  ``geom_size`` only). The vector of changes ``c`` (one per body but the world body) is appended
+  to the full state and is always hidden from the policy.
 
 Importing this module does not register anything; call :func:`register_pomdp_envs` (the
 ``environments`` package does so on import).
 
 """
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import AbstractSet, Any, Dict, Mapping, Optional, Tuple, Union
 
 import gymnasium
 import numpy as np
@@ -33,6 +46,7 @@ __all__ = [
     'POMDP_ENV_IDS',
     'POMDP_BASE_ENV_IDS',
     'VISIBLE_OBS_PARTS',
+    'ACTUATOR_FORCES_PART',
     'POMDPLocomotionMixin',
     'HalfCheetahPOMDPEnv',
     'HopperPOMDPEnv',
@@ -46,9 +60,12 @@ __all__ = [
 #: The relative mass changes ``c`` drawn (uniformly, independently per body) at every reset.
 MASS_CHANGES: np.ndarray = np.array([-0.3, 0.0, 0.3])
 
-#: Parts of the Gymnasium v5 ``observation_structure`` the policy may see. Every other part
-#: (``qvel``, ``cinert``, ``cvel``, ``qfrc_actuator``, ``ten_velocity``, ``mass_change``) is hidden.
+#: Parts of the Gymnasium v5 ``observation_structure`` the policy may see (default mask). Every other
+#: part (``qvel``, ``cinert``, ``cvel``, ``qfrc_actuator``, ``ten_velocity``, ``mass_change``) is hidden.
 VISIBLE_OBS_PARTS: frozenset = frozenset({'qpos', 'cfrc_ext', 'ten_length'})
+
+#: The observation part made visible by ``hide_actuator_forces=False``.
+ACTUATOR_FORCES_PART = 'qfrc_actuator'
 
 _MAX_EPISODE_STEPS = 1000
 
@@ -59,25 +76,34 @@ class POMDPLocomotionMixin(PolicyObservationMask):
     mass randomisation. It must come before the Gymnasium environment class in the bases.
 
     """
-    def __init__(self, random_mass: bool = False, **kwargs: Any):
+    def __init__(self, random_mass: bool = False, hide_actuator_forces: bool = True, **kwargs: Any):
         """
         Constructor.
 
         Args:
-            random_mass (bool, False): whether to randomise the body masses at every reset and
-                append the vector of mass changes to the (full-state) observation;
+            random_mass (bool, False): whether to randomise the body masses (and the geom sizes
+                with them) at every reset and append the vector of mass changes to the
+                (full-state) observation;
+            hide_actuator_forces (bool, True): whether the actuator forces are hidden from the
+                policy (reference privileged setting) or visible (reference non-privileged / PPO
+                setting); only the Humanoid observation holds actuator forces;
             **kwargs: keyword arguments of the wrapped Gymnasium v5 environment.
 
         """
         self._random_mass = bool(random_mass)
+        self._hide_actuator_forces = bool(hide_actuator_forces)
         self._mass_change: Optional[np.ndarray] = None
 
         super().__init__(**kwargs)
 
         # Record the constructor arguments for pickling/copying (the base class stored its own).
-        utils.EzPickle.__init__(self, random_mass=random_mass, **kwargs)
+        utils.EzPickle.__init__(self, random_mass=random_mass,
+                                hide_actuator_forces=hide_actuator_forces, **kwargs)
 
         self._base_body_mass = self.model.body_mass.copy()
+        self._base_geom_size = self.model.geom_size.copy()
+        self._base_geom_rbound = self.model.geom_rbound.copy()
+        self._base_geom_aabb = self.model.geom_aabb.copy()
         self._mass_change = np.zeros(self.model.nbody - 1)
 
         structure = dict(self.observation_structure)
@@ -85,7 +111,10 @@ class POMDPLocomotionMixin(PolicyObservationMask):
             structure['mass_change'] = self.model.nbody - 1
         self.observation_structure = structure
 
-        self._policy_obs_mask = _mask_from_structure(structure)
+        visible = VISIBLE_OBS_PARTS
+        if not self._hide_actuator_forces:
+            visible = visible | {ACTUATOR_FORCES_PART}
+        self._policy_obs_mask = _mask_from_structure(structure, visible)
         self.observation_space = spaces.Box(low=-np.inf, high=np.inf,
                                             shape=self._policy_obs_mask.shape, dtype=np.float64)
 
@@ -97,6 +126,15 @@ class POMDPLocomotionMixin(PolicyObservationMask):
 
         """
         return self._random_mass
+
+    @property
+    def hide_actuator_forces(self) -> bool:
+        """
+        Returns:
+            Whether the actuator forces (Humanoid only) are hidden from the policy.
+
+        """
+        return self._hide_actuator_forces
 
     @property
     def mass_change(self) -> np.ndarray:
@@ -117,6 +155,15 @@ class POMDPLocomotionMixin(PolicyObservationMask):
         """
         return self._base_body_mass.copy()
 
+    @property
+    def base_geom_size(self) -> np.ndarray:
+        """
+        Returns:
+            The nominal geom sizes of the model, shape ``(ngeom, 3)``.
+
+        """
+        return self._base_geom_size.copy()
+
     def reset_model(self) -> np.ndarray:
         """
         Randomise the masses (if enabled) and reset the model state.
@@ -130,10 +177,23 @@ class POMDPLocomotionMixin(PolicyObservationMask):
         return super().reset_model()
 
     def _randomise_masses(self) -> None:
-        n_bodies = self.model.nbody - 1
+        model = self.model
+        n_bodies = model.nbody - 1
         self._mass_change = self.np_random.choice(MASS_CHANGES, size=n_bodies)
-        self.model.body_mass[:] = self._base_body_mass
-        self.model.body_mass[1:] = self._base_body_mass[1:] * (1.0 + self._mass_change)
+        body_factor = np.concatenate(([1.0], 1.0 + self._mass_change))  # world body unchanged
+        model.body_mass[:] = self._base_body_mass * body_factor
+
+        # Every geom of a body gets its body's factor on its first size parameter (as the
+        # reference wrapper). MuJoCo culls collision pairs with the geoms' bounding sphere and box,
+        # which it does not recompute when geom_size changes: scale them by max(1, factor) (an
+        # upper bound of the new extent) so that enlarged geoms still make contact.
+        geom_factor = body_factor[model.geom_bodyid]
+        model.geom_size[:] = self._base_geom_size
+        model.geom_size[:, 0] = self._base_geom_size[:, 0] * geom_factor
+        bound_factor = np.maximum(geom_factor, 1.0)
+        model.geom_rbound[:] = self._base_geom_rbound * bound_factor
+        model.geom_aabb[:] = self._base_geom_aabb
+        model.geom_aabb[:, 3:] = self._base_geom_aabb[:, 3:] * bound_factor[:, None]
 
     def _get_obs(self) -> np.ndarray:
         obs = super()._get_obs()
@@ -143,19 +203,21 @@ class POMDPLocomotionMixin(PolicyObservationMask):
         return obs
 
 
-def _mask_from_structure(structure: Mapping[str, int]) -> np.ndarray:
+def _mask_from_structure(structure: Mapping[str, int],
+                         visible: AbstractSet[str] = VISIBLE_OBS_PARTS) -> np.ndarray:
     """
     Build the policy observation mask from an ordered v5 ``observation_structure``.
 
     Args:
         structure (Mapping): ordered mapping from observation part to its size; the part
-            ``skipped_qpos`` is not part of the observation.
+            ``skipped_qpos`` is not part of the observation;
+        visible (AbstractSet, VISIBLE_OBS_PARTS): the parts the policy may see.
 
     Returns:
-        The boolean mask, ``True`` on the parts listed in ``VISIBLE_OBS_PARTS``.
+        The boolean mask, ``True`` on the parts listed in ``visible``.
 
     """
-    pieces = [np.full(size, name in VISIBLE_OBS_PARTS, dtype=bool)
+    pieces = [np.full(size, name in visible, dtype=bool)
               for name, size in structure.items() if name != 'skipped_qpos']
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=bool)
 
@@ -179,7 +241,8 @@ class AntPOMDPEnv(POMDPLocomotionMixin, AntEnv):
 
 class HumanoidPOMDPEnv(POMDPLocomotionMixin, HumanoidEnv):
     """Humanoid-v5 with velocities, com inertia, com velocity and actuator forces hidden (348:
-    22 positions visible, 248 hidden, 78 external contact forces visible)."""
+    22 positions visible, 248 hidden, 78 external contact forces visible); with
+    ``hide_actuator_forces=False`` the 17 actuator forces are visible too (117 visible, 231 hidden)."""
 
 
 _POMDP_CLASSES: Dict[str, type] = {

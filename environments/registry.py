@@ -1,15 +1,18 @@
-"""Registry of the environments provided by this project and the ``make_env`` factory."""
-from typing import Any, Dict, Optional, Tuple
+"""Registry of the environments provided by this project, the keyword options each task takes, and
+the ``make_env`` factory."""
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 import gymnasium
 
 from environments.gymnasium_env import GymnasiumEnv
-from environments.pomdp_locomotion import register_pomdp_envs
+from environments.point_mass import POINT_MASS_ENV_IDS
+from environments.pomdp_locomotion import POMDP_ENV_IDS, register_pomdp_envs
 
-__all__ = ['PROJECT_ENVS', 'PROJECT_ENV_IDS', 'available_env_ids', 'make_env']
+__all__ = ['PROJECT_ENVS', 'PROJECT_ENV_IDS', 'GYMNASIUM_OPTIONS', 'TASK_OPTIONS', 'available_env_ids',
+           'env_options', 'check_env_options', 'make_env']
 
 #: Environments provided by this project: Gymnasium id -> short description. To add a task, register
-#: it in Gymnasium (on import of ``environments``) and add an entry here.
+#: it in Gymnasium (on import of ``environments``), add an entry here and declare its options below.
 PROJECT_ENVS: Dict[str, str] = {
     'HalfCheetahPOMDP-v5': 'HalfCheetah-v5, joint velocities hidden from the policy',
     'HopperPOMDP-v5': 'Hopper-v5, joint velocities hidden from the policy',
@@ -23,6 +26,16 @@ PROJECT_ENVS: Dict[str, str] = {
 #: Ids of the environments provided by this project.
 PROJECT_ENV_IDS: Tuple[str, ...] = tuple(PROJECT_ENVS)
 
+#: The options every id takes: Gymnasium's own keyword of ``gymnasium.make``.
+GYMNASIUM_OPTIONS: Tuple[str, ...] = ('render_mode',)
+
+#: The keyword options of each project task beyond :data:`GYMNASIUM_OPTIONS` (``random_mass``:
+#: randomise the body masses at every reset; see the task modules). Any other Gymnasium id takes none.
+TASK_OPTIONS: Dict[str, Tuple[str, ...]] = {
+    **{env_id: ('random_mass', 'hide_actuator_forces') for env_id in POMDP_ENV_IDS},
+    **{env_id: ('render_size',) for env_id in POINT_MASS_ENV_IDS},
+}
+
 
 def available_env_ids() -> Tuple[str, ...]:
     """
@@ -31,6 +44,54 @@ def available_env_ids() -> Tuple[str, ...]:
 
     """
     return tuple(PROJECT_ENVS)
+
+
+def env_options(env_id: str) -> Tuple[str, ...]:
+    """
+    The keyword options that :func:`make_env` accepts for a task.
+
+    Args:
+        env_id (str): a project id or any registered Gymnasium id.
+
+    Returns:
+        The option names, e.g. ``('render_mode', 'random_mass')`` for the POMDP locomotion tasks.
+
+    Raises:
+        ValueError: if ``env_id`` is neither a project id nor a registered Gymnasium id; the
+            message lists the project ids.
+
+    """
+    register_pomdp_envs()
+    if not isinstance(env_id, str) or (env_id not in PROJECT_ENVS and env_id not in gymnasium.registry):
+        valid = ', '.join(available_env_ids())
+        raise ValueError(f'Unknown environment id {env_id!r}. Valid project ids: {valid} '
+                         '(any registered Gymnasium id is accepted too).')
+    return GYMNASIUM_OPTIONS + TASK_OPTIONS.get(env_id, ())
+
+
+def check_env_options(env_id: str, options: Iterable[str]) -> None:
+    """
+    The one check of a task and the keyword options given to it (used by :func:`make_env` and by
+    the launchers' run configuration).
+
+    Args:
+        env_id (str): the environment id;
+        options (Iterable[str]): the names of the options given.
+
+    Raises:
+        ValueError: for an unknown id (see :func:`env_options`), or for an option the task does not
+            take; the message names the option, the options of the task and the tasks that take it.
+
+    """
+    valid = env_options(env_id)
+    unsupported = sorted(set(options) - set(valid))
+    if not unsupported:
+        return
+    takers = {name: [task for task, names in TASK_OPTIONS.items() if name in names] for name in unsupported}
+    where = '; '.join(f'{name} is taken by {", ".join(tasks) if tasks else "no project task"}'
+                      for name, tasks in takers.items())
+    raise ValueError(f'The task {env_id!r} does not take the option(s) {", ".join(unsupported)}. '
+                     f'Its options: {", ".join(valid)} ({where}).')
 
 
 def make_env(env_id: str, gamma: float = 0.99, horizon: Optional[int] = None,
@@ -42,18 +103,15 @@ def make_env(env_id: str, gamma: float = 0.99, horizon: Optional[int] = None,
         env_id (str): the environment id, e.g. ``'HopperPOMDP-v5'``;
         gamma (float, 0.99): the discount factor;
         horizon (int, None): the horizon; if None, the spec's ``max_episode_steps``;
-        **env_kwargs: keyword arguments of the Gymnasium environment (e.g. ``random_mass=True``).
+        **env_kwargs: the task's keyword options (:func:`env_options`, e.g. ``random_mass=True``).
 
     Returns:
         The ``GymnasiumEnv`` wrapping the environment.
 
     Raises:
-        ValueError: if ``env_id`` is neither a project id nor a registered Gymnasium id.
+        ValueError: if ``env_id`` is neither a project id nor a registered Gymnasium id, or if an
+            option is not one the task takes (:func:`check_env_options`).
 
     """
-    register_pomdp_envs()
-    if not isinstance(env_id, str) or (env_id not in PROJECT_ENVS and env_id not in gymnasium.registry):
-        valid = ', '.join(available_env_ids())
-        raise ValueError(f'Unknown environment id {env_id!r}. Valid project ids: {valid} '
-                         '(any registered Gymnasium id is accepted too).')
+    check_env_options(env_id, env_kwargs)
     return GymnasiumEnv(env_id, gamma=gamma, horizon=horizon, **env_kwargs)

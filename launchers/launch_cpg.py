@@ -16,13 +16,9 @@ Examples::
 Results: ``<base_dir>/<exp_name>_<timestamp>/<env_id>/<label>/<seed>/progress.csv``.
 
 """
-import os
 import sys
 
-if __name__ == '__main__' and not __package__:  # ``python launchers/launch_cpg.py``
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from launchers.grid import GridSpec, make_main  # noqa: E402
+from launchers.grid import GridSpec, make_main
 
 SPEC = GridSpec(
     name='cpg',

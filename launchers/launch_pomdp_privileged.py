@@ -17,14 +17,10 @@ Results: ``<base_dir>/<exp_name>_<timestamp>/<env_id>/<label>/<seed>/progress.cs
 ``launchers/experiment.py`` for the files of a run, ``launchers/grid.py`` for the options).
 
 """
-import os
 import sys
 
-if __name__ == '__main__' and not __package__:  # ``python launchers/launch_pomdp_privileged.py``
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from launchers.grid import GridSpec, make_main, paper_variants  # noqa: E402
-from environments import POMDP_ENV_IDS  # noqa: E402
+from launchers.grid import GridSpec, make_main, paper_variants
+from environments import POMDP_ENV_IDS
 
 SPEC = GridSpec(
     name='pomdp_privileged',

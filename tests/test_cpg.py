@@ -26,7 +26,7 @@ def test_euler_step_matches_a_hand_computed_step():
     v, b, c, w, phi = (x.detach().numpy().astype(np.float64) for x in net.oscillator_parameters())
     psi, r, dr = np.array([0.3, 1.7]), np.array([0.5, 1.2]), np.array([-0.1, 0.4])
     dpsi = np.array([2 * math.pi * v[i] + sum(r[j] * w[i, j] * math.sin(psi[j] - psi[i] - phi[i, j])
-                                              for j in range(2)) for i in range(2)])
+                                              for j in range(2) if j != i) for i in range(2)])
     ddr = c * (c / 4 * (b - r) - dr)
     expected = np.concatenate([np.mod(psi + 0.05 * dpsi, 2 * math.pi), r + 0.05 * dr, dr + 0.05 * ddr])
     z = torch.as_tensor(np.concatenate([psi, r, dr]), dtype=torch.float32)
@@ -49,6 +49,39 @@ def test_parameters_stay_bounded_and_receive_gradients():
     net.command(z).sum().backward()
     for name in ('v_raw', 'b_raw', 'c_raw', 'w_raw', 'phi_raw'):
         assert getattr(net, name).grad.abs().sum() > 0, name
+
+
+def test_no_self_coupling_zero_diagonal_without_gradient():
+    # Reference (HopfOscillatorModule): only the n (n - 1) off-diagonal couplings and phase lags exist.
+    torch.manual_seed(1)
+    n = 3
+    net = CPGNetwork(action_dim=2, n_oscillators=n, dt=0.05)
+    with torch.no_grad():
+        for p in (net.w_raw, net.phi_raw):
+            p.normal_()
+    assert net.w_raw.numel() == net.phi_raw.numel() == n * (n - 1)
+    v, b, c, w, phi = net.oscillator_parameters()
+    assert torch.all(torch.diagonal(w) == 0) and torch.all(torch.diagonal(phi) == 0)
+    off = ~torch.eye(n, dtype=torch.bool)
+    assert torch.all(w[off] > 0)
+    # the diagonal is not connected to any parameter
+    grads = torch.autograd.grad(torch.diagonal(w).sum() + torch.diagonal(phi).sum(), list(net.parameters()),
+                                allow_unused=True, retain_graph=True)
+    assert all(g is None or torch.all(g == 0) for g in grads)
+    # the off-diagonal entries are trained
+    grads = torch.autograd.grad(w[off].sum(), [net.w_raw])
+    assert torch.all(grads[0] != 0)
+
+
+def test_single_oscillator_runs_at_its_own_frequency():
+    # Without self-coupling, one oscillator's phase advances by exactly 2 pi v dt (mod 2 pi).
+    torch.manual_seed(2)
+    net = CPGNetwork(action_dim=1, n_oscillators=1, dt=0.05)
+    v = net.oscillator_parameters()[0]
+    z = torch.tensor([[0.4, 1.3, 0.2]])
+    psi_next = net.euler_step(z)[0, 0]
+    expected = torch.remainder(torch.tensor(0.4) + 0.05 * 2 * math.pi * v[0], 2 * math.pi)
+    assert torch.allclose(psi_next, expected, atol=1e-6)
 
 
 def test_cpg_policy_ignores_the_observation_and_plugs_into_sac_rs():

@@ -173,6 +173,90 @@ def test_mass_randomisation_off_keeps_masses():
     env.close()
 
 
+@pytest.mark.parametrize('env_id', ['HalfCheetahPOMDP-v5', 'HumanoidPOMDP-v5'])
+def test_random_mass_scales_geom_sizes_per_body(env_id):
+    # Reference wrapper: every geom of a body gets geom_size[:, 0] x (1 + c) of that body, from the
+    # nominal sizes at every reset (Humanoid has bodies with several geoms).
+    env = gymnasium.make(env_id, random_mass=True)
+    u = env.unwrapped
+    model = u.model
+    base_size = model.geom_size.copy()  # nominal: no reset yet
+    base_pos = model.geom_pos.copy()
+    base_rbound = model.geom_rbound.copy()
+    body = model.geom_bodyid
+    world = body == 0
+    seen_changes = []
+    for i in range(12):
+        env.reset(seed=100 + i if i == 0 else None)
+        change = u.mass_change
+        factor = np.concatenate(([1.0], 1.0 + change))[body]
+        np.testing.assert_allclose(model.geom_size[:, 0], base_size[:, 0] * factor)
+        np.testing.assert_array_equal(model.geom_size[:, 1:], base_size[:, 1:])
+        np.testing.assert_array_equal(model.geom_size[world], base_size[world])
+        np.testing.assert_array_equal(model.geom_pos, base_pos)
+        np.testing.assert_allclose(model.body_mass[1:], u.base_body_mass[1:] * (1.0 + change))
+        # collision bounds cover the enlarged geoms
+        assert np.all(model.geom_rbound >= base_rbound * factor - 1e-12)
+        seen_changes.append(change)
+    seen_changes = np.array(seen_changes)
+    assert len({tuple(c) for c in seen_changes}) > 1  # redrawn at the next resets
+    assert set(np.unique(seen_changes)) == set(MASS_CHANGES)
+    env.close()
+
+
+def test_geom_sizes_unchanged_without_random_mass():
+    env = gymnasium.make('HumanoidPOMDP-v5')
+    u = env.unwrapped
+    nominal = u.model.geom_size.copy()
+    np.testing.assert_array_equal(u.base_geom_size, nominal)
+    for i in range(3):
+        env.reset(seed=i)
+        np.testing.assert_array_equal(u.model.geom_size, nominal)
+    env.close()
+
+
+# ------------------------------------------------------------------ actuator-force option
+@pytest.mark.parametrize('random_mass', [False, True])
+def test_humanoid_masks_privileged_and_ppo(random_mass):
+    # hide_actuator_forces=True: reference privileged mask (velocities, com inertia, com velocity
+    # and actuator forces hidden); False: reference non-privileged (PPO) mask, actuator forces visible.
+    privileged = gymnasium.make('HumanoidPOMDP-v5', random_mass=random_mass)
+    ppo = gymnasium.make('HumanoidPOMDP-v5', random_mass=random_mass, hide_actuator_forces=False)
+    assert privileged.unwrapped.hide_actuator_forces and not ppo.unwrapped.hide_actuator_forces
+    extra = 13 if random_mass else 0
+    mask_p = privileged.unwrapped.policy_obs_mask
+    mask_o = ppo.unwrapped.policy_obs_mask
+    assert mask_p.shape == mask_o.shape == (348 + extra,)
+    assert ppo.observation_space.shape == privileged.observation_space.shape
+    assert mask_p.sum() == 22 + 78 and mask_o.sum() == 22 + 17 + 78
+    # layout: qpos 22 | qvel 23 | cinert 130 | cvel 78 | qfrc_actuator 17 | cfrc_ext 78 | mass change
+    expected = _expected_mask(348 + extra, [(0, 22), (253, 348)])
+    np.testing.assert_array_equal(mask_o, expected)
+    np.testing.assert_array_equal(mask_p, _expected_mask(348 + extra, [(0, 22), (270, 348)]))
+    obs_p, _ = privileged.reset(seed=5)
+    obs_o, _ = ppo.reset(seed=5)
+    np.testing.assert_array_equal(obs_p, obs_o)  # same full state either way
+    privileged.close()
+    ppo.close()
+
+
+def test_hide_actuator_forces_is_a_no_op_without_actuator_forces():
+    for env_id in ('HalfCheetahPOMDP-v5', 'AntPOMDP-v5'):
+        size, visible = EXPECTED_LAYOUT[env_id]
+        env = gymnasium.make(env_id, hide_actuator_forces=False)
+        np.testing.assert_array_equal(env.unwrapped.policy_obs_mask, _expected_mask(size, visible))
+        env.close()
+
+
+def test_hide_actuator_forces_survives_pickling():
+    import pickle
+    env = gymnasium.make('HumanoidPOMDP-v5', hide_actuator_forces=False, random_mass=True)
+    clone = pickle.loads(pickle.dumps(env.unwrapped))
+    assert not clone.hide_actuator_forces and clone.random_mass
+    np.testing.assert_array_equal(clone.policy_obs_mask, env.unwrapped.policy_obs_mask)
+    env.close()
+
+
 def test_same_seed_same_first_observation():
     for kwargs in ({}, {'random_mass': True}):
         a = gymnasium.make('Walker2dPOMDP-v5', **kwargs)

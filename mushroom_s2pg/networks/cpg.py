@@ -25,7 +25,11 @@ class CPGNetwork(nn.Module):
         r_i''  = c_i (c_i / 4 (b_i - r_i) - r_i')
 
     All oscillator parameters are trained through scaled sigmoids (v <= 5, b <= 2, c <= 10, w <= 1,
-    phi <= 2 pi). A small feed-forward net maps [r cos psi, r sin psi] of the new state to the mean joint
+    phi <= 2 pi). As in the reference (``HopfOscillatorModule``, which keeps only the n (n - 1)
+    off-diagonal couplings and phase lags), an oscillator does not couple to itself: ``w_ii = 0`` and
+    ``phi_ii = 0``. Only the off-diagonal entries are parameters (``w_raw`` and ``phi_raw`` of shape
+    ``(n, n - 1)``, row i holding the entries j != i in order), so the diagonal is a constant zero
+    that receives no gradient. A small feed-forward net maps [r cos psi, r sin psi] of the new state to the mean joint
     command. The environment observation is not an input (a blind policy). ``forward`` has the signature of
     the GRU actors: it returns the means and log-stds of a and z' (state-independent learnable log-stds).
 
@@ -45,8 +49,9 @@ class CPGNetwork(nn.Module):
         self.v_raw = nn.Parameter(torch.full((n,), math.log(init_frequency / (CPG_BOUNDS['v'] - init_frequency))))
         self.b_raw = nn.Parameter(torch.zeros(n))
         self.c_raw = nn.Parameter(torch.zeros(n))
-        self.w_raw = nn.Parameter(torch.zeros(n, n))
-        self.phi_raw = nn.Parameter(torch.randn(n, n) * 0.5)
+        self.w_raw = nn.Parameter(torch.zeros(n, n - 1))
+        self.phi_raw = nn.Parameter(torch.randn(n, n - 1) * 0.5)
+        self.register_buffer('off_diagonal', ~torch.eye(n, dtype=torch.bool), persistent=False)
         self.readout = nn.Sequential(nn.Linear(2 * n, n_features), nn.Tanh(), nn.Linear(n_features, action_dim))
         nn.init.uniform_(self.readout[-1].weight, -3e-3, 3e-3)
         nn.init.zeros_(self.readout[-1].bias)
@@ -54,10 +59,17 @@ class CPGNetwork(nn.Module):
         self.log_std_z = nn.Parameter(torch.full((3 * n,), float(init_log_std_z)))
 
     def oscillator_parameters(self) -> Tuple[torch.Tensor, ...]:
-        """The bounded parameters (v, b, c, w, phi)."""
+        """The bounded parameters (v, b, c, w, phi); w and phi are (n, n) with a zero diagonal."""
         return (scaled_sigmoid(self.v_raw, CPG_BOUNDS['v']), scaled_sigmoid(self.b_raw, CPG_BOUNDS['b']),
-                scaled_sigmoid(self.c_raw, CPG_BOUNDS['c']), scaled_sigmoid(self.w_raw, CPG_BOUNDS['w']),
-                scaled_sigmoid(self.phi_raw, CPG_BOUNDS['phi']))
+                scaled_sigmoid(self.c_raw, CPG_BOUNDS['c']),
+                self._zero_diagonal(scaled_sigmoid(self.w_raw, CPG_BOUNDS['w'])),
+                self._zero_diagonal(scaled_sigmoid(self.phi_raw, CPG_BOUNDS['phi'])))
+
+    def _zero_diagonal(self, off_diagonal: torch.Tensor) -> torch.Tensor:
+        """Place the (n, n - 1) off-diagonal entries (row-major, j != i) into an (n, n) matrix with zero diagonal."""
+        n = self.n_oscillators
+        full = torch.zeros(n, n, dtype=off_diagonal.dtype, device=off_diagonal.device)
+        return full.masked_scatter(self.off_diagonal, off_diagonal)
 
     def euler_step(self, z: torch.Tensor) -> torch.Tensor:
         """One explicit Euler step of the oscillator dynamics; the phase is wrapped to [0, 2 pi)."""

@@ -1,0 +1,301 @@
+"""The configuration of one run: a frozen dataclass, validated in one place, that also defines the command line.
+
+:class:`RunConfig` holds every argument of ``launchers.experiment.experiment``: its type, its default
+and a help text (``metadata['help']``, with the bounds of the numbers in ``metadata['minimum']`` and
+``metadata['maximum']``). Building one checks every value (``__post_init__``) and raises
+:class:`ExperimentConfigError`, naming the value and the valid choices, before anything is written:
+
+- the environment id and the task options (``random_mass``) through ``environments.check_env_options``;
+- the algorithm and its hyperparameters through ``mushroom_s2pg.algorithms.check_hyperparameters``;
+- the types and bounds of the numbers;
+- the JSON of ``hyperparameters``, parsed once into :attr:`RunConfig.overrides` together with
+  ``truncation_length``, ``window_length`` and (for the algorithms that have it) ``n_steps_per_fit``.
+
+:func:`add_config_arguments` builds the command-line options from the fields, and
+:func:`experiment_signature` the signature of ``experiment`` that experiment-launcher reads.
+
+"""
+import argparse
+import inspect
+import json
+import numbers
+import os
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union, get_args, get_origin, get_type_hints
+
+import numpy as np
+
+from environments import check_env_options, env_options
+from mushroom_s2pg.algorithms import available_algorithms, check_hyperparameters, hyperparameter_names
+
+__all__ = ['ExperimentConfigError', 'RunConfig', 'parse_hyperparameters', 'config_fields', 'parse_bool',
+           'add_config_arguments', 'experiment_signature']
+
+
+class ExperimentConfigError(ValueError):
+    """
+    An invalid run argument (unknown environment, algorithm, hyperparameter or task option, bad value).
+
+    Args:
+        message (str): the message, naming the value and the valid choices;
+        field (str, None): the :class:`RunConfig` field at fault, if one is.
+
+    """
+    def __init__(self, message: str, field: Optional[str] = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _help(text: str, **bounds: int) -> Dict[str, Any]:
+    return dict(help=text, **bounds)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One run: a task, an algorithm, a seed and a budget (see each field's ``metadata['help']``)."""
+    env_id: str = field(default='HalfCheetahPOMDP-v5', metadata=_help(
+        'the environment id: a project id or any registered Gymnasium id'))
+    algorithm: str = field(default='SAC_RS', metadata=_help('the registered algorithm'))
+    n_epochs: int = field(default=200, metadata=_help('the number of epochs (the total when resuming)', minimum=0))
+    n_steps_per_epoch: int = field(default=10000, metadata=_help(
+        'the environment steps of learning per epoch', minimum=1))
+    n_eval_episodes: int = field(default=10, metadata=_help(
+        'the evaluation episodes per epoch, with the stochastic and again with the deterministic policy', minimum=1))
+    seed: int = field(default=0, metadata=_help(
+        "the seed of NumPy, PyTorch, Python's random and the environment", minimum=0, maximum=2 ** 32 - 1))
+    results_dir: str = field(default='./logs', metadata=_help(
+        'the results folder; the run writes into <results_dir>/<seed>'))
+    random_mass: bool = field(default=False, metadata=_help(
+        'randomise the body masses at every reset (a task option: POMDP locomotion tasks only)'))
+    hyperparameters: Union[str, Dict[str, Any]] = field(default='', metadata=_help(
+        'a JSON object of algorithm hyperparameter overrides, e.g. \'{"lr_actor": 3e-4}\' (a dict from Python)'))
+    truncation_length: Optional[int] = field(default=None, metadata=_help(
+        'the BPTT truncation length, for the algorithms that have one (None: the reference default)', minimum=1))
+    window_length: Optional[int] = field(default=None, metadata=_help(
+        'the observation-window length, for the algorithms that have one (None: the reference default)',
+        minimum=1))
+    n_steps_per_fit: Optional[int] = field(default=None, metadata=_help(
+        "environment steps between two fits (None: the agent's default_n_steps_per_fit, else 1); also the "
+        'hyperparameter of that name for the algorithms that have one (PPO)', minimum=1))
+    horizon: Optional[int] = field(default=None, metadata=_help(
+        "the episode horizon (None: the environment's, 1000 for MuJoCo tasks)", minimum=1))
+    quiet: bool = field(default=False, metadata=_help("hide the step/episode progress bars of MushroomRL's Core"))
+    n_threads: int = field(default=1, metadata=_help('the number of PyTorch threads', minimum=1))
+    checkpoint_every: int = field(default=1, metadata=_help(
+        'save a checkpoint every this many epochs (and after the last)', minimum=1))
+    resume: bool = field(default=True, metadata=_help(
+        "continue from the run folder's checkpoint if there is one (else start the run folder anew)"))
+    variant: str = field(default='', metadata=_help(
+        "the label of the run's grid entry (e.g. SAC_BPTT32), recorded in args.json"))
+
+    #: The algorithm's hyperparameter overrides: the parsed ``hyperparameters`` merged with
+    #: ``truncation_length``, ``window_length`` and ``n_steps_per_fit`` (set by the validation).
+    overrides: Dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _check_values(self)
+        _check_choices(self)
+        object.__setattr__(self, 'overrides', _merged_overrides(self))
+
+    @property
+    def task_options(self) -> Dict[str, Any]:
+        """The keyword options of ``make_env`` (``random_mass=True`` only when set, as ever)."""
+        return dict(random_mass=True) if self.random_mass else dict()
+
+    def arguments(self) -> Dict[str, Any]:
+        """The fields as given (``hyperparameters`` as given too), e.g. for ``args.json``."""
+        return {f.name: getattr(self, f.name) for f in config_fields()}
+
+    def run_defining_settings(self) -> Dict[str, Any]:
+        """
+        The values that define the run, in JSON form: a checkpoint resumes only under the same ones.
+
+        Returns:
+            env_id, algorithm, seed, random_mass, horizon, n_steps_per_epoch, n_steps_per_fit,
+            n_eval_episodes and hyperparameters (the merged :attr:`overrides`).
+
+        """
+        settings = dict(env_id=self.env_id, algorithm=self.algorithm, seed=self.seed, random_mass=self.random_mass,
+                        horizon=self.horizon, n_steps_per_epoch=self.n_steps_per_epoch,
+                        n_steps_per_fit=self.n_steps_per_fit, n_eval_episodes=self.n_eval_episodes,
+                        hyperparameters=self.overrides)
+        # The form a checkpoint's state.json gives back (lists for tuples, str for other objects).
+        return json.loads(json.dumps(settings, sort_keys=True, default=str))
+
+
+# ------------------------------------------------------------------------------------------------
+# Validation (called once, by RunConfig.__post_init__)
+# ------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def config_fields() -> Tuple[Any, ...]:
+    """The fields of :class:`RunConfig` that are arguments (every one but the derived ``overrides``)."""
+    return tuple(f for f in fields(RunConfig) if f.init)
+
+
+@lru_cache(maxsize=None)
+def _type_hints() -> Dict[str, Any]:
+    return get_type_hints(RunConfig)
+
+
+def _is_optional(hint: Any) -> bool:
+    return get_origin(hint) is Union and type(None) in get_args(hint)
+
+
+def _base_type(hint: Any) -> type:
+    """``int`` for ``Optional[int]``; ``str`` for ``Union[str, Dict]``; the type itself otherwise."""
+    if get_origin(hint) is Union:
+        return next(arg for arg in get_args(hint) if arg is not type(None))
+    return hint
+
+
+def _has_type(value: Any, kind: type) -> bool:
+    if kind is int:  # NumPy integers too
+        return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if kind is str:
+        return isinstance(value, (str, os.PathLike))
+    return isinstance(value, kind)
+
+
+def _check_values(config: RunConfig) -> None:
+    """Types and bounds of the fields (``hyperparameters`` is checked when parsed); NumPy integers become ints."""
+    for f in config_fields():
+        value, hint = getattr(config, f.name), _type_hints()[f.name]
+        kind = _base_type(hint)
+        if f.name == 'hyperparameters' or (value is None and _is_optional(hint)):
+            continue
+        minimum, maximum = f.metadata.get('minimum'), f.metadata.get('maximum')
+        if _has_type(value, kind) and (minimum is None or value >= minimum) and (maximum is None or value <= maximum):
+            if kind is int:
+                object.__setattr__(config, f.name, int(value))
+            continue
+        expected = {int: 'an integer', float: 'a number', bool: 'True or False', str: 'a string'}[kind]
+        expected += f' >= {minimum}' if minimum is not None else ''
+        expected += f' and <= {maximum}' if maximum is not None else ''
+        raise ExperimentConfigError(f'{f.name} must be {"None or " if _is_optional(hint) else ""}{expected}, '
+                                    f'got {value!r}.', f.name)
+
+
+def _check_choices(config: RunConfig) -> None:
+    """The algorithm, the environment id and the task options."""
+    algorithms = available_algorithms()
+    if config.algorithm not in algorithms:
+        raise ExperimentConfigError(f'Unknown algorithm {config.algorithm!r}. Valid algorithms: '
+                                    f'{", ".join(algorithms)}', 'algorithm')
+    try:
+        env_options(config.env_id)
+    except ValueError as error:
+        raise ExperimentConfigError(str(error), 'env_id') from None
+    try:
+        check_env_options(config.env_id, config.task_options)
+    except ValueError as error:
+        raise ExperimentConfigError(str(error), 'random_mass') from None
+
+
+def parse_hyperparameters(hyperparameters: Union[str, Mapping[str, Any], None]) -> Dict[str, Any]:
+    """
+    Parse hyperparameter overrides given as a JSON object (or as a mapping, copied).
+
+    Args:
+        hyperparameters ([str, Mapping, None]): e.g. ``'{"lr_actor": 3e-4}'``; '' or None for none.
+
+    Returns:
+        The overrides, a new dictionary.
+
+    Raises:
+        ExperimentConfigError: if the text is not a JSON object; the message quotes it.
+
+    """
+    if hyperparameters is None or (isinstance(hyperparameters, str) and not hyperparameters.strip()):
+        return dict()
+    if isinstance(hyperparameters, Mapping):
+        return dict(hyperparameters)
+    if not isinstance(hyperparameters, str):
+        raise ExperimentConfigError(f'hyperparameters must be a JSON string or a dict, got {hyperparameters!r}.',
+                                    'hyperparameters')
+    try:
+        parsed = json.loads(hyperparameters)
+    except json.JSONDecodeError as error:
+        raise ExperimentConfigError(f'hyperparameters must be a JSON object, e.g. \'{{"lr_actor": 3e-4}}\'; could '
+                                    f'not parse {hyperparameters!r}: {error}', 'hyperparameters') from None
+    if not isinstance(parsed, dict):
+        raise ExperimentConfigError(f'hyperparameters must be a JSON object (a dict), got {hyperparameters!r}.',
+                                    'hyperparameters')
+    return parsed
+
+
+def _merged_overrides(config: RunConfig) -> Dict[str, Any]:
+    """The parsed JSON with the explicit arguments merged in (a conflict is an error), checked by the registry."""
+    overrides = parse_hyperparameters(config.hyperparameters)
+    explicit = dict(truncation_length=config.truncation_length, window_length=config.window_length)
+    if 'n_steps_per_fit' in hyperparameter_names(config.algorithm):  # e.g. PPO: the agent's fit size too
+        explicit['n_steps_per_fit'] = config.n_steps_per_fit
+    for name, value in explicit.items():
+        if value is None:
+            continue
+        _check_hyperparameters(config.algorithm, {name: value}, name)
+        if name in overrides and overrides[name] != value:
+            raise ExperimentConfigError(f'{name} is given twice with different values: {value} as an argument, '
+                                        f'{overrides[name]} in hyperparameters.', name)
+        overrides[name] = int(value)
+    return _check_hyperparameters(config.algorithm, overrides, 'hyperparameters')
+
+
+def _check_hyperparameters(algorithm: str, overrides: Dict[str, Any], field_name: str) -> Dict[str, Any]:
+    """The registry's check (unknown names, with the valid ones), as an error of the field ``field_name``."""
+    try:
+        return check_hyperparameters(algorithm, overrides)
+    except ValueError as error:
+        raise ExperimentConfigError(str(error), field_name) from None
+
+
+# ------------------------------------------------------------------------------------------------
+# The command line and the signature of ``experiment``, built from the fields
+# ------------------------------------------------------------------------------------------------
+def parse_bool(text: str) -> bool:
+    """``True`` for true/yes/1/on, ``False`` for false/no/0/off (any case); else an argparse error."""
+    words = {'true': True, 'yes': True, '1': True, 'on': True, 'false': False, 'no': False, '0': False, 'off': False}
+    if text.lower() not in words:
+        raise argparse.ArgumentTypeError(f'expected True or False, got {text!r}')
+    return words[text.lower()]
+
+
+def add_config_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """
+    Add one option per :class:`RunConfig` field: ``--<name>`` with the field's type, default and help.
+    A boolean takes an optional value: ``--quiet`` means ``--quiet True``; ``--resume False``.
+
+    Args:
+        parser (argparse.ArgumentParser): the parser to extend.
+
+    Returns:
+        The parser.
+
+    """
+    group = parser.add_argument_group('run configuration (launchers.config.RunConfig)')
+    for f in config_fields():
+        kind = _base_type(_type_hints()[f.name])
+        bounds = [f'{word} {f.metadata[key]}' for key, word in (('minimum', '>='), ('maximum', '<='))
+                  if key in f.metadata]
+        text = f.metadata['help'].replace('%', '%%') + f' ({"; ".join(bounds + ["default: %(default)s"])})'
+        if kind is bool:
+            group.add_argument(f'--{f.name}', type=parse_bool, nargs='?', const=True, default=f.default,
+                               metavar='BOOL', help=text)
+        else:
+            group.add_argument(f'--{f.name}', type=kind, default=f.default, help=text)
+    return parser
+
+
+def experiment_signature(return_annotation: Any = Dict[str, Any]) -> inspect.Signature:
+    """
+    The keyword parameters of :class:`RunConfig` (names, types, defaults): the signature of
+    ``launchers.experiment.experiment``, read by experiment-launcher for the defaults of its runs.
+
+    Returns:
+        The signature.
+
+    """
+    parameters: List[inspect.Parameter] = [
+        inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=_type_hints()[f.name])
+        for f in config_fields()]
+    return inspect.Signature(parameters, return_annotation=return_annotation)
