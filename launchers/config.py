@@ -68,6 +68,9 @@ class RunConfig:
         'the results folder; the run writes into <results_dir>/<seed>'))
     random_mass: bool = field(default=False, metadata=_help(
         'randomise the body masses at every reset (a task option: POMDP locomotion tasks only)'))
+    hide_actuator_forces: Optional[bool] = field(default=None, metadata=_help(
+        "hide Humanoid's actuator forces from the policy (a task option of the POMDP locomotion tasks; None: the "
+        "task's default, hidden as in the privileged experiments; the PPO grid shows them, as the reference)"))
     hyperparameters: Union[str, Dict[str, Any]] = field(default='', metadata=_help(
         'a JSON object of algorithm hyperparameter overrides, e.g. \'{"lr_actor": 3e-4}\' (a dict from Python)'))
     truncation_length: Optional[int] = field(default=None, metadata=_help(
@@ -100,8 +103,11 @@ class RunConfig:
 
     @property
     def task_options(self) -> Dict[str, Any]:
-        """The keyword options of ``make_env`` (``random_mass=True`` only when set, as ever)."""
-        return dict(random_mass=True) if self.random_mass else dict()
+        """The keyword options of ``make_env``: ``random_mass=True`` and ``hide_actuator_forces`` only when set."""
+        options = dict(random_mass=True) if self.random_mass else dict()
+        if self.hide_actuator_forces is not None:
+            options['hide_actuator_forces'] = bool(self.hide_actuator_forces)
+        return options
 
     def arguments(self) -> Dict[str, Any]:
         """The fields as given (``hyperparameters`` as given too), e.g. for ``args.json``."""
@@ -112,11 +118,13 @@ class RunConfig:
         The values that define the run, in JSON form: a checkpoint resumes only under the same ones.
 
         Returns:
-            env_id, algorithm, seed, random_mass, horizon, n_steps_per_epoch, n_steps_per_fit,
+            env_id, algorithm, seed, the task options, horizon, n_steps_per_epoch, n_steps_per_fit,
             n_eval_episodes and hyperparameters (the merged :attr:`overrides`).
 
         """
         settings = dict(env_id=self.env_id, algorithm=self.algorithm, seed=self.seed, random_mass=self.random_mass,
+                        **({} if self.hide_actuator_forces is None else
+                           dict(hide_actuator_forces=self.hide_actuator_forces)),
                         horizon=self.horizon, n_steps_per_epoch=self.n_steps_per_epoch,
                         n_steps_per_fit=self.n_steps_per_fit, n_eval_episodes=self.n_eval_episodes,
                         hyperparameters=self.overrides)
@@ -189,7 +197,8 @@ def _check_choices(config: RunConfig) -> None:
     try:
         check_env_options(config.env_id, config.task_options)
     except ValueError as error:
-        raise ExperimentConfigError(str(error), 'random_mass') from None
+        bad = [name for name in config.task_options if name not in env_options(config.env_id)]
+        raise ExperimentConfigError(str(error), bad[0] if bad else 'random_mass') from None
 
 
 def parse_hyperparameters(hyperparameters: Union[str, Mapping[str, Any], None]) -> Dict[str, Any]:

@@ -49,6 +49,8 @@ def _launcher_experiment(config: RunConfig, local: bool) -> Dict[str, Any]:
     experiment.update(n_threads=config.n_threads, quiet=config.quiet)
     if config.random_mass:
         experiment['random_mass'] = True
+    if config.hide_actuator_forces is not None:
+        experiment['hide_actuator_forces'] = config.hide_actuator_forces
     if config.overrides:
         text = json.dumps(config.overrides, sort_keys=True, separators=(',', ':'))
         experiment['hyperparameters'] = text if local else shlex.quote(text)

@@ -222,5 +222,6 @@ def run_configs(spec: GridSpec, args: argparse.Namespace) -> List[RunConfig]:
     settings = run_settings(spec, args)
     return [entry_run_config(spec, env_id, spec.entry(label), settings,
                              entry_hyperparameters(spec, args, spec.entry(label)), random_mass=args.random_mass,
+                             hide_actuator_forces=spec.hide_actuator_forces,
                              seed=args.start_seed, n_threads=args.n_cores, quiet=True)
             for env_id in args.envs for label in args.algorithms]

@@ -97,6 +97,7 @@ class GridSpec:
         n_eval_episodes (int, 10): evaluation episodes per epoch;
         n_seeds (int, 25): seeds per (task, entry);
         random_mass (bool, False): randomise the body masses by default (POMDP locomotion tasks only);
+        hide_actuator_forces (bool, None): the task option of that name for every run (None: the task's default);
         slurm_time (str, '2-00:00:00'): default SLURM time limit per run;
         test_settings (Mapping[str, Any], TEST_SETTINGS): the budget of ``--test`` (may set ``horizon``);
         test_hyperparameters (Mapping[str, Any], TEST_HYPERPARAMETERS): the overrides of ``--test``,
@@ -114,6 +115,7 @@ class GridSpec:
     n_eval_episodes: int = 10
     n_seeds: int = 25
     random_mass: bool = False
+    hide_actuator_forces: Optional[bool] = None
     slurm_time: str = '2-00:00:00'
     test_settings: Mapping[str, Any] = field(default_factory=lambda: dict(TEST_SETTINGS))
     test_hyperparameters: Mapping[str, Any] = field(default_factory=lambda: dict(TEST_HYPERPARAMETERS))
@@ -128,7 +130,7 @@ class GridSpec:
             for entry in self.entries:
                 for test in (False, True):
                     entry_run_config(self, env_id, entry, self.settings(test), self.entry_overrides(entry, test),
-                                     random_mass=self.random_mass)
+                                     random_mass=self.random_mass, hide_actuator_forces=self.hide_actuator_forces)
 
     def _check_grid(self) -> None:
         """What only a grid has: tasks and entries, unique names, folder-safe labels, seed counts."""

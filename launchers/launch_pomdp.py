@@ -4,8 +4,9 @@
 BPTT32, WINDOW5, WINDOW32, VANILLA, ORACLE}, all with ``privileged_critic=False`` (the value
 function sees what the policy sees, plus the internal state for RS; Monte-Carlo/GAE targets) x 25
 seeds = 875 runs of 100 epochs x 50k steps (5M steps), 10 evaluation episodes per epoch; reference
-hyperparameters per task from the registry (fit every 2000 steps, 10 epochs, batch 32, lr 5e-5,
-clip 0.2/0.1/0.05 by task).
+hyperparameters per variant and task from the registry (fit every 2000 steps, 10 epochs, batch 32; learning
+rates and clipping per variant: README, Hyperparameters). On Humanoid the policy sees the actuator forces
+(velocities, com inertia and com velocity hidden), as in the reference's setting without privileges.
 
 Examples::
 
@@ -28,6 +29,7 @@ SPEC = GridSpec(
     tasks=POMDP_ENV_IDS,
     entries=paper_variants('PPO', common=dict(privileged_critic=False)),
     n_epochs=100, n_steps_per_epoch=50000, n_eval_episodes=10, n_seeds=25,
+    hide_actuator_forces=False,
     slurm_time='3-00:00:00',
     # --test: 200 steps with horizon 50, a PPO fit every 100 steps (2 epochs of batch 32).
     test_hyperparameters=dict(n_steps_per_fit=100, n_epochs=2, batch_size=32),

@@ -134,3 +134,15 @@ def test_sac_temperature_loss_goes_through_log_alpha():
     log_prob = torch.tensor([-1., 0.5, 2.])
     loss = agent._step_temperature(agent._log_alpha, agent._alpha_optimizer, log_prob, -2.)
     torch.testing.assert_close(loss, -(torch.log(torch.tensor(2.)) * (log_prob - 2.)).mean())
+
+
+def test_ppo_grid_shows_humanoid_actuator_forces_and_the_privileged_grid_hides_them():
+    from launchers import launch_pomdp, launch_pomdp_privileged
+    from launchers.grid import grid_experiments, parse_args
+    visible = dict()
+    for module in (launch_pomdp, launch_pomdp_privileged):
+        args = parse_args(module.SPEC, ['--local', '--envs', 'HumanoidPOMDP-v5'])
+        experiment = grid_experiments(module.SPEC, args, local=True)[0]
+        options = {k: v for k, v in experiment.items() if k in ('random_mass', 'hide_actuator_forces')}
+        visible[module.SPEC.name] = int(make_env('HumanoidPOMDP-v5', **options).policy_obs_mask.sum())
+    assert visible == dict(pomdp=117, pomdp_privileged=100)
