@@ -11,7 +11,6 @@ last good checkpoint is kept.
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from contextlib import nullcontext
@@ -29,7 +28,7 @@ from launchers.checkpoint import RunPaths, load_checkpoint, remove_checkpoints, 
 from launchers.config import RunConfig
 from mushroom_s2pg.algorithms import default_hyperparameters, make_agent
 from mushroom_s2pg.core import NonFiniteLossError, TrainableStatefulAgent
-from mushroom_s2pg.utils import ProgressLogger, plot_learning_curve, read_progress, seed_everything
+from mushroom_s2pg.utils import ProgressLogger, git_revision, plot_learning_curve, read_progress, seed_everything
 
 __all__ = ['PROGRESS_COLUMNS', 'train']
 
@@ -214,18 +213,6 @@ def _fail(run: _Run, epoch: int, error: Exception) -> None:
 # ------------------------------------------------------------------------------------------------
 # args.json and the summary
 # ------------------------------------------------------------------------------------------------
-def _git_revision() -> Dict[str, Any]:
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    try:
-        commit = subprocess.run(['git', '-C', root, 'rev-parse', 'HEAD'], capture_output=True, text=True,
-                                timeout=10).stdout.strip()
-        dirty = subprocess.run(['git', '-C', root, 'status', '--porcelain', '--untracked-files=no'],
-                               capture_output=True, text=True, timeout=10).stdout.strip() != ''
-        return dict(git_commit=commit, git_dirty=dirty) if commit else dict()
-    except (OSError, subprocess.SubprocessError):
-        return dict()
-
-
 def _write_args(path: str, config: RunConfig, steps_per_fit: int) -> None:
     """``args.json``: the arguments, the resolved hyperparameters, versions and the git revision."""
     resolved = default_hyperparameters(config.algorithm, config.env_id)
@@ -233,7 +220,7 @@ def _write_args(path: str, config: RunConfig, steps_per_fit: int) -> None:
     content = dict(arguments=config.arguments(), run_dir=os.path.abspath(os.path.dirname(path)),
                    resolved_hyperparameters=resolved, n_steps_per_fit_used=steps_per_fit,
                    python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,
-                   torch_threads=config.n_threads, **_git_revision())
+                   torch_threads=config.n_threads, **git_revision())
     tmp = path + '.tmp'
     with open(tmp, 'w') as f:
         json.dump(content, f, indent=2, sort_keys=True, default=str)

@@ -89,7 +89,7 @@ def test_argument_selection(benchmark):
 
 
 def test_schedule_interleaves_and_spreads_rare_blocks(benchmark):
-    rounds = benchmark.schedule({'a': 4, 'b': 4, 'ppo': 1})
+    rounds = benchmark.interleaved_schedule({'a': 4, 'b': 4, 'ppo': 1})
     assert len(rounds) == 4 and sum(r.count('ppo') for r in rounds) == 1
     assert all(sorted(r) in (['a', 'b'], ['a', 'b', 'ppo']) for r in rounds)
     assert 'ppo' not in rounds[0]

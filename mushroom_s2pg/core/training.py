@@ -2,7 +2,6 @@
 import math
 from typing import Any, Dict, Optional, Tuple
 
-import numpy as np
 import torch
 
 from mushroom_s2pg.core.errors import NonFiniteLossError
