@@ -88,12 +88,13 @@ class MushroomNetwork(torch.nn.Module):
 
 def mushroom_agent(algorithm: str, mdp, env_id: str, common: Dict[str, Any]) -> Tuple[Any, Dict[str, Any]]:
     """MushroomRL's SAC (mu and sigma MLPs 256-256) or TD3 (actor MLP 128-128, tanh, TD3_RS's noise) with twin
-    critics MLP 128-128 and the RS agent's hyperparameters; it sees the policy's observation (Core preprocessor)."""
+    critics MLP 256-256 (as the package's vanilla agents) and the RS agent's hyperparameters; it sees the policy's
+    observation (Core preprocessor)."""
     hp = default_hyperparameters(f'{algorithm}_RS', env_id)
     obs_dim, action_dim = int(np.sum(mdp.policy_obs_mask)), mdp.info.action_space.shape[0]
     actor = dict(network=MushroomNetwork, n_features=(256, 256) if algorithm == 'SAC' else (128, 128),
                  tanh=algorithm == 'TD3', input_shape=(obs_dim,), output_shape=(action_dim,))
-    critic = dict(network=MushroomNetwork, n_features=(128, 128), critic=True, loss=F.mse_loss,
+    critic = dict(network=MushroomNetwork, n_features=(256, 256), critic=True, loss=F.mse_loss,
                   optimizer={'class': torch.optim.Adam, 'params': {'lr': hp['lr_critic']}},
                   input_shape=(obs_dim + action_dim,), output_shape=(1,))
     shared = dict(actor_optimizer={'class': torch.optim.Adam, 'params': {'lr': hp['lr_actor']}}, critic_params=critic,
