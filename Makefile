@@ -13,11 +13,15 @@ RUN_DIR ?= results/make_run
 RUN_SEED ?= 0
 RUN_HYPERPARAMETERS := {"initial_replay_size": 500, "warmup_transitions": 1000, "max_replay_size": 10000}
 
-.PHONY: help venv test test-slow run benchmark clean distclean
+# make data: loco-mujoco's offline mini datasets (imitation tasks), from outside this repository.
+MINI_DATA ?= ../shared/data/loco_mujoco_mini
+
+.PHONY: help venv data test test-slow run benchmark clean distclean
 
 help:
 	@echo "make venv        create .venv (torch CPU first, then the pinned requirements, then this package)"
-	@echo "make test        run the fast test suite"
+	@echo "make data        install loco-mujoco's mini datasets from $(MINI_DATA) (else: how to download)"
+	@echo "make test        run the fast test suite (after make data)"
 	@echo "make test-slow   run the slow learning tests (-m slow)"
 	@echo "make run         short SAC_RS training on HalfCheetahPOMDP-v5 into $(RUN_DIR)/$(RUN_SEED)/"
 	@echo "make benchmark   training-time benchmark (benchmarks/training_time.py)"
@@ -33,7 +37,11 @@ $(STAMP): requirements.txt constraints.txt setup.py
 	$(PIP) install --no-deps -e .
 	touch $(STAMP)
 
-test: venv
+# Copies $(MINI_DATA)/real/*.npz into the installed loco-mujoco (never into this repository); idempotent.
+data: venv
+	$(PY) -W ignore -m environments.loco_data install --source $(MINI_DATA)
+
+test: venv data
 	$(PY) -m pytest -q
 
 test-slow: venv

@@ -1,10 +1,13 @@
-"""Environments for S2PG: POMDP MuJoCo locomotion tasks, point-mass memory tasks and a MushroomRL
-adapter for Gymnasium.
+"""Environments for S2PG: POMDP MuJoCo locomotion tasks, point-mass memory tasks, a MushroomRL
+adapter for Gymnasium, and the loco-mujoco imitation tasks with their expert data.
 
 Importing this package registers the POMDP and point-mass environments in Gymnasium (idempotent).
 
 """
+from environments.expert_data import ExpertDataError, ExpertDataset, expert_dataset
 from environments.gymnasium_env import GymnasiumEnv
+from environments.loco_data import MissingDatasetError
+from environments.loco_tasks import LOCO_TASK_IDS, LocoTaskEnv
 from environments.point_mass import (POINT_MASS_ENV_IDS, PointMassDoorEnv, PointMassMemoryEnv,
                                      register_point_mass_envs)
 from environments.pomdp_locomotion import POMDP_ENV_IDS, masked_observation, register_pomdp_envs
@@ -29,4 +32,10 @@ __all__ = [
     'PointMassMemoryEnv',
     'PointMassDoorEnv',
     'register_point_mass_envs',
+    'LOCO_TASK_IDS',
+    'LocoTaskEnv',
+    'expert_dataset',
+    'ExpertDataset',
+    'ExpertDataError',
+    'MissingDatasetError',
 ]

@@ -1,10 +1,11 @@
 """Registry of the environments provided by this project, the keyword options each task takes, and
 the ``make_env`` factory."""
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, Optional, Tuple, Union
 
 import gymnasium
 
 from environments.gymnasium_env import GymnasiumEnv
+from environments.loco_tasks import LOCO_TASK_IDS, LOCO_TASK_OPTIONS, LOCO_TASKS, LocoTaskEnv
 from environments.point_mass import POINT_MASS_ENV_IDS
 from environments.pomdp_locomotion import POMDP_ENV_IDS, register_pomdp_envs
 
@@ -21,6 +22,8 @@ PROJECT_ENVS: Dict[str, str] = {
     'HumanoidPOMDP-v5': 'Humanoid-v5, joint velocities, com inertia/velocity and actuator forces hidden',
     'PointMassMemory-v0': 'point-mass memory task: one of four goals, visible within radius 30 of the start',
     'PointMassDoor-v0': 'point-mass door task: two walls with doors, visible within radius 20 of the start',
+    # Imitation tasks on loco-mujoco (environments/loco_tasks.py): MushroomRL environments, not Gymnasium ids.
+    **{env_id: spec.description for env_id, spec in LOCO_TASKS.items()},
 }
 
 #: Ids of the environments provided by this project.
@@ -31,9 +34,11 @@ GYMNASIUM_OPTIONS: Tuple[str, ...] = ('render_mode',)
 
 #: The keyword options of each project task beyond :data:`GYMNASIUM_OPTIONS` (``random_mass``:
 #: randomise the body masses at every reset; see the task modules). Any other Gymnasium id takes none.
+#: The loco-mujoco imitation tasks are not Gymnasium environments: they take only their own options.
 TASK_OPTIONS: Dict[str, Tuple[str, ...]] = {
     **{env_id: ('random_mass', 'hide_actuator_forces') for env_id in POMDP_ENV_IDS},
     **{env_id: ('render_size',) for env_id in POINT_MASS_ENV_IDS},
+    **LOCO_TASK_OPTIONS,
 }
 
 
@@ -66,6 +71,8 @@ def env_options(env_id: str) -> Tuple[str, ...]:
         valid = ', '.join(available_env_ids())
         raise ValueError(f'Unknown environment id {env_id!r}. Valid project ids: {valid} '
                          '(any registered Gymnasium id is accepted too).')
+    if env_id in LOCO_TASK_IDS:
+        return TASK_OPTIONS[env_id]
     return GYMNASIUM_OPTIONS + TASK_OPTIONS.get(env_id, ())
 
 
@@ -95,7 +102,7 @@ def check_env_options(env_id: str, options: Iterable[str]) -> None:
 
 
 def make_env(env_id: str, gamma: float = 0.99, horizon: Optional[int] = None,
-             **env_kwargs: Any) -> GymnasiumEnv:
+             **env_kwargs: Any) -> Union[GymnasiumEnv, LocoTaskEnv]:
     """
     Build a MushroomRL environment from a project id or any registered Gymnasium id.
 
@@ -106,7 +113,8 @@ def make_env(env_id: str, gamma: float = 0.99, horizon: Optional[int] = None,
         **env_kwargs: the task's keyword options (:func:`env_options`, e.g. ``random_mass=True``).
 
     Returns:
-        The ``GymnasiumEnv`` wrapping the environment.
+        The ``GymnasiumEnv`` wrapping the environment, or for a loco-mujoco imitation task
+        (:data:`environments.loco_tasks.LOCO_TASK_IDS`) the ``LocoTaskEnv`` adapter.
 
     Raises:
         ValueError: if ``env_id`` is neither a project id nor a registered Gymnasium id, or if an
@@ -114,4 +122,6 @@ def make_env(env_id: str, gamma: float = 0.99, horizon: Optional[int] = None,
 
     """
     check_env_options(env_id, env_kwargs)
+    if env_id in LOCO_TASK_IDS:
+        return LocoTaskEnv(env_id, gamma=gamma, horizon=horizon, **env_kwargs)
     return GymnasiumEnv(env_id, gamma=gamma, horizon=horizon, **env_kwargs)

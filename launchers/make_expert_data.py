@@ -1,0 +1,195 @@
+"""Own expert data for an imitation task: train a full-observation expert, roll it out, write a perfect-format .npz.
+
+loco-mujoco's perfect datasets cannot be downloaded on these machines. This script trains an expert that
+sees the full observation (``SAC_ORACLE`` by default, on loco-mujoco's target-velocity reward of the task,
+with initial states drawn from the task's motion-capture data) through ``launchers.experiment.experiment``
+(so it resumes like every run), rolls it out for ``n_episodes`` episodes of exactly ``episode_length``
+steps (episodes that fall earlier are discarded: loco-mujoco's loader takes equal-length trajectories
+only) and writes ``states``, ``actions``, ``next_states``, ``last`` and ``absorbing`` in loco-mujoco's
+perfect format. For the four-ages humanoid the episodes are balanced over the four scales and stored in
+blocks of scale 0.4, 0.6, 0.8, 1.0 (the order loco-mujoco's loader assumes), so ``n_episodes`` must be a
+multiple of 4. The file is then loaded back through ``environments.expert_dataset`` (loco-mujoco's loader)
+as a check, and serves the ``.perfect`` variant of the task::
+
+    python -m launchers.make_expert_data --env_id Atlas.carry --output results/expert/Atlas.carry.npz \\
+        --n_epochs 100 --n_steps_per_epoch 10000 --n_episodes 20 --episode_length 1000
+    # then: make_env('Atlas.carry.perfect', dataset_path='results/expert/Atlas.carry.npz')
+
+"""
+import argparse
+import os
+import sys
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+# The launchers package first: it silences MuJoCo's display warning.
+from launchers.config import ExperimentConfigError, parse_bool
+from launchers.experiment import experiment
+from environments import make_env
+from environments.expert_data import ExpertDataset, expert_dataset, write_perfect_file
+from environments.loco_tasks import LOCO_TASKS
+from mushroom_s2pg.utils import seed_everything
+
+__all__ = ['make_expert_data', 'rollout_episodes', 'build_parser', 'main']
+
+#: The ids an expert can be trained on: the motion-capture imitation tasks.
+EXPERT_TASK_IDS = tuple(env_id for env_id, spec in LOCO_TASKS.items() if not spec.perfect)
+
+
+def _check(env_id: str, n_episodes: int, episode_length: int) -> None:
+    if env_id not in EXPERT_TASK_IDS:
+        hint = f' (train on {env_id[:-len(".perfect")]}: the file then serves {env_id})' \
+            if env_id.endswith('.perfect') else ''
+        raise ExperimentConfigError(f'make_expert_data trains on an imitation task: one of '
+                                    f'{", ".join(EXPERT_TASK_IDS)}; got {env_id!r}{hint}.', 'env_id')
+    spec = LOCO_TASKS[env_id]
+    if n_episodes < 2:
+        raise ExperimentConfigError('n_episodes must be >= 2 (loco-mujoco\'s loader needs 2 trajectories).',
+                                    'n_episodes')
+    if spec.hidden_group == 'env_type' and n_episodes % len(spec.hidden_values):
+        raise ExperimentConfigError(f'{env_id}: n_episodes must be a multiple of {len(spec.hidden_values)} (equal '
+                                    f'blocks per scale {spec.hidden_values}), got {n_episodes}.', 'n_episodes')
+    if episode_length < 2:
+        raise ExperimentConfigError('episode_length must be >= 2.', 'episode_length')
+
+
+def rollout_episodes(agent: Any, env_id: str, n_episodes: int, episode_length: int, seed: int = 0,
+                     deterministic: bool = True, max_attempts: Optional[int] = None) -> Dict[str, np.ndarray]:
+    """
+    Roll an agent out on a task for episodes of exactly ``episode_length`` steps without a fall.
+
+    Args:
+        agent: a MushroomRL agent of the task (e.g. loaded from a run's ``agent.zip``);
+        env_id (str): the motion-capture imitation task;
+        n_episodes (int): the episodes to keep (for the four-ages humanoid: as many per scale);
+        episode_length (int): the steps of each episode;
+        seed (int, 0): the seed of the rollouts;
+        deterministic (bool, True): the policy's mean actions (False: sampled);
+        max_attempts (int, None): the episodes to try at most (None: 50 x ``n_episodes``).
+
+    Returns:
+        ``states``, ``actions``, ``next_states``, ``last``, ``absorbing`` (episode after episode; for the
+        four-ages humanoid in blocks of increasing scale) and ``hidden_index`` (per episode).
+
+    Raises:
+        RuntimeError: when too few episodes reach ``episode_length`` (the message says what to change).
+
+    """
+    from contextlib import nullcontext
+    from mushroom_rl.core import Core
+
+    spec = LOCO_TASKS[env_id]
+    balanced = spec.hidden_group == 'env_type'
+    n_values = len(spec.hidden_values)
+    wanted = {i: n_episodes // n_values for i in range(n_values)} if balanced else None
+    max_attempts = 50 * n_episodes if max_attempts is None else max_attempts
+
+    seed_everything(seed)
+    mdp = make_env(env_id, horizon=episode_length)
+    mdp.seed(seed)
+    core = Core(agent, mdp)
+    kept: List[Any] = []
+    attempts = 0
+    context = agent.deterministic() if deterministic and hasattr(agent, 'deterministic') else nullcontext()
+    with context:
+        while len(kept) < n_episodes and attempts < max_attempts:
+            attempts += 1
+            episode = core.evaluate(n_episodes=1, quiet=True)
+            if len(episode) != episode_length or any(step[4] for step in episode):
+                continue  # fell before the end
+            index = int(mdp.hidden_index_of(episode[0][0]))
+            if balanced:
+                if wanted[index] == 0:
+                    continue
+                wanted[index] -= 1
+            kept.append((index, episode))
+    mdp.stop()
+    if len(kept) < n_episodes:
+        raise RuntimeError(f'Only {len(kept)} of {n_episodes} episodes of {env_id} reached episode_length='
+                           f'{episode_length} without a fall in {attempts} attempts: train the expert longer '
+                           '(n_epochs, n_steps_per_epoch) or shorten episode_length.')
+    if balanced:
+        kept.sort(key=lambda item: item[0])  # stable: blocks of scale 0.4, 0.6, 0.8, 1.0
+    states = np.array([step[0] for _, episode in kept for step in episode])
+    actions = np.array([step[1] for _, episode in kept for step in episode])
+    next_states = np.array([step[3] for _, episode in kept for step in episode])
+    last = np.zeros(len(states))
+    last[episode_length - 1::episode_length] = 1.
+    return dict(states=states, actions=actions, next_states=next_states, last=last, absorbing=np.zeros(len(states)),
+                hidden_index=np.array([index for index, _ in kept]))
+
+
+def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: str = 'SAC_ORACLE',
+                     n_epochs: int = 100, n_steps_per_epoch: int = 10000, n_eval_episodes: int = 5,
+                     hyperparameters: str = '', horizon: Optional[int] = None, seed: int = 0,
+                     results_dir: str = 'results/expert', n_episodes: int = 20, episode_length: int = 1000,
+                     deterministic: bool = True, quiet: bool = True, n_threads: int = 1) -> Dict[str, Any]:
+    """
+    Train (or resume) the expert, roll it out and write the perfect-format file (see the module's docstring).
+
+    Returns:
+        ``output`` (the file), ``run_dir``, ``dataset`` (the :class:`ExpertDataset` read back),
+        ``hidden_values`` (the weight or scale of each episode) and the training summary ``training``.
+
+    Raises:
+        ExperimentConfigError: for invalid settings, before anything is trained;
+        RuntimeError: when the expert keeps falling before ``episode_length``.
+
+    """
+    _check(env_id, n_episodes, episode_length)
+    spec = LOCO_TASKS[env_id]
+    output = output or os.path.join(results_dir, f'{env_id}.perfect.npz')
+    training = experiment(env_id=env_id, algorithm=algorithm, n_epochs=n_epochs,
+                          n_steps_per_epoch=n_steps_per_epoch, n_eval_episodes=n_eval_episodes,
+                          hyperparameters=hyperparameters, horizon=horizon, seed=seed, results_dir=results_dir,
+                          quiet=quiet, n_threads=n_threads, resume=True, variant=f'{algorithm}_expert')
+
+    from mushroom_rl.core import Agent
+    agent = Agent.load(training['agent'])
+    data = rollout_episodes(agent, env_id, n_episodes, episode_length, seed=seed, deterministic=deterministic)
+    write_perfect_file(output, data['states'], data['actions'], data['last'], data['absorbing'],
+                       next_states=data['next_states'])
+    dataset: ExpertDataset = expert_dataset(env_id, path=output)  # through loco-mujoco's loader
+    hidden = [float(spec.hidden_values[i]) for i in data['hidden_index']]
+    print(f'[make_expert_data] {os.path.abspath(output)}: {dataset.n_episodes} episodes x {episode_length} steps, '
+          f'states {dataset.states.shape}, actions {dataset.actions.shape}; {spec.hidden_name} per episode: {hidden}; '
+          f'serves {dataset.env_id} (dataset_path=...)', flush=True)
+    return dict(output=os.path.abspath(output), run_dir=training['run_dir'], dataset=dataset, hidden_values=hidden,
+                training=training)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog='python -m launchers.make_expert_data', description=__doc__.split('\n\n')[0],
+                                     epilog=f'tasks: {", ".join(EXPERT_TASK_IDS)}')
+    add = parser.add_argument
+    add('--env_id', default='Atlas.carry', help='the motion-capture imitation task (default: %(default)s)')
+    add('--output', default='', help='the .npz to write (default: <results_dir>/<env_id>.perfect.npz)')
+    add('--algorithm', default='SAC_ORACLE', help='the full-observation expert (default: %(default)s)')
+    add('--n_epochs', type=int, default=100, help='training epochs (default: %(default)s)')
+    add('--n_steps_per_epoch', type=int, default=10000, help='training steps per epoch (default: %(default)s)')
+    add('--n_eval_episodes', type=int, default=5, help='evaluation episodes per epoch (default: %(default)s)')
+    add('--hyperparameters', default='', help='JSON overrides of the algorithm hyperparameters')
+    add('--horizon', type=int, default=None, help='the training horizon (default: the task\'s, 1000)')
+    add('--seed', type=int, default=0, help='seed of the training and of the rollouts (default: %(default)s)')
+    add('--results_dir', default='results/expert', help='the training run folder (default: %(default)s)')
+    add('--n_episodes', type=int, default=20, help='episodes to write (default: %(default)s)')
+    add('--episode_length', type=int, default=1000, help='steps per written episode (default: %(default)s)')
+    add('--deterministic', type=parse_bool, nargs='?', const=True, default=True, metavar='BOOL',
+        help='roll out the mean actions (default: %(default)s)')
+    add('--n_threads', type=int, default=1, help='PyTorch threads (default: %(default)s)')
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
+    parser = build_parser()
+    arguments = vars(parser.parse_args(argv))
+    try:
+        return make_expert_data(**arguments)
+    except ExperimentConfigError as error:
+        parser.error(f'argument --{error.field}: {error}' if error.field else str(error))
+
+
+if __name__ == '__main__':
+    main()
+    sys.exit(0)

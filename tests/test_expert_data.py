@@ -1,0 +1,216 @@
+"""Tests of the expert data of the imitation tasks: each source, bad files, ``make data`` and the own expert
+data written by ``launchers/make_expert_data.py`` (end to end at a tiny budget)."""
+import dataclasses
+import os
+
+import numpy as np
+import pytest
+
+from environments import ExpertDataError, MissingDatasetError, expert_dataset, make_env
+from environments.expert_data import write_perfect_file
+from environments.loco_data import (install_mini_datasets, loco_mujoco_dir, main as loco_data_main,
+                                    mini_dataset_dir)
+from imitation_helpers import MINI_SOURCE, ROOT, ensure_mini_data
+
+
+@pytest.fixture(scope='module', autouse=True)
+def _mini_data():
+    ensure_mini_data()
+
+
+def _episodes(env_id, n_episodes, length, seed=0):
+    """Fixed-length episodes of a motion-capture task with small random actions (restarting after a fall)."""
+    mdp = make_env(env_id)
+    mdp.seed(seed)
+    n_actions = mdp.info.action_space.shape[0]
+    episodes = []
+    while len(episodes) < n_episodes:
+        states, actions = [mdp.reset()], []
+        for _ in range(length):
+            actions.append(np.random.randn(n_actions) * 0.05)
+            obs, _, absorbing, _ = mdp.step(actions[-1])
+            if absorbing:
+                break
+            states.append(obs)
+        if len(states) == length + 1:
+            episodes.append((int(mdp.hidden_index_of(states[0])), np.array(states), np.array(actions)))
+    return episodes
+
+
+def _perfect_file(path, episodes, with_next_states=True):
+    states = np.concatenate([s[:-1] for _, s, _ in episodes])
+    next_states = np.concatenate([s[1:] for _, s, _ in episodes])
+    actions = np.concatenate([a for _, _, a in episodes])
+    length = len(episodes[0][2])
+    last = np.zeros(len(states))
+    last[length - 1::length] = 1
+    write_perfect_file(str(path), states, actions, last, np.zeros(len(states)),
+                       next_states=next_states if with_next_states else None)
+    return dict(states=states, next_states=next_states, actions=actions, last=last)
+
+
+@pytest.fixture(scope='module')
+def atlas_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp('perfect') / 'atlas.npz'
+    return path, _perfect_file(path, _episodes('Atlas.carry', 3, 6))
+
+
+# ------------------------------------------------------------------ sources
+@pytest.mark.parametrize('env_id,n_episodes,width', [('Atlas.carry', 1, 30), ('HumanoidTorque4Ages.walk.all', 4, 36)])
+def test_motion_capture_source(env_id, n_episodes, width):
+    data = expert_dataset(env_id)
+    assert data.source in ('full', 'mini') and os.path.isfile(data.path)
+    assert data.path.startswith(loco_mujoco_dir())
+    assert data.actions is None and not data.full_state
+    assert data.states.shape == data.next_states.shape and data.states.shape[1] == width
+    assert width == make_env(env_id).policy_obs_mask.sum()  # exactly the joints the policy sees
+    assert data.n_episodes == n_episodes == data.episode_starts.sum()
+    assert data.episode_starts[0] and data.last[-1]
+    np.testing.assert_array_equal(data.episode_starts[1:], data.last[:-1])
+    np.testing.assert_allclose(data.next_states[:-1][~data.last[:-1]], data.states[1:][~data.last[:-1]])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        data.states = None
+    with pytest.raises(ValueError):
+        data.states[0, 0] = 1.  # read-only arrays
+
+
+def test_perfect_file_source_through_loco_mujoco_loader(atlas_file):
+    path, written = atlas_file
+    data = expert_dataset('Atlas.carry', path=str(path))  # a path: the .perfect variant reads it
+    assert data.env_id == 'Atlas.carry.perfect' and data.source == 'perfect' and data.full_state
+    assert data.path == str(path)
+    np.testing.assert_array_equal(data.states, written['states'])
+    np.testing.assert_array_equal(data.next_states, written['next_states'])
+    np.testing.assert_array_equal(data.actions, written['actions'])
+    assert data.states.shape == (18, 31) and data.actions.shape == (18, 10)
+    assert data.n_episodes == 3 and list(np.flatnonzero(data.episode_starts)) == [0, 6, 12]
+    assert set(data.states[:, -1]) <= {0.1, 1.0, 5.0, 10.0}  # the critic's state keeps the weight
+    # loco-mujoco loaded it: the perfect task starts from the file's states
+    mdp = make_env('Atlas.carry.perfect', dataset_path=str(path))
+    joints = mdp.policy_obs_mask
+    for _ in range(3):
+        obs = mdp.reset()
+        assert np.min(np.abs(written['states'][:, joints] - obs[joints]).max(axis=1)) < 1e-12
+
+
+def test_perfect_file_without_next_states(tmp_path, atlas_file):
+    _, written = atlas_file
+    path = tmp_path / 'no_next.npz'
+    np.savez(path, states=written['states'], actions=written['actions'], last=written['last'],
+             absorbing=np.zeros(len(written['last'])))
+    data = expert_dataset('Atlas.carry.perfect', path=str(path))
+    assert data.states.shape == (15, 31) and data.n_episodes == 3  # each episode's last state has no successor
+    np.testing.assert_array_equal(data.next_states[:5], written['states'][1:6])
+
+
+def test_four_ages_perfect_file_in_scale_blocks(tmp_path):
+    episodes = sorted(_episodes('HumanoidTorque4Ages.run.all', 12, 3, seed=2), key=lambda e: e[0])
+    by_scale = {i: [e for e in episodes if e[0] == i] for i in range(4)}
+    if min(len(v) for v in by_scale.values()) == 0:
+        pytest.skip('a scale was not drawn')
+    balanced = [by_scale[i][0] for i in range(4)]
+    path = tmp_path / 'ages.npz'
+    _perfect_file(path, balanced)
+    data = expert_dataset('HumanoidTorque4Ages.run.all.perfect', path=str(path))
+    assert data.states.shape == (12, 38) and data.n_episodes == 4
+    # out of order: a clear error
+    _perfect_file(path, balanced[::-1])
+    with pytest.raises(ExpertDataError, match="'states'.*equal blocks"):
+        expert_dataset('HumanoidTorque4Ages.run.all.perfect', path=str(path))
+
+
+# ------------------------------------------------------------------ bad input
+def _bad(tmp_path, name, **arrays):
+    path = tmp_path / name
+    np.savez(path, **arrays)
+    return str(path)
+
+
+def test_bad_files_name_the_file_and_the_key(tmp_path, atlas_file):
+    _, w = atlas_file
+    flags = dict(last=w['last'], absorbing=np.zeros(len(w['last'])))
+    cases = [
+        (_bad(tmp_path, 'no_actions.npz', states=w['states'], **flags), 'actions', 'missing'),
+        (_bad(tmp_path, 'short_actions.npz', states=w['states'], actions=w['actions'][:, :3], **flags), 'actions',
+         'shape'),
+        (_bad(tmp_path, 'humanoid.npz', states=np.zeros((18, 38)), actions=np.zeros((18, 13)), **flags), 'states',
+         'another robot'),
+        (_bad(tmp_path, 'flags.npz', states=w['states'], actions=w['actions'], last=w['last'][:5],
+              absorbing=flags['absorbing']), 'last', 'shape'),
+        (_bad(tmp_path, 'one.npz', states=w['states'], actions=w['actions'], last=np.eye(18)[-1],
+              absorbing=flags['absorbing']), 'last', 'at least 2'),
+        (_bad(tmp_path, 'uneven.npz', states=w['states'], actions=w['actions'], last=np.eye(18)[[3, 17]].sum(0),
+              absorbing=flags['absorbing']), 'last', 'different lengths'),
+        (_bad(tmp_path, 'nan.npz', states=w['states'] * np.nan, actions=w['actions'], **flags), 'states',
+         'non-finite'),
+    ]
+    for path, key, words in cases:
+        with pytest.raises(ExpertDataError) as excinfo:
+            expert_dataset('Atlas.carry.perfect', path=path)
+        message = str(excinfo.value)
+        assert path in message and f"'{key}'" in message and words in message, message
+    # the same check when the task is built (before any training)
+    with pytest.raises(ExpertDataError, match='no_actions.npz'):
+        make_env('Atlas.carry.perfect', dataset_path=cases[0][0])
+    not_npz = tmp_path / 'text.npz'
+    not_npz.write_text('hello')
+    with pytest.raises(ExpertDataError, match='not a readable .npz'):
+        expert_dataset('Atlas.carry.perfect', path=str(not_npz))
+
+
+def test_unknown_task_and_missing_files():
+    with pytest.raises(ValueError, match='not an imitation task.*Atlas.carry'):
+        expert_dataset('HopperPOMDP-v5')
+    with pytest.raises(MissingDatasetError, match='does not exist'):
+        expert_dataset('Atlas.carry', path='/nonexistent/data.npz')
+
+
+# ------------------------------------------------------------------ make data
+def test_install_mini_datasets_is_idempotent(tmp_path, capsys):
+    first = install_mini_datasets(MINI_SOURCE, target=str(tmp_path))
+    assert len(first['copied']) >= 20 and not first['unchanged']
+    second = install_mini_datasets(MINI_SOURCE, target=str(tmp_path))
+    assert not second['copied'] and sorted(second['unchanged']) == sorted(first['copied'])
+    # into the installed loco-mujoco package, never into this repository's files
+    assert mini_dataset_dir().startswith(os.path.join(loco_mujoco_dir(), 'datasets'))
+    assert 'site-packages' in mini_dataset_dir() or not mini_dataset_dir().startswith(ROOT)
+    assert loco_data_main(['install', '--source', str(tmp_path / 'absent')]) == 0
+    assert 'loco-mujoco-download' in capsys.readouterr().out
+
+
+def test_makefile_data_target():
+    with open(os.path.join(ROOT, 'Makefile')) as f:
+        makefile = f.read()
+    assert '\ndata: venv\n' in makefile and '\ntest: venv data\n' in makefile
+    assert 'MINI_DATA ?= ../shared/data/loco_mujoco_mini' in makefile
+
+
+# ------------------------------------------------------------------ own expert data, end to end
+def test_make_expert_data_round_trip_and_resume(tmp_path):
+    from launchers import make_expert_data as med
+    arguments = ['--env_id', 'HumanoidTorque4Ages.walk.all', '--results_dir', str(tmp_path / 'expert'),
+                 '--n_epochs', '1', '--n_steps_per_epoch', '200', '--n_eval_episodes', '1', '--n_episodes', '4',
+                 '--episode_length', '4', '--hyperparameters',
+                 '{"initial_replay_size": 64, "warmup_transitions": 150, "max_replay_size": 1000, "batch_size": 16, '
+                 '"actor_features": [32, 32], "critic_features": [32, 32]}']
+    result = med.main(arguments)
+    path = result['output']
+    assert path == os.path.abspath(tmp_path / 'expert' / 'HumanoidTorque4Ages.walk.all.perfect.npz')
+    assert os.path.isfile(os.path.join(result['run_dir'], 'progress.csv'))
+    assert os.path.isdir(os.path.join(result['run_dir'], 'checkpoint'))
+    with np.load(path) as content:
+        assert {'states', 'actions', 'last', 'absorbing'} <= set(content.files)
+        assert content['states'].shape == (16, 38) and content['actions'].shape == (16, 13)
+        np.testing.assert_array_equal(content['last'], np.tile([0, 0, 0, 1], 4))
+        assert not content['absorbing'].any()
+    assert result['hidden_values'] == [0.4, 0.6, 0.8, 1.0]
+    data = expert_dataset('HumanoidTorque4Ages.walk.all.perfect', path=path)
+    assert data.n_episodes == 4 and data.actions.shape == (16, 13) and data.full_state
+    # resumable: the same command finds the finished checkpoint and rewrites the same data
+    again = med.main(arguments)
+    assert again['training']['resumed_from_epoch'] == 1
+    np.testing.assert_array_equal(expert_dataset('HumanoidTorque4Ages.walk.all', path=path).states, data.states)
+    refused = tmp_path / 'refused'
+    with pytest.raises(SystemExit):  # n_episodes not a multiple of the 4 scales: refused before training
+        med.main(['--env_id', 'HumanoidTorque4Ages.walk.all', '--results_dir', str(refused), '--n_episodes', '3'])
+    assert not refused.exists()
