@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union, get_args, g
 
 import numpy as np
 
-from environments import check_env_options, env_options
+from environments import available_env_ids, check_env_options, env_options, expert_dataset
 from mushroom_s2pg.algorithms import available_algorithms, check_hyperparameters, hyperparameter_names
 
 __all__ = ['ExperimentConfigError', 'RunConfig', 'parse_hyperparameters', 'config_fields', 'parse_bool',
@@ -71,6 +71,9 @@ class RunConfig:
     hide_actuator_forces: Optional[bool] = field(default=None, metadata=_help(
         "hide Humanoid's actuator forces from the policy (a task option of the POMDP locomotion tasks; None: the "
         "task's default, hidden as in the privileged experiments; the PPO grid shows them, as the reference)"))
+    expert_data: Optional[str] = field(default=None, metadata=_help(
+        'a perfect-format expert dataset (.npz: states, actions, last, absorbing) for the .perfect imitation tasks '
+        "(None: loco-mujoco's perfect dataset of the task); checked before the run starts"))
     hyperparameters: Union[str, Dict[str, Any]] = field(default='', metadata=_help(
         'a JSON object of algorithm hyperparameter overrides, e.g. \'{"lr_actor": 3e-4}\' (a dict from Python)'))
     truncation_length: Optional[int] = field(default=None, metadata=_help(
@@ -107,6 +110,8 @@ class RunConfig:
         options = dict(random_mass=True) if self.random_mass else dict()
         if self.hide_actuator_forces is not None:
             options['hide_actuator_forces'] = bool(self.hide_actuator_forces)
+        if self.expert_data is not None:
+            options['dataset_path'] = self.expert_data
         return options
 
     def arguments(self) -> Dict[str, Any]:
@@ -125,6 +130,7 @@ class RunConfig:
         settings = dict(env_id=self.env_id, algorithm=self.algorithm, seed=self.seed, random_mass=self.random_mass,
                         **({} if self.hide_actuator_forces is None else
                            dict(hide_actuator_forces=self.hide_actuator_forces)),
+                        **({} if self.expert_data is None else dict(expert_data=self.expert_data)),
                         horizon=self.horizon, n_steps_per_epoch=self.n_steps_per_epoch,
                         n_steps_per_fit=self.n_steps_per_fit, n_eval_episodes=self.n_eval_episodes,
                         hyperparameters=self.overrides)
@@ -194,6 +200,16 @@ def _check_choices(config: RunConfig) -> None:
         env_options(config.env_id)
     except ValueError as error:
         raise ExperimentConfigError(str(error), 'env_id') from None
+    takes_data = 'dataset_path' in env_options(config.env_id)
+    if config.expert_data is not None and not takes_data:
+        perfect = [env_id for env_id in available_env_ids() if 'dataset_path' in env_options(env_id)]
+        raise ExperimentConfigError(f'expert_data is only for the .perfect imitation tasks ({", ".join(perfect)}), '
+                                    f'not {config.env_id!r}.', 'expert_data')
+    if takes_data:
+        try:  # the whole file, as the run will read it: keys, shapes, robot (or how to get the default dataset)
+            expert_dataset(config.env_id, config.expert_data)
+        except (OSError, ValueError) as error:
+            raise ExperimentConfigError(f'expert_data: {error}', 'expert_data') from None
     try:
         check_env_options(config.env_id, config.task_options)
     except ValueError as error:

@@ -51,6 +51,8 @@ def _launcher_experiment(config: RunConfig, local: bool) -> Dict[str, Any]:
         experiment['random_mass'] = True
     if config.hide_actuator_forces is not None:
         experiment['hide_actuator_forces'] = config.hide_actuator_forces
+    if config.expert_data is not None:
+        experiment['expert_data'] = config.expert_data
     if config.overrides:
         text = json.dumps(config.overrides, sort_keys=True, separators=(',', ':'))
         experiment['hyperparameters'] = text if local else shlex.quote(text)

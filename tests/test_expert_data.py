@@ -214,3 +214,26 @@ def test_make_expert_data_round_trip_and_resume(tmp_path):
     with pytest.raises(SystemExit):  # n_episodes not a multiple of the 4 scales: refused before training
         med.main(['--env_id', 'HumanoidTorque4Ages.walk.all', '--results_dir', str(refused), '--n_episodes', '3'])
     assert not refused.exists()
+
+
+# ------------------------------------------------------------------ the launcher's expert_data
+def test_run_config_checks_expert_data_before_anything_is_written(tmp_path, atlas_file):
+    from launchers.config import ExperimentConfigError, RunConfig
+    from launchers.experiment import main
+    path, _ = atlas_file
+    config = RunConfig(env_id='Atlas.carry.perfect', algorithm='SAC_RS', expert_data=str(path))
+    assert config.task_options['dataset_path'] == str(path)
+    assert config.run_defining_settings()['expert_data'] == str(path)
+    with pytest.raises(ExperimentConfigError, match=r'expert_data.*\.perfect.*Atlas\.carry\.perfect') as error:
+        RunConfig(env_id='Atlas.carry', algorithm='SAC_RS', expert_data=str(path))
+    assert error.value.field == 'expert_data'
+    broken = tmp_path / 'broken.npz'
+    np.savez(broken, states=np.zeros((4, 3)))
+    with pytest.raises(ExperimentConfigError, match=r'expert_data.*broken\.npz.*actions') as error:
+        RunConfig(env_id='Atlas.carry.perfect', algorithm='SAC_RS', expert_data=str(broken))
+    assert error.value.field == 'expert_data'
+    results = tmp_path / 'never_written'
+    with pytest.raises(SystemExit) as exit_status:
+        main(['--env_id', 'Atlas.carry.perfect', '--algorithm', 'SAC_RS', '--expert_data', str(broken),
+              '--results_dir', str(results)])
+    assert exit_status.value.code == 2 and not results.exists()
