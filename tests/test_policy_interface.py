@@ -8,13 +8,15 @@ import torch
 
 from algorithm_helpers import tiny_hyperparameters
 from mushroom_s2pg import algorithms
-from mushroom_s2pg.algorithms import ALGORITHMS, hyperparameter_names, make_agent
+from mushroom_s2pg.algorithms import ALGORITHMS, IMITATION_ALGORITHMS, hyperparameter_names, make_agent
 from mushroom_s2pg.core import (BatchEvaluation, ObservationWindow, PolicyStep, SingleStep, StatefulPolicy,
                                 StatefulReplayMemory, TruncatedUnroll, to_torch)
 from mushroom_s2pg.policies import DeterministicPolicy, GaussianPolicy, SquashedGaussianPolicy
 from toy_envs import ToyPOMDP
 
 FAMILIES = dict(SAC=SquashedGaussianPolicy, TD3=DeterministicPolicy, PPO=GaussianPolicy)
+#: The reinforcement-learning algorithms (the imitation ones need expert data: tests/test_gail.py).
+RL_ALGORITHMS = sorted(set(ALGORITHMS) - set(IMITATION_ALGORITHMS))
 STRATEGIES = dict(RS=SingleStep, BPTT=TruncatedUnroll, WINDOW=ObservationWindow, VANILLA=ObservationWindow,
                   ORACLE=ObservationWindow)
 
@@ -41,7 +43,7 @@ def _batch(agent, episode_lengths=(10, 14)):
     return to_torch(batch)
 
 
-@pytest.mark.parametrize('name', sorted(ALGORITHMS))
+@pytest.mark.parametrize('name', RL_ALGORITHMS)
 def test_every_policy_returns_typed_steps_with_none_where_a_quantity_does_not_exist(name):
     family, variant = name.split('_')
     env = ToyPOMDP(horizon=9)

@@ -12,12 +12,13 @@ import numpy as np
 
 from mushroom_s2pg.algorithms.reference_hyperparameters import (REFERENCE_HYPERPARAMETERS, check_reference_table,
                                                                  reference_hyperparameters)
+from mushroom_s2pg.algorithms.gail_variants import GAIL_BPTT, GAIL_ORACLE, GAIL_RS, GAIL_VANILLA
 from mushroom_s2pg.algorithms.ppo_variants import PPO_BPTT, PPO_ORACLE, PPO_RS, PPO_VANILLA, PPO_WINDOW
 from mushroom_s2pg.algorithms.sac_variants import SAC_BPTT, SAC_ORACLE, SAC_RS, SAC_VANILLA, SAC_WINDOW
 from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, TD3_VANILLA, TD3_WINDOW
 
-__all__ = ['ALGORITHMS', 'available_algorithms', 'check_hyperparameters', 'default_hyperparameters', 'make_agent',
-           'hyperparameter_names']
+__all__ = ['ALGORITHMS', 'IMITATION_ALGORITHMS', 'available_algorithms', 'check_hyperparameters',
+           'default_hyperparameters', 'make_agent', 'hyperparameter_names', 'needs_expert_data']
 
 ALGORITHMS: Dict[str, type] = {
     'SAC_RS': SAC_RS,
@@ -35,13 +36,28 @@ ALGORITHMS: Dict[str, type] = {
     'PPO_WINDOW': PPO_WINDOW,
     'PPO_VANILLA': PPO_VANILLA,
     'PPO_ORACLE': PPO_ORACLE,
+    'GAIL_RS': GAIL_RS,
+    'GAIL_BPTT': GAIL_BPTT,
+    'GAIL_VANILLA': GAIL_VANILLA,
+    'GAIL_ORACLE': GAIL_ORACLE,
 }
 
-# Arguments set by the variants themselves, never by users.
-_INTERNAL_ARGUMENTS = ('self', 'mdp_info', 'policy_obs_mask', 'policy', 'critic')
+# Arguments set by the variants themselves or given by the caller as data (``expert_data``), never hyperparameters.
+_INTERNAL_ARGUMENTS = ('self', 'mdp_info', 'policy_obs_mask', 'policy', 'critic', 'expert_data')
+
+#: The imitation algorithms: their constructors take the expert data (``make_agent(..., expert_data=...)``).
+IMITATION_ALGORITHMS: Tuple[str, ...] = tuple(
+    name for name, cls in ALGORITHMS.items() if 'expert_data' in inspect.signature(cls.__init__).parameters)
+
 
 def available_algorithms() -> Tuple[str, ...]:
     return tuple(ALGORITHMS)
+
+
+def needs_expert_data(name: str) -> bool:
+    """Whether algorithm ``name`` imitates expert data (its agent must be built with ``expert_data``)."""
+    _check_name(name)
+    return name in IMITATION_ALGORITHMS
 
 
 def _check_name(name: str) -> type:
@@ -116,18 +132,27 @@ def check_hyperparameters(name: str, overrides: Dict[str, Any]) -> Dict[str, Any
     return dict(overrides)
 
 
-def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '', **overrides):
+def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '', expert_data=None, **overrides):
     """
     Build an agent with the reference hyperparameters of ``env_id`` and the given overrides.
 
+    Args:
+        expert_data (ExpertData, None): the demonstrations of an imitation algorithm (:data:`IMITATION_ALGORITHMS`,
+            required there: their constructors raise ``MissingExpertDataError`` without them); None otherwise.
+
     Raises:
-        ValueError: for an unknown algorithm or hyperparameter, naming it and listing the valid ones.
+        ValueError: for an unknown algorithm or hyperparameter, naming it and listing the valid ones, and for
+            expert data given to an algorithm that does not imitate.
 
     """
     cls = _check_name(name)
     overrides = check_hyperparameters(name, overrides)
     params = default_hyperparameters(name, env_id)
     params.update(overrides)
+    if name in IMITATION_ALGORITHMS:
+        params['expert_data'] = expert_data
+    elif expert_data is not None:
+        raise ValueError(f'{name} does not imitate: expert_data is only for {", ".join(IMITATION_ALGORITHMS)}')
     return cls(mdp_info, policy_obs_mask, **params)
 
 

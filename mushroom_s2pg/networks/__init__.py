@@ -1,10 +1,11 @@
 """Actor and critic networks."""
 from mushroom_s2pg.networks.cpg import CPGNetwork
+from mushroom_s2pg.networks.discriminator import Discriminator
 from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork, TwinCritic
 from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
 from mushroom_s2pg.networks.mlp_actors import DeterministicMLPActor, GaussianMLPActor
 from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor, GaussianGRUActor
 from mushroom_s2pg.networks.value_networks import MLPStateValue, RecurrentStateValue, StateValue
 
-__all__ = ['CPGNetwork', 'DeterministicGRUActor', 'DeterministicMLPActor', 'GaussianGRUActor', 'GaussianMLPActor',
+__all__ = ['CPGNetwork', 'Discriminator', 'DeterministicGRUActor', 'DeterministicMLPActor', 'GaussianGRUActor', 'GaussianMLPActor',
            'MLPQNetwork', 'StatefulQNetwork', 'TwinCritic', 'MLPStateValue', 'RecurrentStateValue', 'StateValue', 'mlp', 'scaled_xavier_init']

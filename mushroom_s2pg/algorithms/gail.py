@@ -1,0 +1,278 @@
+"""GAIL maths on the PPO core (Ho & Ermon, 2016; the imitation experiments of Al-Hafez et al., 2024)."""
+from dataclasses import dataclass
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from mushroom_s2pg.algorithms.ppo import StatefulPPO
+from mushroom_s2pg.core import adam
+from mushroom_s2pg.networks.discriminator import Discriminator
+from mushroom_s2pg.policies import GaussianPolicy
+
+__all__ = ['ExpertData', 'MissingExpertDataError', 'StatefulGAIL', 'bernoulli_entropy', 'discriminator_loss',
+           'discriminator_reward']
+
+
+class MissingExpertDataError(ValueError):
+    """An imitation agent without expert data."""
+
+
+@dataclass(frozen=True, eq=False)
+class ExpertData:
+    """
+    State-only expert demonstrations, episode after episode (no actions, no internal states).
+
+    Attributes:
+        states (np.ndarray): ``(N, d)`` expert states;
+        next_states (np.ndarray): ``(N, d)`` their successors;
+        episode_starts (np.ndarray): ``(N,)`` bool, True on the first transition of each expert episode;
+        obs_mask (np.ndarray, None): boolean mask over the task's full state, True on the ``d`` entries that the
+            columns hold (in order); None until :meth:`located` resolves it for a task.
+
+    """
+    states: np.ndarray
+    next_states: np.ndarray
+    episode_starts: np.ndarray
+    obs_mask: Optional[np.ndarray] = None
+
+    def __post_init__(self):
+        states = np.array(self.states, dtype=np.float32)
+        next_states = np.array(self.next_states, dtype=np.float32)
+        starts = np.array(self.episode_starts, dtype=bool).reshape(-1)
+        if states.ndim != 2 or len(states) == 0:
+            raise ValueError(f'expert states must be a non-empty (N, d) array, got shape {states.shape}')
+        if next_states.shape != states.shape:
+            raise ValueError(f'expert next_states have shape {next_states.shape}, states {states.shape}')
+        if starts.shape != (len(states),):
+            raise ValueError(f'expert episode_starts have shape {starts.shape}, expected ({len(states)},)')
+        if not np.all(np.isfinite(states)) or not np.all(np.isfinite(next_states)):
+            raise ValueError('expert states hold non-finite values')
+        mask = None if self.obs_mask is None else np.array(self.obs_mask, dtype=bool).reshape(-1)
+        if mask is not None and int(mask.sum()) != states.shape[1]:
+            raise ValueError(f'obs_mask selects {int(mask.sum())} entries, the expert states have {states.shape[1]}')
+        for name, value in (('states', states), ('next_states', next_states), ('episode_starts', starts),
+                            ('obs_mask', mask)):
+            if value is not None:
+                value.setflags(write=False)
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_dataset(cls, dataset) -> 'ExpertData':
+        """From an object with ``states``, ``next_states`` and ``episode_starts`` (``environments.ExpertDataset``)."""
+        return cls(dataset.states, dataset.next_states, dataset.episode_starts)
+
+    @property
+    def n_samples(self) -> int:
+        return int(len(self.states))
+
+    def located(self, state_dim: int, policy_obs_mask: np.ndarray) -> 'ExpertData':
+        """
+        The same data with ``obs_mask`` resolved for a task whose full state has ``state_dim`` entries: kept
+        when set, else all entries when the rows are full states, else the task's ``policy_obs_mask`` when the
+        rows are what the policy observes (motion-capture data).
+
+        Raises:
+            ValueError: when the width of the rows matches neither.
+
+        """
+        if self.obs_mask is not None:
+            if self.obs_mask.shape != (state_dim,):
+                raise ValueError(f'expert obs_mask has shape {self.obs_mask.shape}, the task\'s state ({state_dim},)')
+            return self
+        policy_obs_mask = np.asarray(policy_obs_mask, dtype=bool)
+        width = self.states.shape[1]
+        if width == state_dim:
+            mask = np.ones(state_dim, dtype=bool)
+        elif width == int(policy_obs_mask.sum()):
+            mask = policy_obs_mask
+        else:
+            raise ValueError(f'expert states have {width} entries; the task has {state_dim} state entries of which '
+                             f'the policy observes {int(policy_obs_mask.sum())}: give ExpertData.obs_mask')
+        return ExpertData(self.states, self.next_states, self.episode_starts, mask)
+
+
+def discriminator_reward(logits: torch.Tensor) -> torch.Tensor:
+    """GAIL's reward -log(1 - D) with D = sigmoid(logit), computed as softplus(logit) (always > 0)."""
+    return F.softplus(logits)
+
+
+def bernoulli_entropy(logits: torch.Tensor) -> torch.Tensor:
+    """Entropy of Bernoulli(sigmoid(logit)): (1 - sigmoid(l)) l - log sigmoid(l)."""
+    return (1. - torch.sigmoid(logits)) * logits - F.logsigmoid(logits)
+
+
+def discriminator_loss(logits: torch.Tensor, labels: torch.Tensor, entropy_coeff: float) -> torch.Tensor:
+    """Binary cross-entropy (expert 1, policy 0) minus ``entropy_coeff`` times the mean Bernoulli entropy."""
+    bce = F.binary_cross_entropy_with_logits(logits, labels)
+    return bce - entropy_coeff * bernoulli_entropy(logits).mean()
+
+
+class StatefulGAIL(StatefulPPO):
+    """
+    GAIL over any PPO policy: the environment's reward of each rollout is replaced, before GAE, by the
+    discriminator's reward -log(1 - D(s)); the discriminator D (:class:`Discriminator`) learns to tell expert
+    states (label 1) from the rollout's states (label 0) with a binary cross-entropy and an entropy bonus,
+    after the policy update of every ``train_discriminator_every``-th fit (the first fit included), on the
+    rollout and as many expert states drawn uniformly, in minibatches of ``discriminator_batch_size``.
+
+    The discriminator sees the observation entries that the expert data holds (``ExpertData.obs_mask``), of s
+    (or of (s, s') with ``discriminate_next_state``); it sees neither actions (state-only demonstrations) nor
+    the internal state z, so expert trajectories need no internal states. The environment reward is only
+    logged (``env_reward``). The PPO maths (ratio of the joint (a, z') density, GAE, value targets) are
+    :class:`StatefulPPO`'s.
+
+    The expert data are saved with the agent by full saves only (checkpoints); an agent loaded from a light
+    save gets them back with :meth:`set_expert_data` before it fits again.
+
+    """
+    default_n_steps_per_fit = 1000
+
+    def __init__(self, mdp_info, policy: GaussianPolicy, expert_data: Optional[ExpertData] = None,
+                 discriminator_features: Sequence[int] = (512, 256), lr_discriminator: float = 3e-4,
+                 discriminator_batch_size: int = 2000, discriminator_entropy_coeff: float = 1e-3,
+                 train_discriminator_every: int = 3, n_epochs_discriminator: int = 1,
+                 discriminate_next_state: bool = False, lr_actor: float = 1e-4, lr_critic: float = 1e-5,
+                 n_steps_per_fit: int = 1000, privileged_critic: bool = True, **kwargs):
+        """
+        Constructor. Defaults are the reference's GAIL-RS values (REFERENCE section 3).
+
+        Args:
+            expert_data (ExpertData): the demonstrations (required; ``obs_mask`` None means full states);
+            discriminator_features (Sequence[int]): hidden widths of D (tanh);
+            lr_discriminator (float): Adam step size of D;
+            discriminator_batch_size (int): minibatch of D (policy and expert samples together);
+            discriminator_entropy_coeff (float): weight of D's Bernoulli-entropy bonus;
+            train_discriminator_every (int): D learns after every n-th fit;
+            n_epochs_discriminator (int): passes over the rollout (with fresh expert samples) per D training;
+            discriminate_next_state (bool): D(s, s') instead of D(s);
+            lr_actor, lr_critic, n_steps_per_fit, privileged_critic: those of :class:`StatefulPPO`, with the
+                GAIL defaults (the value function sees the full state and z, as in the reference).
+
+        Raises:
+            MissingExpertDataError: without expert data.
+
+        """
+        if expert_data is None:
+            raise MissingExpertDataError(
+                f'{type(self).__name__} imitates expert data: build it with make_agent(..., expert_data=ExpertData('
+                'states, next_states, episode_starts)) (the launcher loads environments.expert_dataset(env_id))')
+        super().__init__(mdp_info, policy, lr_actor=lr_actor, lr_critic=lr_critic, n_steps_per_fit=n_steps_per_fit,
+                         privileged_critic=privileged_critic, **kwargs)
+        for name, value in (('discriminator_batch_size', discriminator_batch_size),
+                            ('train_discriminator_every', train_discriminator_every),
+                            ('n_epochs_discriminator', n_epochs_discriminator)):
+            if value < 1:
+                raise ValueError(f'{name} must be >= 1, got {value}')
+        state_dim = mdp_info.observation_space.shape[0]
+        expert = expert_data if expert_data.obs_mask is not None else expert_data.located(
+            state_dim, np.ones(state_dim, dtype=bool))
+        if expert.obs_mask.shape != (state_dim,):
+            raise ValueError(f'expert obs_mask has shape {expert.obs_mask.shape}, the state ({state_dim},)')
+        self._expert: Optional[ExpertData] = expert
+        self._discriminator_idx = torch.as_tensor(np.flatnonzero(expert.obs_mask))
+        self._D = Discriminator(len(self._discriminator_idx), discriminator_features, discriminate_next_state,
+                                mean=expert.states.mean(0), std=expert.states.std(0))
+        self._discriminator_optimizer = adam(self._D.parameters(), lr=lr_discriminator)
+        self._discriminator_batch_size = int(discriminator_batch_size)
+        self._discriminator_entropy_coeff = float(discriminator_entropy_coeff)
+        self._train_discriminator_every = int(train_discriminator_every)
+        self._n_epochs_discriminator = int(n_epochs_discriminator)
+        self._n_fits = 0
+        self._discriminator_losses: Dict[str, float] = dict()
+        self._rollout = None
+
+        self._add_save_attr(
+            _expert='pickle!',
+            _discriminator_idx='pickle',
+            _discriminator_batch_size='primitive',
+            _discriminator_entropy_coeff='primitive',
+            _train_discriminator_every='primitive',
+            _n_epochs_discriminator='primitive',
+            _n_fits='primitive',
+            _discriminator_losses='pickle',
+            _rollout='none'
+        )
+        self._register_torch_state('_V', '_actor_optimizer', '_critic_optimizer', '_D', '_discriminator_optimizer')
+
+    # ----- the discriminator -------------------------------------------------------------------------
+    @property
+    def discriminator(self) -> Discriminator:
+        return self._D
+
+    def set_expert_data(self, expert_data: ExpertData) -> None:
+        """Give the expert data back (after loading a light save); they must have the discriminator's entries."""
+        expert = expert_data if expert_data.obs_mask is not None else expert_data.located(
+            len(self._expert_mask_reference()), self._expert_mask_reference())
+        if not np.array_equal(np.flatnonzero(expert.obs_mask), self._discriminator_idx.numpy()):
+            raise ValueError('the expert data hold other observation entries than those the discriminator learned on')
+        self._expert = expert
+
+    def _expert_mask_reference(self) -> np.ndarray:
+        mask = np.zeros(self.mdp_info.observation_space.shape[0], dtype=bool)
+        mask[self._discriminator_idx.numpy()] = True
+        return mask
+
+    def discriminator_reward(self, state: np.ndarray, next_state: np.ndarray) -> np.ndarray:
+        """The policy's reward -log(1 - D) of a batch of full-state transitions (s, s')."""
+        with torch.no_grad():
+            logits = self._D(torch.as_tensor(state, dtype=torch.float32)[..., self._discriminator_idx],
+                             torch.as_tensor(next_state, dtype=torch.float32)[..., self._discriminator_idx])
+        return discriminator_reward(logits).numpy().astype(np.float32)
+
+    def _fit_discriminator(self, state: np.ndarray, next_state: np.ndarray) -> Dict[str, float]:
+        """One D training on a rollout of full states and as many expert transitions."""
+        n = len(state)
+        policy_state = torch.as_tensor(state, dtype=torch.float32)[:, self._discriminator_idx]
+        policy_next = torch.as_tensor(next_state, dtype=torch.float32)[:, self._discriminator_idx]
+        labels = torch.cat([torch.zeros(n), torch.ones(n)])
+        losses = []
+        for _ in range(self._n_epochs_discriminator):
+            idx = np.random.randint(0, self._expert.n_samples, n)
+            inputs = torch.cat([policy_state, torch.from_numpy(self._expert.states[idx])])
+            next_inputs = torch.cat([policy_next, torch.from_numpy(self._expert.next_states[idx])])
+            for mb in np.array_split(np.random.permutation(2 * n), max(1, 2 * n // self._discriminator_batch_size)):
+                logits = self._D(inputs[mb], next_inputs[mb])
+                loss = discriminator_loss(logits, labels[mb], self._discriminator_entropy_coeff)
+                losses.append(float(self._optimize(self._discriminator_optimizer, loss)))
+        with torch.no_grad():
+            logits = self._D(inputs, next_inputs)
+        return dict(discriminator=float(np.mean(losses)),
+                    discriminator_policy_accuracy=float((logits[:n] < 0).float().mean()),
+                    discriminator_expert_accuracy=float((logits[n:] > 0).float().mean()))
+
+    # ----- the fit ----------------------------------------------------------------------------------
+    def _transitions(self, dataset: list) -> Dict[str, np.ndarray]:
+        """The rollout's transitions with the environment reward replaced by the discriminator's (before GAE)."""
+        transitions = super()._transitions(dataset)
+        if transitions:
+            if self._expert is None:
+                raise MissingExpertDataError(
+                    f'{type(self).__name__} was loaded from a light save without its expert data: call '
+                    'set_expert_data(ExpertData(...)) before fitting')
+            env_reward = transitions['reward']
+            transitions['reward'] = self.discriminator_reward(transitions['state'], transitions['next_state'])
+            self._rollout = (transitions['state'], transitions['next_state'], float(np.mean(env_reward)),
+                             float(np.mean(transitions['reward'])))
+        return transitions
+
+    def fit(self, dataset: list, **info) -> None:
+        super().fit(dataset, **info)
+        rollout, self._rollout = self._rollout, None
+        if rollout is None:
+            return
+        state, next_state, env_reward, gail_reward = rollout
+        ppo_losses = self.last_losses
+        if self._n_fits % self._train_discriminator_every == 0:
+            self._discriminator_losses = self._fit_discriminator(state, next_state)
+        self._n_fits += 1
+        self._check_finite(dict(self._discriminator_losses))
+        self._last_losses = dict(ppo_losses, **self._discriminator_losses, discriminator_reward=gail_reward,
+                                 env_reward=env_reward)
+
+    def _post_load(self) -> None:
+        super()._post_load()
+        self._rollout = None
+        if '_expert' not in vars(self):  # a light save does not hold the expert data
+            self._expert = None
