@@ -26,8 +26,9 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union, get_args, g
 
 import numpy as np
 
-from environments import available_env_ids, check_env_options, env_options, expert_dataset
-from mushroom_s2pg.algorithms import available_algorithms, check_hyperparameters, hyperparameter_names
+from environments import LOCO_TASK_IDS, available_env_ids, check_env_options, env_options, expert_dataset
+from mushroom_s2pg.algorithms import (available_algorithms, check_hyperparameters, hyperparameter_names,
+                                      needs_expert_data)
 
 __all__ = ['ExperimentConfigError', 'RunConfig', 'parse_hyperparameters', 'config_fields', 'parse_bool',
            'add_config_arguments', 'experiment_signature']
@@ -110,7 +111,7 @@ class RunConfig:
         options = dict(random_mass=True) if self.random_mass else dict()
         if self.hide_actuator_forces is not None:
             options['hide_actuator_forces'] = bool(self.hide_actuator_forces)
-        if self.expert_data is not None:
+        if self.expert_data is not None and 'dataset_path' in env_options(self.env_id):
             options['dataset_path'] = self.expert_data
         return options
 
@@ -200,21 +201,36 @@ def _check_choices(config: RunConfig) -> None:
         env_options(config.env_id)
     except ValueError as error:
         raise ExperimentConfigError(str(error), 'env_id') from None
-    takes_data = 'dataset_path' in env_options(config.env_id)
-    if config.expert_data is not None and not takes_data:
-        perfect = [env_id for env_id in available_env_ids() if 'dataset_path' in env_options(env_id)]
-        raise ExperimentConfigError(f'expert_data is only for the .perfect imitation tasks ({", ".join(perfect)}), '
-                                    f'not {config.env_id!r}.', 'expert_data')
-    if takes_data:
-        try:  # the whole file, as the run will read it: keys, shapes, robot (or how to get the default dataset)
-            expert_dataset(config.env_id, config.expert_data)
-        except (OSError, ValueError) as error:
-            raise ExperimentConfigError(f'expert_data: {error}', 'expert_data') from None
+    _check_expert_data(config)
     try:
         check_env_options(config.env_id, config.task_options)
     except ValueError as error:
         bad = [name for name in config.task_options if name not in env_options(config.env_id)]
         raise ExperimentConfigError(str(error), bad[0] if bad else 'random_mass') from None
+
+
+def _check_expert_data(config: RunConfig) -> None:
+    """
+    Expert data: imitation algorithms run on imitation tasks only; ``expert_data`` is for them and for the
+    ``.perfect`` tasks; the data the run will read (given or the task's default) is loaded once here, so that a
+    missing or bad file stops the run before anything is written.
+
+    """
+    imitates = needs_expert_data(config.algorithm)
+    if imitates and config.env_id not in LOCO_TASK_IDS:
+        raise ExperimentConfigError(f'{config.algorithm} imitates expert data: it runs on the imitation tasks '
+                                    f'({", ".join(LOCO_TASK_IDS)}), not {config.env_id!r}.', 'env_id')
+    perfect_task = 'dataset_path' in env_options(config.env_id)
+    if config.expert_data is not None and not (perfect_task or imitates):
+        perfect = [env_id for env_id in available_env_ids() if 'dataset_path' in env_options(env_id)]
+        raise ExperimentConfigError(f'expert_data is for the imitation algorithms and the .perfect imitation tasks '
+                                    f'({", ".join(perfect)}), not {config.algorithm} on {config.env_id!r}.',
+                                    'expert_data')
+    if perfect_task or imitates:
+        try:  # the whole file, as the run will read it: keys, shapes, robot (or how to get the default dataset)
+            expert_dataset(config.env_id, config.expert_data)
+        except (OSError, ValueError) as error:
+            raise ExperimentConfigError(f'expert_data: {error}', 'expert_data') from None
 
 
 def parse_hyperparameters(hyperparameters: Union[str, Mapping[str, Any], None]) -> Dict[str, Any]:

@@ -246,3 +246,16 @@ def test_discriminator_is_trained_every_nth_fit(name, every):
     agent._fit_discriminator = counting
     Core(agent, env).learn(n_steps=600, n_steps_per_fit=100, quiet=True)
     assert calls == [100] * len(range(0, 6, every))
+
+
+def test_run_config_keeps_imitation_algorithms_on_imitation_tasks(tmp_path):
+    from launchers.config import ExperimentConfigError, RunConfig
+    with pytest.raises(ExperimentConfigError, match=r'GAIL_RS imitates expert data.*Atlas\.carry') as error:
+        RunConfig(env_id='HalfCheetahPOMDP-v5', algorithm='GAIL_RS')
+    assert error.value.field == 'env_id'
+    with pytest.raises(ExperimentConfigError, match=r'expert_data.*SAC_RS') as error:
+        RunConfig(env_id='Atlas.carry', algorithm='SAC_RS', expert_data=str(tmp_path / 'x.npz'))
+    assert error.value.field == 'expert_data'
+    with pytest.raises(ExperimentConfigError, match=r'expert_data.*missing\.npz'):
+        RunConfig(env_id='Atlas.carry', algorithm='GAIL_RS', expert_data=str(tmp_path / 'missing.npz'))
+    assert RunConfig(env_id='Atlas.carry', algorithm='GAIL_RS').task_options == {}
