@@ -27,8 +27,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union, get_args, g
 import numpy as np
 
 from environments import LOCO_TASK_IDS, available_env_ids, check_env_options, env_options, expert_dataset
-from mushroom_s2pg.algorithms import (available_algorithms, check_hyperparameters, hyperparameter_names,
-                                      needs_expert_data)
+from mushroom_s2pg.algorithms import (available_algorithms, check_hyperparameters, expert_data_for,
+                                      hyperparameter_names, needs_expert_data)
 
 __all__ = ['ExperimentConfigError', 'RunConfig', 'parse_hyperparameters', 'config_fields', 'parse_bool',
            'add_config_arguments', 'experiment_signature']
@@ -228,7 +228,9 @@ def _check_expert_data(config: RunConfig) -> None:
                                     'expert_data')
     if perfect_task or imitates:
         try:  # the whole file, as the run will read it: keys, shapes, robot (or how to get the default dataset)
-            expert_dataset(config.env_id, config.expert_data)
+            dataset = expert_dataset(config.env_id, config.expert_data)
+            if imitates:  # and in the form the agent takes (LS-IQ needs actions)
+                expert_data_for(config.algorithm, dataset)
         except (OSError, ValueError) as error:
             raise ExperimentConfigError(f'expert_data: {error}', 'expert_data') from None
 

@@ -26,7 +26,7 @@ from tqdm import tqdm
 from environments import GymnasiumEnv, expert_dataset, make_env
 from launchers.checkpoint import RunPaths, load_checkpoint, remove_checkpoints, save_checkpoint
 from launchers.config import RunConfig
-from mushroom_s2pg.algorithms import ExpertData, default_hyperparameters, make_agent, needs_expert_data
+from mushroom_s2pg.algorithms import default_hyperparameters, expert_data_for, make_agent, needs_expert_data
 from mushroom_s2pg.core import NonFiniteLossError, TrainableStatefulAgent
 from mushroom_s2pg.utils import ProgressLogger, git_revision, plot_learning_curve, read_progress, seed_everything
 
@@ -113,8 +113,8 @@ def _new_run(config: RunConfig, paths: RunPaths) -> _Run:
     mdp = make_env(config.env_id, horizon=config.horizon, **config.task_options)
     mdp.seed(config.seed)
     expert_data = None
-    if needs_expert_data(config.algorithm):  # imitation (GAIL): the task's expert data, loaded once
-        expert_data = ExpertData.from_dataset(expert_dataset(config.env_id, config.expert_data))
+    if needs_expert_data(config.algorithm):  # imitation: the task's expert data, loaded once, in the agent's form
+        expert_data = expert_data_for(config.algorithm, expert_dataset(config.env_id, config.expert_data))
     agent = make_agent(config.algorithm, mdp.info, mdp.policy_obs_mask, env_id=config.env_id, expert_data=expert_data,
                        **config.overrides)
     progress = ProgressLogger(paths.progress, PROGRESS_COLUMNS, resume=False)

@@ -1,9 +1,11 @@
 """Stateful-policy algorithms with MushroomRL's names."""
 from mushroom_s2pg.algorithms.registry import (ALGORITHMS, IMITATION_ALGORITHMS, available_algorithms,
                                                check_hyperparameters, default_hyperparameters, hyperparameter_names,
-                                               make_agent, needs_expert_data)
+                                               expert_data_for, make_agent, needs_expert_data)
 from mushroom_s2pg.algorithms.gail import ExpertData, MissingExpertDataError, StatefulGAIL
 from mushroom_s2pg.algorithms.gail_variants import GAIL_BPTT, GAIL_ORACLE, GAIL_RS, GAIL_VANILLA
+from mushroom_s2pg.algorithms.lsiq import ExpertTransitions, MissingExpertActionsError, StatefulLSIQ
+from mushroom_s2pg.algorithms.lsiq_variants import LSIQ_BPTT, LSIQ_ORACLE, LSIQ_RS, LSIQ_VANILLA
 from mushroom_s2pg.algorithms.gae import compute_gae
 from mushroom_s2pg.algorithms.reference_hyperparameters import (REFERENCE_HYPERPARAMETERS,
                                                                  hyperparameter_table_markdown)
@@ -15,7 +17,8 @@ from mushroom_s2pg.algorithms.td3 import StatefulTD3
 from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, TD3_VANILLA, TD3_WINDOW
 
 __all__ = ['ALGORITHMS', 'IMITATION_ALGORITHMS', 'ExpertData', 'MissingExpertDataError', 'StatefulGAIL', 'GAIL_BPTT',
-           'GAIL_ORACLE', 'GAIL_RS', 'GAIL_VANILLA', 'needs_expert_data',
+           'GAIL_ORACLE', 'GAIL_RS', 'GAIL_VANILLA', 'ExpertTransitions', 'LSIQ_BPTT', 'LSIQ_ORACLE', 'LSIQ_RS',
+           'LSIQ_VANILLA', 'MissingExpertActionsError', 'StatefulLSIQ', 'expert_data_for', 'needs_expert_data',
            'PPO_BPTT', 'PPO_ORACLE', 'PPO_RS', 'PPO_VANILLA', 'PPO_WINDOW', 'StatefulPPO',
            'compute_gae', 'SAC_BPTT', 'SAC_ORACLE', 'SAC_RS', 'SAC_VANILLA', 'SAC_WINDOW', 'StatefulSAC',
            'StatefulTD3', 'TD3_BPTT', 'TD3_ORACLE', 'TD3_RS', 'TD3_VANILLA', 'TD3_WINDOW', 'available_algorithms', 'check_hyperparameters',

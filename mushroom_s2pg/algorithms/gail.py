@@ -127,6 +127,9 @@ class StatefulGAIL(StatefulPPO):
     save gets them back with :meth:`set_expert_data` before it fits again.
 
     """
+    #: the form of the demonstrations (``expert_data_type.from_dataset``): states only
+    expert_data_type = ExpertData
+
     default_n_steps_per_fit = 1000
 
     def __init__(self, mdp_info, policy: GaussianPolicy, expert_data: Optional[ExpertData] = None,

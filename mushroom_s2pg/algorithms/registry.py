@@ -13,11 +13,12 @@ import numpy as np
 from mushroom_s2pg.algorithms.reference_hyperparameters import (REFERENCE_HYPERPARAMETERS, check_reference_table,
                                                                  reference_hyperparameters)
 from mushroom_s2pg.algorithms.gail_variants import GAIL_BPTT, GAIL_ORACLE, GAIL_RS, GAIL_VANILLA
+from mushroom_s2pg.algorithms.lsiq_variants import LSIQ_BPTT, LSIQ_ORACLE, LSIQ_RS, LSIQ_VANILLA
 from mushroom_s2pg.algorithms.ppo_variants import PPO_BPTT, PPO_ORACLE, PPO_RS, PPO_VANILLA, PPO_WINDOW
 from mushroom_s2pg.algorithms.sac_variants import SAC_BPTT, SAC_ORACLE, SAC_RS, SAC_VANILLA, SAC_WINDOW
 from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, TD3_VANILLA, TD3_WINDOW
 
-__all__ = ['ALGORITHMS', 'IMITATION_ALGORITHMS', 'available_algorithms', 'check_hyperparameters',
+__all__ = ['ALGORITHMS', 'IMITATION_ALGORITHMS', 'expert_data_for', 'available_algorithms', 'check_hyperparameters',
            'default_hyperparameters', 'make_agent', 'hyperparameter_names', 'needs_expert_data']
 
 ALGORITHMS: Dict[str, type] = {
@@ -40,6 +41,10 @@ ALGORITHMS: Dict[str, type] = {
     'GAIL_BPTT': GAIL_BPTT,
     'GAIL_VANILLA': GAIL_VANILLA,
     'GAIL_ORACLE': GAIL_ORACLE,
+    'LSIQ_RS': LSIQ_RS,
+    'LSIQ_BPTT': LSIQ_BPTT,
+    'LSIQ_VANILLA': LSIQ_VANILLA,
+    'LSIQ_ORACLE': LSIQ_ORACLE,
 }
 
 # Arguments set by the variants themselves or given by the caller as data (``expert_data``), never hyperparameters.
@@ -58,6 +63,20 @@ def needs_expert_data(name: str) -> bool:
     """Whether algorithm ``name`` imitates expert data (its agent must be built with ``expert_data``)."""
     _check_name(name)
     return name in IMITATION_ALGORITHMS
+
+
+def expert_data_for(name: str, dataset):
+    """
+    The demonstrations of imitation algorithm ``name`` in the form its agent takes, from an object with the fields
+    of ``environments.ExpertDataset`` (``expert_data_type.from_dataset``: GAIL's states, LS-IQ's transitions).
+
+    Raises:
+        ValueError: for an algorithm that does not imitate, or data it cannot use (e.g. LS-IQ without actions).
+
+    """
+    if not needs_expert_data(name):
+        raise ValueError(f'{name} does not imitate: expert data is only for {", ".join(IMITATION_ALGORITHMS)}')
+    return ALGORITHMS[name].expert_data_type.from_dataset(dataset)
 
 
 def _check_name(name: str) -> type:

@@ -1,0 +1,466 @@
+"""
+Least-Squares Inverse Q-Learning (LS-IQ; Al-Hafez, Tateo, Arenz, Zhao, Peters, 2023) on the package's SAC core,
+as run in the imitation experiments of Al-Hafez et al. (2024): LS-IQ-RS and its BPTT, vanilla and oracle baselines.
+
+The critic is trained by least squares on batches of agent and expert transitions, with the implicit reward
+r = Q(s, z, a, z', a_prev) - gamma V(s', z') bounded through the chi^2 regulariser of weight ``reg_mult``: expert
+Q values are regressed to Q_max = 1 / (reg_mult (1 - gamma)), agent Q values to -1 / reg_mult + gamma V(s') (to
+Q_min = -Q_max at absorbing states), with V(s') clipped to [Q_min, Q_max]. Every regression target therefore lies
+in [Q_min, Q_max] (:func:`lsiq_critic_targets`). The actor is SAC's, on agent and expert states.
+"""
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory, adam,
+                                soft_update, to_torch)
+
+__all__ = ['ExpertTransitions', 'MissingExpertActionsError', 'StatefulLSIQ', 'expert_policy_states',
+           'lsiq_critic_loss', 'lsiq_critic_targets', 'lsiq_q_bound']
+
+_HOW_TO_GET_ACTIONS = (
+    'LS-IQ learns from expert (state, action) pairs, and the reference code (robfiras/s2pg) has no state-only '
+    'LS-IQ; loco-mujoco\'s motion-capture datasets (the mini data included) hold no actions. Write expert data '
+    'with actions and full states with launchers/make_expert_data.py and pass that file (--expert_data PATH, '
+    'or the .perfect task), or use GAIL, which imitates states only.')
+
+
+class MissingExpertActionsError(ValueError):
+    """Expert data without actions (motion capture) or without expert data at all, given to an LS-IQ agent."""
+
+
+@dataclass(frozen=True, eq=False)
+class ExpertTransitions:
+    """
+    Expert transitions with actions, episode after episode (LS-IQ's demonstrations).
+
+    Attributes:
+        states (np.ndarray): ``(N, d)`` full states (the critic is privileged: it sees every entry);
+        actions (np.ndarray): ``(N, action_dim)`` actions in the environment's bounds;
+        next_states (np.ndarray): ``(N, d)`` successors;
+        absorbing (np.ndarray): ``(N,)`` bool;
+        last (np.ndarray): ``(N,)`` bool, True on the last transition of each episode;
+        episode_starts (np.ndarray, None): ``(N,)`` bool, True on the first transition of each episode (None:
+            the step after every ``last``, and the first row).
+
+    """
+    states: np.ndarray
+    actions: np.ndarray
+    next_states: np.ndarray
+    absorbing: np.ndarray
+    last: np.ndarray
+    episode_starts: Optional[np.ndarray] = None
+
+    def __post_init__(self):
+        if self.actions is None:
+            raise MissingExpertActionsError('the expert data have no actions. ' + _HOW_TO_GET_ACTIONS)
+        states = np.array(self.states, dtype=np.float32)
+        if states.ndim != 2 or len(states) == 0:
+            raise ValueError(f'expert states must be a non-empty (N, d) array, got shape {states.shape}')
+        n = len(states)
+        actions = np.array(self.actions, dtype=np.float32)
+        actions = actions.reshape(n, -1) if actions.ndim == 1 else actions
+        next_states = np.array(self.next_states, dtype=np.float32)
+        absorbing = np.array(self.absorbing, dtype=bool).reshape(-1)
+        last = np.array(self.last, dtype=bool).reshape(-1)
+        if self.episode_starts is None:
+            starts = np.concatenate([[True], last[:-1]])
+        else:
+            starts = np.array(self.episode_starts, dtype=bool).reshape(-1)
+        if actions.ndim != 2 or len(actions) != n:
+            raise ValueError(f'expert actions have shape {actions.shape}, expected ({n}, action_dim)')
+        if next_states.shape != states.shape:
+            raise ValueError(f'expert next_states have shape {next_states.shape}, states {states.shape}')
+        for name, flags in (('absorbing', absorbing), ('last', last), ('episode_starts', starts)):
+            if flags.shape != (n,):
+                raise ValueError(f'expert {name} has shape {flags.shape}, expected ({n},)')
+        if not starts[0]:
+            raise ValueError('expert episode_starts[0] must be True: the data must begin with an episode start')
+        for name, value in (('states', states), ('actions', actions), ('next_states', next_states)):
+            if not np.all(np.isfinite(value)):
+                raise ValueError(f'expert {name} hold non-finite values')
+        for name, value in (('states', states), ('actions', actions), ('next_states', next_states),
+                            ('absorbing', absorbing), ('last', last), ('episode_starts', starts)):
+            value.setflags(write=False)
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_dataset(cls, dataset) -> 'ExpertTransitions':
+        """
+        From an object with ``states``, ``actions``, ``next_states``, ``absorbing``, ``last`` and ``episode_starts``
+        (``environments.ExpertDataset``).
+
+        Raises:
+            MissingExpertActionsError: when it has no actions (motion capture, or state-only expert data).
+
+        """
+        try:
+            actions = dataset.actions
+        except AttributeError:
+            actions = None
+        if actions is None:
+            raise MissingExpertActionsError(f'the expert data ({type(dataset).__name__}) have no actions. '
+                                            + _HOW_TO_GET_ACTIONS)
+        return cls(dataset.states, actions, dataset.next_states, dataset.absorbing, dataset.last,
+                   dataset.episode_starts)
+
+    @property
+    def n_samples(self) -> int:
+        return int(len(self.states))
+
+
+def lsiq_q_bound(gamma: float, reg_mult: float) -> float:
+    """The bound 1 / (reg_mult (1 - gamma)) of LS-IQ's Q values (200 for gamma 0.99 and reg_mult 0.5)."""
+    return 1. / (reg_mult * (1. - gamma))
+
+
+def lsiq_critic_targets(next_value: torch.Tensor, absorbing: torch.Tensor, is_expert: torch.Tensor, gamma: float,
+                        reg_mult: float, treat_absorbing_states: bool = True, target_clipping: bool = True,
+                        expert_target: str = 'fixed') -> torch.Tensor:
+    """
+    The least-squares targets of LS-IQ's critic (the reference's "sqil-like" loss).
+
+    With y = (1 - absorbing) gamma clip(V(s'), Q_min, Q_max) and r_bound = 1 / reg_mult (times 1 / (1 - gamma) at
+    absorbing states when ``treat_absorbing_states``): agent transitions get y - r_bound; expert transitions
+    Q_max (``expert_target='fixed'``, the reference's setting) or y + r_bound (``'bootstrap'``). With clipping and
+    absorbing-state treatment every target lies in [Q_min, Q_max] = +-:func:`lsiq_q_bound`.
+
+    Args:
+        next_value (torch.Tensor): soft values V(s') = Q'(s', z', a', z'', a) - alpha log pi(a' | .);
+        absorbing, is_expert (torch.Tensor): per-transition flags (bool or 0/1 floats);
+        gamma (float): discount factor;
+        reg_mult (float): weight of the chi^2 regulariser (0.5 in the reference).
+
+    """
+    if expert_target not in ('fixed', 'bootstrap'):
+        raise ValueError(f"expert_target must be 'fixed' or 'bootstrap', got {expert_target!r}")
+    q_max = lsiq_q_bound(gamma, reg_mult)
+    absorbing = absorbing.float()
+    is_expert = is_expert.bool()
+    value = next_value.clamp(-q_max, q_max) if target_clipping else next_value
+    y = (1. - absorbing) * gamma * value
+    scale = 1. + absorbing * (1. / (1. - gamma) - 1.) if treat_absorbing_states else torch.ones_like(absorbing)
+    r_bound = scale / reg_mult
+    expert = torch.full_like(y, q_max) if expert_target == 'fixed' else y + r_bound
+    return torch.where(is_expert, expert, y - r_bound)
+
+
+def lsiq_critic_loss(q: torch.Tensor, target: torch.Tensor, is_expert: torch.Tensor,
+                     loss: str = 'mse') -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """
+    LS-IQ's critic loss: the mean (squared or Huber) error on the expert transitions plus the one on the agent's.
+
+    Returns:
+        The total loss, the expert term and the agent term.
+
+    """
+    if loss not in ('mse', 'huber'):
+        raise ValueError(f"loss must be 'mse' or 'huber', got {loss!r}")
+    error = F.mse_loss if loss == 'mse' else F.huber_loss
+    is_expert = is_expert.bool()
+    expert_term = error(q[is_expert], target[is_expert])
+    agent_term = error(q[~is_expert], target[~is_expert])
+    return expert_term + agent_term, expert_term, agent_term
+
+
+def _step_inputs(policy: StatefulPolicy, state: torch.Tensor, policy_state: torch.Tensor,
+                 prev_action: torch.Tensor) -> Dict[str, object]:
+    """A replay-like batch holding one step (s, z, a_prev) per row, in the form ``policy.evaluate_batch`` reads."""
+    batch = dict(state=state, next_state=state, policy_state=policy_state, next_policy_state=policy_state,
+                 prev_action=prev_action, action=prev_action)
+    if policy.replay_window_length is not None:
+        batch['window'] = dict(state=torch.stack([state, torch.zeros_like(state)], 1),
+                               prev_action=torch.stack([prev_action, torch.zeros_like(prev_action)], 1),
+                               lengths=torch.ones(len(state), dtype=torch.long),
+                               mask=torch.ones(len(state), 2, dtype=torch.bool), initial_policy_state=policy_state)
+    return batch
+
+
+def expert_policy_states(policy: StatefulPolicy, states: np.ndarray, actions: np.ndarray,
+                         episode_starts: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """
+    The internal states of expert trajectories: the policy's z-kernel rolled over each expert episode from z0 = 0
+    with the expert's previous actions (0 at the episode start), all episodes at once, one time step per call.
+    Episodes never mix: each row of the rollout is one episode.
+
+    Args:
+        policy (StatefulPolicy): the policy whose kernel z' ~ pi_z(. | o, z, a_prev) is rolled (its sample, or its
+            deterministic carry for BPTT policies);
+        states (np.ndarray): ``(N, d)`` full states;
+        actions (np.ndarray): ``(N, action_dim)`` expert actions;
+        episode_starts (np.ndarray): ``(N,)`` bool.
+
+    Returns:
+        z ``(N, dim z)``, z' ``(N, dim z)`` as the replay memory stores them (``policy.stored_policy_state``; zero
+        width for stateless policies) and the previous actions ``(N, action_dim)``.
+
+    """
+    states = np.asarray(states, dtype=np.float32)
+    actions = np.asarray(actions, dtype=np.float32)
+    starts = np.flatnonzero(np.asarray(episode_starts, dtype=bool))
+    n = len(states)
+    if n == 0 or len(starts) == 0 or starts[0] != 0:
+        raise ValueError('expert episode_starts must mark the first row')
+    lengths = np.diff(np.append(starts, n))
+    episode = np.repeat(np.arange(len(starts)), lengths)
+    time = np.arange(n) - starts[episode]
+
+    prev_action = np.zeros_like(actions)
+    not_first = time > 0
+    prev_action[not_first] = actions[np.flatnonzero(not_first) - 1]
+
+    z0 = policy.stored_policy_state(policy.reset()[None])
+    width = z0.shape[-1]
+    z = np.zeros((n, width), dtype=np.float32)
+    z_next = np.zeros((n, width), dtype=np.float32)
+    if width == 0:
+        return z, z_next, prev_action
+
+    current = np.zeros((len(starts), width), dtype=np.float32)
+    with torch.no_grad():
+        for t in range(int(lengths.max())):
+            active = np.flatnonzero(lengths > t)
+            rows = starts[active] + t
+            z[rows] = current[active]
+            step = policy.evaluate_batch(_step_inputs(policy, torch.from_numpy(states[rows]),
+                                                      torch.from_numpy(current[active]),
+                                                      torch.from_numpy(prev_action[rows])), current=True, next=False)
+            fresh = policy.stored_policy_state(step.current.next_policy_state.numpy().astype(np.float32))
+            z_next[rows] = fresh
+            current[active] = fresh
+    return z, z_next, prev_action
+
+
+class StatefulLSIQ(OffPolicyStatefulAgent):
+    """
+    LS-IQ over any :class:`~mushroom_s2pg.policies.SquashedGaussianPolicy` with one critic (the reference uses a
+    single Q network for LS-IQ, not SAC's twin). Each update draws ``batch_size`` agent transitions and as many
+    expert transitions from a second :class:`StatefulReplayMemory` holding the expert data, whose internal states
+    come from rolling the policy's z-kernel over each expert trajectory from z0 = 0 (:func:`expert_policy_states`)
+    and are refreshed after each update exactly as the agent's (mixing factor ``tau_z``).
+
+    Critic: :func:`lsiq_critic_targets` with V(s') from the target critic at (s', z', a' ~ pi, z'' ~ pi, a), minus
+    alpha log pi_a(a'), and :func:`lsiq_critic_loss` at the stored (s, z, a, z', a_prev). The environment's reward is
+    not used (it is only logged as ``env_reward``).
+    Actor (after ``warmup_transitions`` agent transitions), on agent and expert states:
+    alpha log pi_a(a) + alpha_z log pi_z(z') - Q(s, z, a, z', a_prev); the temperatures follow the agent states'
+    entropies (targets -dim(a), -dim(z)).
+
+    The expert data are saved with the agent by full saves only; an agent loaded from a light save gets them back
+    with :meth:`set_expert_data` (which rolls the current policy's kernel again) before it fits.
+
+    """
+    #: the form of the demonstrations (``expert_data_type.from_dataset``): transitions with actions
+    expert_data_type = ExpertTransitions
+
+    def __init__(self, mdp_info, policy: StatefulPolicy, critic: torch.nn.Module,
+                 expert_data: Optional[ExpertTransitions] = None, batch_size: int = 256,
+                 initial_replay_size: int = 25000, max_replay_size: int = 1000000, warmup_transitions: int = 26000,
+                 tau: float = 0.005, lr_actor: float = 1e-4, lr_critic: float = 3e-4, init_alpha: float = 1.,
+                 lr_alpha: float = 3e-4, init_alpha_z: float = 0.01, lr_alpha_z: float = 3e-4,
+                 target_entropy: Optional[float] = None, target_entropy_z: Optional[float] = None, tau_z: float = 1.,
+                 reg_mult: float = 0.5, expert_target: str = 'fixed', critic_loss: str = 'mse',
+                 treat_absorbing_states: bool = True, target_clipping: bool = True):
+        """
+        Constructor. Defaults are the reference's LS-IQ-RS values (REFERENCE section 3 and the reference launcher
+        ``experiments/02_Imitation_Learning/02_RS/.../02_LSIQ``).
+
+        Args:
+            critic (torch.nn.Module): one Q network taking a :class:`CriticInput`, returning ``(batch,)``;
+            expert_data (ExpertTransitions): the demonstrations, with actions and full states (required;
+                ``environments.ExpertDataset`` objects are converted with :meth:`ExpertTransitions.from_dataset`);
+            batch_size (int): agent transitions per update (as many expert transitions are added);
+            warmup_transitions (int): agent replay size after which the actor starts learning;
+            tau (float): soft-update coefficient of the target critic;
+            init_alpha, init_alpha_z (float): initial temperatures of a and z';
+            tau_z (float): mixing factor of the internal-state refresh of both memories;
+            reg_mult (float): weight of the chi^2 regulariser; Q is bounded by 1 / (reg_mult (1 - gamma));
+            expert_target (str): ``'fixed'`` (expert Q regressed to Q_max, the reference) or ``'bootstrap'``;
+            critic_loss (str): ``'mse'`` (the reference) or ``'huber'``;
+            treat_absorbing_states (bool): the agent's reward bound at absorbing states is 1 / (1 - gamma) times
+                larger, so that their Q targets are Q_min;
+            target_clipping (bool): clip V(s') to [Q_min, Q_max].
+
+        Raises:
+            MissingExpertActionsError: without expert data, or with expert data that have no actions.
+
+        """
+        if expert_data is None:
+            raise MissingExpertActionsError(
+                f'{type(self).__name__} imitates expert data: build it with expert_data=ExpertTransitions(states, '
+                'actions, next_states, absorbing, last) or an environments.ExpertDataset with actions')
+        expert = expert_data if isinstance(expert_data, ExpertTransitions) else \
+            ExpertTransitions.from_dataset(expert_data)
+        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
+        if reg_mult <= 0:
+            raise ValueError(f'reg_mult must be > 0, got {reg_mult}')
+        lsiq_critic_loss(torch.zeros(2), torch.zeros(2), torch.tensor([True, False]), critic_loss)  # checks the name
+        lsiq_critic_targets(torch.zeros(1), torch.zeros(1), torch.zeros(1), 0.5, 1., expert_target=expert_target)
+        action_dim = mdp_info.action_space.shape[0]
+        self._warmup_transitions = int(warmup_transitions)
+        self._target_entropy = -float(action_dim) if target_entropy is None else float(target_entropy)
+        policy_state_dim = int(np.prod(policy.policy_state_shape))
+        self._target_entropy_z = -float(policy_state_dim) if target_entropy_z is None else float(target_entropy_z)
+        self._reg_mult = float(reg_mult)
+        self._expert_target = expert_target
+        self._critic_loss = critic_loss
+        self._treat_absorbing_states = bool(treat_absorbing_states)
+        self._target_clipping = bool(target_clipping)
+
+        self._critic = critic
+        self._target_critic = deepcopy(critic).requires_grad_(False)
+        self._log_alpha = torch.tensor(np.log(init_alpha), dtype=torch.float32, requires_grad=True)
+        self._log_alpha_z = torch.tensor(np.log(init_alpha_z), dtype=torch.float32, requires_grad=True)
+        self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
+        self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
+        self._alpha_optimizer = adam([self._log_alpha], lr=lr_alpha)
+        self._alpha_z_optimizer = adam([self._log_alpha_z], lr=lr_alpha_z)
+
+        self._expert: Optional[ExpertTransitions] = None
+        self._expert_memory: Optional[StatefulReplayMemory] = None
+        self.set_expert_data(expert)
+
+        self._add_save_attr(
+            _warmup_transitions='primitive',
+            _target_entropy='primitive',
+            _target_entropy_z='primitive',
+            _reg_mult='primitive',
+            _expert_target='primitive',
+            _critic_loss='primitive',
+            _treat_absorbing_states='primitive',
+            _target_clipping='primitive',
+            _expert='pickle!',
+            _expert_memory='mushroom'
+        )
+        self._register_torch_state('_critic', '_target_critic', '_log_alpha', '_log_alpha_z', '_actor_optimizer',
+                                   '_critic_optimizer', '_alpha_optimizer', '_alpha_z_optimizer')
+
+    # ----- expert data -------------------------------------------------------------------------------
+    @property
+    def q_bound(self) -> float:
+        """LS-IQ's bound of the Q values, 1 / (reg_mult (1 - gamma))."""
+        return lsiq_q_bound(self._gamma, self._reg_mult)
+
+    @property
+    def alpha(self) -> float:
+        return float(self._log_alpha.detach().exp())
+
+    @property
+    def alpha_z(self) -> float:
+        return float(self._log_alpha_z.detach().exp())
+
+    @property
+    def expert_memory(self) -> Optional[StatefulReplayMemory]:
+        return self._expert_memory
+
+    def set_expert_data(self, expert_data) -> None:
+        """
+        (Re)build the expert replay memory from the demonstrations, with internal states from the current policy's
+        kernel (:func:`expert_policy_states`); used by the constructor and after loading a light save.
+
+        """
+        expert = expert_data if isinstance(expert_data, ExpertTransitions) else \
+            ExpertTransitions.from_dataset(expert_data)
+        state_dim = self.mdp_info.observation_space.shape[0]
+        action_dim = self.mdp_info.action_space.shape[0]
+        if expert.states.shape[1] != state_dim:
+            raise ValueError(
+                f'expert states have {expert.states.shape[1]} entries, the task\'s full state {state_dim}: LS-IQ\'s '
+                'critic sees the full state, so the expert data must hold full states (as the files of '
+                'launchers/make_expert_data.py do), not the policy\'s observations (motion capture)')
+        if expert.actions.shape[1] != action_dim:
+            raise ValueError(f'expert actions have {expert.actions.shape[1]} entries, the task\'s actions {action_dim}')
+        z, z_next, prev_action = expert_policy_states(self.policy, expert.states, expert.actions,
+                                                      expert.episode_starts)
+        memory = StatefulReplayMemory(0, expert.n_samples)
+        memory.add(dict(state=expert.states, policy_state=z, action=expert.actions,
+                        reward=np.zeros(expert.n_samples, dtype=np.float32), next_state=expert.next_states,
+                        next_policy_state=z_next, absorbing=expert.absorbing, last=expert.last,
+                        prev_action=prev_action, first=expert.episode_starts))
+        self._expert = expert
+        self._expert_memory = memory
+
+    # ----- the fit ----------------------------------------------------------------------------------
+    def fit(self, dataset: list, **info) -> None:
+        self._replay_memory.add(self._transitions(dataset))
+        if not self._replay_memory.initialized:
+            return
+        if self._expert_memory is None or self._expert_memory.size == 0:
+            raise MissingExpertActionsError(
+                f'{type(self).__name__} was loaded from a light save without its expert data: call '
+                'set_expert_data(ExpertTransitions(...)) before fitting')
+        window_length = self.policy.replay_window_length
+        for _ in range(self._n_updates_per_fit):
+            idx, batch = self._replay_memory.sample(self._batch_size)
+            expert_idx, expert = self._expert_memory.sample(self._batch_size)
+            if window_length is not None:
+                batch['window'] = self._replay_memory.transition_windows(idx, window_length)
+                expert['window'] = self._expert_memory.transition_windows(expert_idx, window_length)
+            joint = _concatenate(batch, expert)
+            joint['is_expert'] = np.concatenate([np.zeros(len(idx), dtype=bool), np.ones(len(expert_idx), dtype=bool)])
+            losses, fresh_next_policy_state = self._update(to_torch(joint))
+            self._check_finite(losses)
+            if fresh_next_policy_state is not None:
+                fresh = fresh_next_policy_state.detach().numpy()
+                self._replay_memory.refresh_policy_states(idx, fresh[:len(idx)], self._tau_z)
+                self._expert_memory.refresh_policy_states(expert_idx, fresh[len(idx):], self._tau_z)
+            self._n_updates += 1
+
+    def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
+        is_expert = batch['is_expert'].bool()
+        update_actor = self._replay_memory.size > self._warmup_transitions
+        stochastic_z = self.policy.stochastic_policy_state
+        alpha, alpha_z = self._log_alpha.exp().detach(), self._log_alpha_z.exp().detach()
+        evaluation = self.policy.evaluate_batch(batch, current=update_actor)
+        current, nxt = evaluation.current, evaluation.next
+
+        with torch.no_grad():
+            v_next = self._target_critic(CriticInput.next(batch, nxt)) - alpha * nxt.log_prob_action
+            target = lsiq_critic_targets(v_next, batch['absorbing'], is_expert, self._gamma, self._reg_mult,
+                                         self._treat_absorbing_states, self._target_clipping, self._expert_target)
+        q = self._critic(CriticInput.stored(batch))
+        loss, expert_term, agent_term = lsiq_critic_loss(q, target, is_expert, self._critic_loss)
+        losses = dict(critic=self._optimize(self._critic_optimizer, loss, list(self._critic.parameters())),
+                      critic_expert=expert_term.detach(), critic_agent=agent_term.detach())
+        q = q.detach()
+        losses.update(q_expert=q[is_expert].mean(), q_agent=q[~is_expert].mean(),
+                      env_reward=batch['reward'][~is_expert].mean())
+
+        fresh_z = None
+        if update_actor:
+            q_new = self._critic(CriticInput.current(batch, current))
+            actor_loss = alpha * current.log_prob_action - q_new
+            if stochastic_z:
+                actor_loss = actor_loss + alpha_z * current.log_prob_policy_state
+            losses['actor'] = self._optimize(self._actor_optimizer, actor_loss.mean(), list(self.policy.parameters()))
+            losses['alpha'] = self._optimize(self._alpha_optimizer, -(self._log_alpha * (
+                current.log_prob_action[~is_expert].detach() + self._target_entropy)).mean())
+            if stochastic_z:
+                losses['alpha_z'] = self._optimize(self._alpha_z_optimizer, -(self._log_alpha_z * (
+                    current.log_prob_policy_state[~is_expert].detach() + self._target_entropy_z)).mean())
+                fresh_z = current.next_policy_state.detach()
+
+        soft_update(self._target_critic, self._critic, self._tau)
+        return losses, fresh_z
+
+    def _post_load(self) -> None:
+        super()._post_load()
+        if '_expert' not in vars(self):  # a light save holds neither the expert data nor the memory's contents
+            self._expert = None
+        if self._expert_memory is not None and self._expert_memory.size == 0:
+            self._expert_memory = None
+
+
+def _concatenate(first: Dict[str, object], second: Dict[str, object]) -> Dict[str, object]:
+    """Two replay batches (with their windows) as one, rows of ``first`` then rows of ``second``."""
+    out = dict()
+    for name, value in first.items():
+        if isinstance(value, dict):
+            out[name] = _concatenate(value, second[name])
+        else:
+            out[name] = np.concatenate([value, second[name]])
+    return out

@@ -1,0 +1,85 @@
+"""LS-IQ with stateful, recurrent, vanilla and oracle policies: construction only, maths in lsiq.py."""
+from typing import Optional, Sequence
+
+import numpy as np
+
+from mushroom_s2pg.algorithms.lsiq import ExpertTransitions, StatefulLSIQ
+from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
+from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork
+from mushroom_s2pg.networks.mlp_actors import GaussianMLPActor
+from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor
+from mushroom_s2pg.policies import SquashedGaussianPolicy
+
+__all__ = ['LSIQ_RS', 'LSIQ_BPTT', 'LSIQ_VANILLA', 'LSIQ_ORACLE']
+
+
+def _dims(mdp_info, policy_obs_mask):
+    return (int(np.sum(policy_obs_mask)), mdp_info.observation_space.shape[0], mdp_info.action_space.shape[0])
+
+
+def _mlp_parts(mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int], critic_features: Sequence[int],
+               log_std_min: float, log_std_max: float):
+    """The stateless MLP policy on the (masked) observation and the one critic Q(s_full, a) of the baselines."""
+    obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+    inputs = ObservationWindow(1)
+    policy = SquashedGaussianPolicy(GaussianMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features)),
+                                    inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
+                                    stochastic_policy_state=False, log_std_min=log_std_min, log_std_max=log_std_max)
+    return policy, MLPQNetwork(state_dim, action_dim, tuple(critic_features))
+
+
+class LSIQ_RS(StatefulLSIQ):
+    """
+    LS-IQ-RS: the SAC-RS policy (GRU actor, tanh-Gaussian over (a, z'), dim z = ``policy_state_dim``) trained by
+    LS-IQ with the privileged stateful critic Q(s_full, z, a, z', a_prev); log-stds bounded to (-5, 2) as in the
+    reference. Further keyword arguments: those of :class:`StatefulLSIQ` (reference defaults).
+
+    """
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
+                 policy_state_dim: int = 32, n_features_actor: int = 256, n_features_critic: int = 256,
+                 log_std_min: float = -5., log_std_max: float = 2., **kwargs):
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor)
+        policy = SquashedGaussianPolicy(network, SingleStep(), mdp_info.action_space.low, mdp_info.action_space.high,
+                                        policy_obs_mask, stochastic_policy_state=True, log_std_min=log_std_min,
+                                        log_std_max=log_std_max)
+        critic = StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic)
+        super().__init__(mdp_info, policy, critic, expert_data, **kwargs)
+
+
+class LSIQ_BPTT(StatefulLSIQ):
+    """
+    LS-IQ with the same GRU actor, its state carried deterministically, trained by truncated BPTT over
+    ``truncation_length`` steps (the reference runs 5 and 32); privileged MLP critic Q(s_full, a) [256, 256]. The
+    actor's learning rate is the reference BPTT launcher's (3e-5; it leaves the script's default).
+
+    """
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
+                 truncation_length: int = 5, policy_state_dim: int = 32, n_features_actor: int = 256,
+                 critic_features: Sequence[int] = (256, 256), log_std_min: float = -5., log_std_max: float = 2.,
+                 lr_actor: float = 3e-5, **kwargs):
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        policy = SquashedGaussianPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+                                        TruncatedUnroll(truncation_length), mdp_info.action_space.low,
+                                        mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=False,
+                                        log_std_min=log_std_min, log_std_max=log_std_max)
+        super().__init__(mdp_info, policy, MLPQNetwork(state_dim, action_dim, tuple(critic_features)), expert_data,
+                         lr_actor=lr_actor, **kwargs)
+
+
+class LSIQ_VANILLA(StatefulLSIQ):
+    """LS-IQ with a stateless MLP policy on the current (masked) observation; privileged critic Q(s_full, a)."""
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
+                 actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
+                 log_std_min: float = -5., log_std_max: float = 2., **kwargs):
+        super().__init__(mdp_info, *_mlp_parts(mdp_info, policy_obs_mask, actor_features, critic_features,
+                                               log_std_min, log_std_max), expert_data, **kwargs)
+
+
+class LSIQ_ORACLE(StatefulLSIQ):
+    """LS-IQ with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
+                 actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
+                 log_std_min: float = -5., log_std_max: float = 2., **kwargs):
+        super().__init__(mdp_info, *_mlp_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), actor_features,
+                                               critic_features, log_std_min, log_std_max), expert_data, **kwargs)
