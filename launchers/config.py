@@ -115,6 +115,10 @@ class RunConfig:
             options['dataset_path'] = self.expert_data
         return options
 
+    def check_data(self) -> None:
+        """Read the run's expert data, if it has any (:func:`check_run_data`); raises ExperimentConfigError."""
+        check_run_data(self)
+
     def arguments(self) -> Dict[str, Any]:
         """The fields as given (``hyperparameters`` as given too), e.g. for ``args.json``."""
         return {f.name: getattr(self, f.name) for f in config_fields()}
@@ -211,9 +215,9 @@ def _check_choices(config: RunConfig) -> None:
 
 def _check_expert_data(config: RunConfig) -> None:
     """
-    Expert data: imitation algorithms run on imitation tasks only; ``expert_data`` is for them and for the
-    ``.perfect`` tasks; the data the run will read (given or the task's default) is loaded once here, so that a
-    missing or bad file stops the run before anything is written.
+    Expert data, the cheap checks of every configuration: imitation algorithms run on imitation tasks only;
+    ``expert_data`` is for them and for the ``.perfect`` tasks, and must be a file. :meth:`RunConfig.check_data`
+    then reads the data themselves (``experiment`` and the grids call it before anything is written).
 
     """
     imitates = needs_expert_data(config.algorithm)
@@ -226,13 +230,27 @@ def _check_expert_data(config: RunConfig) -> None:
         raise ExperimentConfigError(f'expert_data is for the imitation algorithms and the .perfect imitation tasks '
                                     f'({", ".join(perfect)}), not {config.algorithm} on {config.env_id!r}.',
                                     'expert_data')
-    if perfect_task or imitates:
-        try:  # the whole file, as the run will read it: keys, shapes, robot (or how to get the default dataset)
-            dataset = expert_dataset(config.env_id, config.expert_data)
-            if imitates:  # and in the form the agent takes (LS-IQ needs actions)
-                expert_data_for(config.algorithm, dataset)
-        except (OSError, ValueError) as error:
-            raise ExperimentConfigError(f'expert_data: {error}', 'expert_data') from None
+    if config.expert_data is not None and not os.path.isfile(config.expert_data):
+        raise ExperimentConfigError(f'expert_data: the file {config.expert_data!r} does not exist.', 'expert_data')
+
+
+def check_run_data(config: RunConfig) -> None:
+    """
+    Read the expert data a run will read (given, or the task's default dataset) and convert them to the agent's
+    form: a missing dataset (with how to get it), a bad file (missing key, wrong shape, another robot) or data
+    the algorithm cannot use (LS-IQ without actions) raise :class:`ExperimentConfigError` naming ``expert_data``.
+    Nothing to do for runs without expert data.
+
+    """
+    imitates = needs_expert_data(config.algorithm)
+    if not (imitates or 'dataset_path' in env_options(config.env_id)):
+        return
+    try:
+        dataset = expert_dataset(config.env_id, config.expert_data)
+        if imitates:
+            expert_data_for(config.algorithm, dataset)
+    except (OSError, ValueError) as error:
+        raise ExperimentConfigError(f'expert_data: {error}', 'expert_data') from None
 
 
 def parse_hyperparameters(hyperparameters: Union[str, Mapping[str, Any], None]) -> Dict[str, Any]:

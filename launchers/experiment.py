@@ -73,6 +73,7 @@ def experiment(**arguments: Any) -> Dict[str, Any]:
 
     """
     config = RunConfig(**arguments)
+    config.check_data()
     run_dir = run_directory(config.results_dir, config.seed)
     os.makedirs(run_dir, exist_ok=True)
     paths = RunPaths(run_dir)

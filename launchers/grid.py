@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from experiment_launcher import Launcher, is_local
 
-from launchers.config import RunConfig
+from launchers.config import ExperimentConfigError, RunConfig
 from launchers.grid_cli import build_parser, entry_hyperparameters, n_seeds, parse_args, run_configs, run_settings
 from launchers.grid_spec import TEST_HYPERPARAMETERS, TEST_SETTINGS, GridEntry, GridSpec, paper_variants
 from mushroom_s2pg.utils import read_progress
@@ -182,6 +182,15 @@ def _make_launcher(spec: GridSpec, args: argparse.Namespace, parser: argparse.Ar
     parser.error(message)
 
 
+def _check_grid_data(spec: GridSpec, args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """The expert data of the selected runs, read once per (task, algorithm) before anything is launched."""
+    for config in run_configs(spec, args):
+        try:
+            config.check_data()
+        except ExperimentConfigError as error:
+            parser.error(f'{config.variant} on {config.env_id}: {error}')
+
+
 def run_grid(spec: GridSpec, argv: Optional[Sequence[str]] = None) -> int:
     """
     Parse the command line and launch (or, with ``--dry_run``, show) the selected grid.
@@ -198,6 +207,7 @@ def run_grid(spec: GridSpec, argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(spec, argv, parser)
     mode = args.mode or ('local' if args.test or is_local() else 'slurm')
     local = mode == 'local'
+    _check_grid_data(spec, args, parser)
     launcher = _make_launcher(spec, args, parser, local)
     runs = grid_runs(spec, args, launcher, local)
     settings = run_settings(spec, args)

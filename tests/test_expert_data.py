@@ -230,7 +230,7 @@ def test_run_config_checks_expert_data_before_anything_is_written(tmp_path, atla
     broken = tmp_path / 'broken.npz'
     np.savez(broken, states=np.zeros((4, 3)))
     with pytest.raises(ExperimentConfigError, match=r'expert_data.*broken\.npz.*actions') as error:
-        RunConfig(env_id='Atlas.carry.perfect', algorithm='SAC_RS', expert_data=str(broken))
+        RunConfig(env_id='Atlas.carry.perfect', algorithm='SAC_RS', expert_data=str(broken)).check_data()
     assert error.value.field == 'expert_data'
     results = tmp_path / 'never_written'
     with pytest.raises(SystemExit) as exit_status:

@@ -294,10 +294,11 @@ def test_registry_and_run_config_give_lsiq_transitions_with_actions(tmp_path):
     ensure_mini_data()
     assert needs_expert_data('LSIQ_RS')
     with pytest.raises(ExperimentConfigError, match=r'expert_data.*action') as error:   # motion capture: no actions
-        RunConfig(env_id='Atlas.carry', algorithm='LSIQ_RS')
+        RunConfig(env_id='Atlas.carry', algorithm='LSIQ_RS').check_data()
     assert error.value.field == 'expert_data'
     path = _atlas_perfect_file(tmp_path / 'atlas.npz')
     config = RunConfig(env_id='Atlas.carry', algorithm='LSIQ_RS', expert_data=str(path))
+    config.check_data()
     dataset = expert_dataset(config.env_id, config.expert_data)
     assert isinstance(expert_data_for('LSIQ_RS', dataset), ExpertTransitions)
     assert isinstance(expert_data_for('GAIL_RS', dataset), ExpertData)
