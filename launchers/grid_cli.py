@@ -9,10 +9,12 @@ any error exits with status 2 and a message naming the option, the value and the
 
 """
 import argparse
+import os
 from typing import Any, Dict, List, Optional, Sequence
 
 from launchers.config import ExperimentConfigError, RunConfig, parse_hyperparameters
 from launchers.grid_spec import GridEntry, GridSpec, entry_run_config
+from mushroom_s2pg.algorithms import needs_expert_data
 
 __all__ = ['build_parser', 'parse_args', 'run_settings', 'entry_hyperparameters', 'run_configs', 'n_seeds']
 
@@ -78,6 +80,10 @@ def _add_grid_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> None
                       help=f'tasks (default: all {len(spec.tasks)})')
     grid.add_argument('--algorithms', nargs='+', default=list(spec.labels), metavar='LABEL',
                       help=f'entries, by label (default: all {len(spec.entries)})')
+    if spec.imitates:
+        grid.add_argument('--expert_dir', default=os.path.join('results', 'expert'), metavar='DIR',
+                          help='expert data <DIR>/<env_id>.perfect.npz (launchers.make_expert_data writes them) for the '
+                               "imitating entries; without a file a task's default dataset is used (default: %(default)s)")
     grid.add_argument('--n_seeds', type=int, default=None,
                       help=f'seeds per configuration (default: {spec.n_seeds}, --test: {spec.test_n_seeds})')
     grid.add_argument('--start_seed', type=int, default=0, help='first seed (default: 0)')
@@ -196,9 +202,9 @@ def n_seeds(spec: GridSpec, args: argparse.Namespace) -> int:
     return spec.test_n_seeds if args.test else spec.n_seeds
 
 
-def run_settings(spec: GridSpec, args: argparse.Namespace) -> Dict[str, Any]:
-    """The budget of one run: the spec's (paper or ``--test``), with the command-line overrides."""
-    settings = spec.settings(args.test)
+def run_settings(spec: GridSpec, args: argparse.Namespace, entry: Optional[GridEntry] = None) -> Dict[str, Any]:
+    """The budget of one run: the spec's (paper, the entry's own, or ``--test``), with the command-line overrides."""
+    settings = spec.settings(args.test, entry)
     for name in _SETTING_NAMES:
         if getattr(args, name) is not None:
             settings[name] = getattr(args, name)
@@ -219,9 +225,18 @@ def run_configs(spec: GridSpec, args: argparse.Namespace) -> List[RunConfig]:
         ExperimentConfigError: for an invalid run, naming the grid, the entry and the task.
 
     """
-    settings = run_settings(spec, args)
-    return [entry_run_config(spec, env_id, spec.entry(label), settings,
+    return [entry_run_config(spec, env_id, spec.entry(label), run_settings(spec, args, spec.entry(label)),
                              entry_hyperparameters(spec, args, spec.entry(label)), random_mass=args.random_mass,
                              hide_actuator_forces=spec.hide_actuator_forces,
+                             expert_data=_expert_file(spec, args, env_id, label),
                              seed=args.start_seed, n_threads=args.n_cores, quiet=True)
             for env_id in args.envs for label in args.algorithms]
+
+
+def _expert_file(spec: GridSpec, args: argparse.Namespace, env_id: str, label: str) -> Optional[str]:
+    """``<expert_dir>/<env_id>.perfect.npz`` (what ``launchers.make_expert_data`` writes) for an imitating entry when
+    the file exists; else None: the task's default data (GAIL: loco-mujoco's; LS-IQ, needing actions: an error)."""
+    if not (spec.imitates and needs_expert_data(spec.entry(label).algorithm)):
+        return None
+    path = os.path.abspath(os.path.join(args.expert_dir, f'{env_id}.perfect.npz'))
+    return path if os.path.isfile(path) else None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 from launchers.config import ExperimentConfigError, RunConfig
-from mushroom_s2pg.algorithms import hyperparameter_names
+from mushroom_s2pg.algorithms import hyperparameter_names, needs_expert_data
 
 __all__ = ['GridEntry', 'GridSpec', 'EntryLike', 'paper_variants', 'entry_run_config', 'TEST_SETTINGS',
            'TEST_HYPERPARAMETERS']
@@ -39,12 +39,15 @@ class GridEntry:
     Args:
         label (str): the name of the variant: the ``--algorithms`` selector and the result folder;
         algorithm (str): the registered algorithm (``available_algorithms()``);
-        hyperparameters (Mapping[str, Any]): fixed hyperparameter overrides that define the variant.
+        hyperparameters (Mapping[str, Any]): fixed hyperparameter overrides that define the variant;
+        budget (Mapping[str, Any]): the entry's own paper budget (``n_epochs``, ``n_steps_per_epoch``), where it
+            differs from the grid's (e.g. LS-IQ's 5000 steps per epoch beside GAIL's 100k); not used by ``--test``.
 
     """
     label: str
     algorithm: str
     hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    budget: Mapping[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:
         """``LABEL = ALGORITHM {overrides}``."""
@@ -129,7 +132,7 @@ class GridSpec:
         for env_id in self.tasks:
             for entry in self.entries:
                 for test in (False, True):
-                    entry_run_config(self, env_id, entry, self.settings(test), self.entry_overrides(entry, test),
+                    entry_run_config(self, env_id, entry, self.settings(test, entry), self.entry_overrides(entry, test),
                                      random_mass=self.random_mass, hide_actuator_forces=self.hide_actuator_forces)
 
     def _check_grid(self) -> None:
@@ -164,9 +167,16 @@ class GridSpec:
         return dict(n_epochs=self.n_epochs, n_steps_per_epoch=self.n_steps_per_epoch,
                     n_eval_episodes=self.n_eval_episodes)
 
-    def settings(self, test: bool) -> Dict[str, Any]:
-        """The budget of one run: ``--test``'s or the paper's."""
-        return dict(self.test_settings) if test else self.paper_settings
+    def settings(self, test: bool, entry: Optional[GridEntry] = None) -> Dict[str, Any]:
+        """The budget of one run: ``--test``'s, or the paper's (the entry's own where it has one)."""
+        if test:
+            return dict(self.test_settings)
+        return {**self.paper_settings, **(dict(entry.budget) if entry is not None else {})}
+
+    @property
+    def imitates(self) -> bool:
+        """Whether an entry imitates expert data (the grid then takes ``--expert_dir``)."""
+        return any(needs_expert_data(entry.algorithm) for entry in self.entries)
 
     @property
     def n_runs(self) -> int:
