@@ -130,10 +130,11 @@ def test_sac_refreshes_internal_states_only_once_the_actor_learns():
 
 
 def test_sac_temperature_loss_goes_through_log_alpha():
-    agent, _ = _toy_off_policy('SAC_RS', init_alpha=2.)
+    agent, _ = _toy_off_policy('SAC_RS', init_alpha=2., target_entropy=-2.)
     log_prob = torch.tensor([-1., 0.5, 2.])
-    loss = agent._step_temperature(agent._log_alpha, agent._alpha_optimizer, log_prob, -2.)
+    loss = agent._temperature.step(log_prob)
     torch.testing.assert_close(loss, -(torch.log(torch.tensor(2.)) * (log_prob - 2.)).mean())
+    assert agent.alpha != 2., 'the step moved alpha'
 
 
 def test_ppo_grid_shows_humanoid_actuator_forces_and_the_privileged_grid_hides_them():

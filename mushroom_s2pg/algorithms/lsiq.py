@@ -16,6 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from mushroom_s2pg.algorithms.temperature import Temperature
 from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory, adam,
                                 soft_update, to_torch)
 
@@ -302,9 +303,7 @@ class StatefulLSIQ(OffPolicyStatefulAgent):
         lsiq_critic_targets(torch.zeros(1), torch.zeros(1), torch.zeros(1), 0.5, 1., expert_target=expert_target)
         action_dim = mdp_info.action_space.shape[0]
         self._warmup_transitions = int(warmup_transitions)
-        self._target_entropy = -float(action_dim) if target_entropy is None else float(target_entropy)
         policy_state_dim = int(np.prod(policy.policy_state_shape))
-        self._target_entropy_z = -float(policy_state_dim) if target_entropy_z is None else float(target_entropy_z)
         self._reg_mult = float(reg_mult)
         self._expert_target = expert_target
         self._critic_loss = critic_loss
@@ -313,12 +312,12 @@ class StatefulLSIQ(OffPolicyStatefulAgent):
 
         self._critic = critic
         self._target_critic = deepcopy(critic).requires_grad_(False)
-        self._log_alpha = torch.tensor(np.log(init_alpha), dtype=torch.float32, requires_grad=True)
-        self._log_alpha_z = torch.tensor(np.log(init_alpha_z), dtype=torch.float32, requires_grad=True)
+        self._temperature = Temperature(init_alpha, lr_alpha,
+                                        -float(action_dim) if target_entropy is None else target_entropy)
+        self._temperature_z = Temperature(init_alpha_z, lr_alpha_z,
+                                          -float(policy_state_dim) if target_entropy_z is None else target_entropy_z)
         self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
         self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
-        self._alpha_optimizer = adam([self._log_alpha], lr=lr_alpha)
-        self._alpha_z_optimizer = adam([self._log_alpha_z], lr=lr_alpha_z)
 
         self._expert: Optional[ExpertTransitions] = None
         self._expert_memory: Optional[StatefulReplayMemory] = None
@@ -326,8 +325,6 @@ class StatefulLSIQ(OffPolicyStatefulAgent):
 
         self._add_save_attr(
             _warmup_transitions='primitive',
-            _target_entropy='primitive',
-            _target_entropy_z='primitive',
             _reg_mult='primitive',
             _expert_target='primitive',
             _critic_loss='primitive',
@@ -336,8 +333,8 @@ class StatefulLSIQ(OffPolicyStatefulAgent):
             _expert='pickle!',
             _expert_memory='mushroom'
         )
-        self._register_torch_state('_critic', '_target_critic', '_log_alpha', '_log_alpha_z', '_actor_optimizer',
-                                   '_critic_optimizer', '_alpha_optimizer', '_alpha_z_optimizer')
+        self._register_torch_state('_critic', '_target_critic', '_temperature', '_temperature_z', '_actor_optimizer',
+                                   '_critic_optimizer')
 
     # ----- expert data -------------------------------------------------------------------------------
     @property
@@ -347,11 +344,11 @@ class StatefulLSIQ(OffPolicyStatefulAgent):
 
     @property
     def alpha(self) -> float:
-        return float(self._log_alpha.detach().exp())
+        return float(self._temperature.value)
 
     @property
     def alpha_z(self) -> float:
-        return float(self._log_alpha_z.detach().exp())
+        return float(self._temperature_z.value)
 
     @property
     def expert_memory(self) -> Optional[StatefulReplayMemory]:
@@ -414,7 +411,7 @@ class StatefulLSIQ(OffPolicyStatefulAgent):
         is_expert = batch['is_expert'].bool()
         update_actor = self._replay_memory.size > self._warmup_transitions
         stochastic_z = self.policy.stochastic_policy_state
-        alpha, alpha_z = self._log_alpha.exp().detach(), self._log_alpha_z.exp().detach()
+        alpha, alpha_z = self._temperature.value, self._temperature_z.value
         evaluation = self.policy.evaluate_batch(batch, current=update_actor)
         current, nxt = evaluation.current, evaluation.next
 
@@ -437,11 +434,9 @@ class StatefulLSIQ(OffPolicyStatefulAgent):
             if stochastic_z:
                 actor_loss = actor_loss + alpha_z * current.log_prob_policy_state
             losses['actor'] = self._optimize(self._actor_optimizer, actor_loss.mean(), list(self.policy.parameters()))
-            losses['alpha'] = self._optimize(self._alpha_optimizer, -(self._log_alpha * (
-                current.log_prob_action[~is_expert].detach() + self._target_entropy)).mean())
+            losses['alpha'] = self._temperature.step(current.log_prob_action[~is_expert])
             if stochastic_z:
-                losses['alpha_z'] = self._optimize(self._alpha_z_optimizer, -(self._log_alpha_z * (
-                    current.log_prob_policy_state[~is_expert].detach() + self._target_entropy_z)).mean())
+                losses['alpha_z'] = self._temperature_z.step(current.log_prob_policy_state[~is_expert])
                 fresh_z = current.next_policy_state.detach()
 
         soft_update(self._target_critic, self._critic, self._tau)

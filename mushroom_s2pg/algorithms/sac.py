@@ -5,6 +5,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import torch
 
+from mushroom_s2pg.algorithms.temperature import Temperature
 from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, adam, soft_update
 from mushroom_s2pg.policies import SquashedGaussianPolicy
 from mushroom_s2pg.networks.critics import TwinCritic
@@ -47,41 +48,37 @@ class StatefulSAC(OffPolicyStatefulAgent):
         super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
         action_dim = mdp_info.action_space.shape[0]
         self._warmup_transitions = int(warmup_transitions)
-        self._target_entropy = -float(action_dim) if target_entropy is None else float(target_entropy)
         policy_state_dim = int(np.prod(policy.policy_state_shape))
-        self._target_entropy_z = -float(policy_state_dim) if target_entropy_z is None else float(target_entropy_z)
         self._policy_state_entropy_in_target = bool(policy_state_entropy_in_target)
 
         self._critic = critic
         self._target_critic = deepcopy(critic).requires_grad_(False)
-        self._log_alpha = torch.tensor(np.log(init_alpha), dtype=torch.float32, requires_grad=True)
-        self._log_alpha_z = torch.tensor(np.log(init_alpha_z), dtype=torch.float32, requires_grad=True)
+        self._temperature = Temperature(init_alpha, lr_alpha,
+                                        -float(action_dim) if target_entropy is None else target_entropy)
+        self._temperature_z = Temperature(init_alpha_z, lr_alpha_z,
+                                          -float(policy_state_dim) if target_entropy_z is None else target_entropy_z)
         self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
         self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
-        self._alpha_optimizer = adam([self._log_alpha], lr=lr_alpha)
-        self._alpha_z_optimizer = adam([self._log_alpha_z], lr=lr_alpha_z)
 
         self._add_save_attr(
             _warmup_transitions='primitive',
-            _target_entropy='primitive',
-            _target_entropy_z='primitive',
             _policy_state_entropy_in_target='primitive'
         )
-        self._register_torch_state('_critic', '_target_critic', '_log_alpha', '_log_alpha_z', '_actor_optimizer',
-                                   '_critic_optimizer', '_alpha_optimizer', '_alpha_z_optimizer')
+        self._register_torch_state('_critic', '_target_critic', '_temperature', '_temperature_z', '_actor_optimizer',
+                                   '_critic_optimizer')
 
     @property
     def alpha(self) -> float:
-        return float(self._log_alpha.detach().exp())
+        return float(self._temperature.value)
 
     @property
     def alpha_z(self) -> float:
-        return float(self._log_alpha_z.detach().exp())
+        return float(self._temperature_z.value)
 
     def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         update_actor = self._replay_memory.size > self._warmup_transitions
         stochastic_z = self.policy.stochastic_policy_state
-        alpha, alpha_z = self._log_alpha.exp().detach(), self._log_alpha_z.exp().detach()
+        alpha, alpha_z = self._temperature.value, self._temperature_z.value
         evaluation = self.policy.evaluate_batch(batch, current=update_actor)
         current, nxt = evaluation.current, evaluation.next
 
@@ -100,17 +97,10 @@ class StatefulSAC(OffPolicyStatefulAgent):
             if stochastic_z:
                 actor_loss = actor_loss + alpha_z * current.log_prob_policy_state
             losses['actor'] = self._optimize(self._actor_optimizer, actor_loss.mean(), list(self.policy.parameters()))
-            losses['alpha'] = self._step_temperature(self._log_alpha, self._alpha_optimizer, current.log_prob_action,
-                                                     self._target_entropy)
+            losses['alpha'] = self._temperature.step(current.log_prob_action)
             if stochastic_z:
-                losses['alpha_z'] = self._step_temperature(self._log_alpha_z, self._alpha_z_optimizer,
-                                                           current.log_prob_policy_state, self._target_entropy_z)
+                losses['alpha_z'] = self._temperature_z.step(current.log_prob_policy_state)
                 fresh_z = current.next_policy_state.detach()
 
         soft_update(self._target_critic, self._critic, self._tau)
         return losses, fresh_z
-
-    def _step_temperature(self, log_alpha: torch.Tensor, optimizer: torch.optim.Optimizer, log_prob: torch.Tensor,
-                          target_entropy: float) -> torch.Tensor:
-        """The temperature loss through log alpha, -log alpha (log pi + target entropy), as the reference and MushroomRL."""
-        return self._optimize(optimizer, -(log_alpha * (log_prob.detach() + target_entropy)).mean())
