@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -34,16 +35,17 @@ from mushroom_rl.policy import ClippedGaussianPolicy
 from mushroom_rl.utils.dataset import parse_dataset
 
 from environments import make_env, masked_observation
-from mushroom_s2pg.algorithms import default_hyperparameters, hyperparameter_names, make_agent
+from mushroom_s2pg.algorithms import (default_hyperparameters, expert_data_for, hyperparameter_names, make_agent,
+                                      needs_expert_data)
 from mushroom_s2pg.core import StatefulReplayMemory, to_torch
 from mushroom_s2pg.networks import mlp
-from training_time_report import FAMILIES, PARTS, claims, markdown  # the report, next to this file
+from training_time_report import FAMILIES, ON_POLICY, PARTS, claims, markdown  # the report, next to this file
 
 from mushroom_s2pg.utils import (TimedAgent, TimedEnvironment, git_revision, interleaved_schedule, seed_everything,
                                  timed_learn)
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_ENVS = ('HalfCheetahPOMDP-v5', 'AntPOMDP-v5')
+DEFAULT_ENVS, DEFAULT_FAMILIES = ('HalfCheetahPOMDP-v5', 'AntPOMDP-v5'), ('sac', 'td3', 'ppo')
 FULL = dict(steps=200, reps=6, warmup_updates=100, ppo_fits=3)
 QUICK = dict(steps=75, reps=4, warmup_updates=40, ppo_fits=1)
 REPLAY_WARMUP = 1000            # initial_replay_size = warmup_transitions: one full HalfCheetah episode
@@ -59,7 +61,7 @@ class Variant:
     overrides: Dict[str, int] = field(default_factory=dict)
     baselines: Tuple[str, ...] = ()
     family = property(lambda self: self.algorithm.split('_')[0].lower())
-    on_policy = property(lambda self: self.family == 'ppo')
+    on_policy = property(lambda self: self.family in ON_POLICY)
     bptt = property(lambda self: 'BPTT' in self.algorithm)
     window = property(lambda self: self.overrides.get('truncation_length', self.overrides.get('window_length', 0)))
 
@@ -69,7 +71,8 @@ class Variant:
             return mushroom_agent(self.algorithm, mdp, env_id, common)
         kwargs = {k: v for k, v in common.items() if k in hyperparameter_names(self.algorithm) and v is not None}
         kwargs.update(self.overrides)
-        agent = make_agent(self.algorithm, mdp.info, mdp.policy_obs_mask, env_id=env_id, **kwargs)
+        expert = timing_expert_data(self.algorithm, mdp) if needs_expert_data(self.algorithm) else None
+        agent = make_agent(self.algorithm, mdp.info, mdp.policy_obs_mask, env_id=env_id, expert_data=expert, **kwargs)
         return agent, {**default_hyperparameters(self.algorithm, env_id), **kwargs}
 
 
@@ -121,8 +124,32 @@ def _family(p: str) -> Dict[str, Variant]:
             f'{p}_VANILLA': Variant(f'{p}_VANILLA', baselines=mushroom), f'{p}_ORACLE': Variant(f'{p}_ORACLE')}
 
 
+def _imitation(p: str) -> Dict[str, Variant]:
+    """RS, BPTT-5 and VANILLA of an imitation family (GAIL on PPO, LS-IQ on SAC), the paper's imitation variants."""
+    return {f'{p}_RS': Variant(f'{p}_RS'), f'{p}_BPTT5': Variant(f'{p}_BPTT', dict(truncation_length=5), (f'{p}_RS',)),
+            f'{p}_VANILLA': Variant(f'{p}_VANILLA')}
+
+
+def timing_expert_data(algorithm: str, mdp, n_steps: int = 1000):
+    """Expert data for timing only: uniformly random episodes of the task (full states, actions), in the form of the
+    algorithm's agent (``expert_data_for``); their content does not change the cost of an update."""
+    low, high = mdp.info.action_space.low, mdp.info.action_space.high
+    rows, state, length = [], mdp.reset(), 0
+    for t in range(n_steps):
+        action = np.random.uniform(low, high)
+        next_state, _, absorbing, _ = mdp.step(action)
+        length += 1
+        end = absorbing or length == mdp.info.horizon or t == n_steps - 1
+        rows.append((state, action, next_state, absorbing, end, length == 1))
+        state, length = (mdp.reset(), 0) if end else (next_state, length)
+    states, actions, next_states, absorbing, last, starts = (np.array(column) for column in zip(*rows))
+    return expert_data_for(algorithm, SimpleNamespace(states=states, actions=actions, next_states=next_states,
+                                                      absorbing=absorbing, last=last, episode_starts=starts))
+
+
 #: label -> variant, in table order; a new algorithm of the package registry is one line
-VARIANTS = {**_family('SAC'), 'SAC': Variant('SAC'), **_family('TD3'), 'TD3': Variant('TD3'), **_family('PPO')}
+VARIANTS = {**_family('SAC'), 'SAC': Variant('SAC'), **_family('TD3'), 'TD3': Variant('TD3'), **_family('PPO'),
+            **_imitation('GAIL'), **_imitation('LSIQ')}
 
 
 class Run:
@@ -218,7 +245,7 @@ def summarise(runs: Dict[Tuple[str, str], Run], envs: Sequence[str], on_policy: 
 def ratio_lines(per_env: Dict[str, Any], families: Sequence[str]) -> List[str]:
     """``ratio <variant>/<vanilla> [<env>]: <x>`` per family (PPO last), then the family's other comparisons."""
     return [f"ratio {name} [{env_id}]: {r['ratio_of_medians']:.2f}"
-            for family in sorted(families, key=lambda f: f == 'ppo') for to_vanilla in (True, False)
+            for family in sorted(families, key=lambda f: f in ON_POLICY) for to_vanilla in (True, False)
             for env_id, data in per_env.items() for name, r in data['ratios'].items()
             if data['variants'][name.split('/')[0]]['family'] == family
             and name.endswith(f'/{family.upper()}_VANILLA') == to_vanilla]
@@ -233,7 +260,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     count = partial(p.add_argument, type=int, metavar='N')
     p.add_argument('--quick', action='store_true', help=f'presets {QUICK} instead of {FULL}; training_time_quick.*')
     p.add_argument('--envs', '--env', nargs='+', metavar='ID', help=f"default {' '.join(DEFAULT_ENVS)}")
-    p.add_argument('--families', nargs='+', metavar='F', help=f"families to time: {','.join(FAMILIES)} (default all)")
+    p.add_argument('--families', nargs='+', metavar='F', help=f"families to time: {','.join(FAMILIES)} (default "
+                   f"{','.join(DEFAULT_FAMILIES)}, or all with --variants)")
     p.add_argument('--variants', nargs='+', metavar='LABEL', help='labels to time (default: all of --families)')
     count('--steps', help='off-policy training steps per timed block')
     count('--reps', help='timed off-policy blocks per variant and env')
@@ -248,8 +276,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     for key, value in (QUICK if args.quick else FULL).items():
         setattr(args, key, value if getattr(args, key) is None else getattr(args, key))
-    args.envs, args.families = _split(args.envs) or list(DEFAULT_ENVS), _split(args.families) or list(FAMILIES)
     requested = _split(args.variants)
+    args.envs = _split(args.envs) or list(DEFAULT_ENVS)
+    args.families = _split(args.families) or list(FAMILIES if requested else DEFAULT_FAMILIES)
     args.variants = [v for v in requested or VARIANTS if v in VARIANTS and VARIANTS[v].family in args.families]
     longest = max((VARIANTS[v].window for v in args.variants if not VARIANTS[v].on_policy), default=0)
     counts = (args.steps, args.reps, args.threads, args.ppo_fits, args.replay_warmup, args.ppo_steps or 1,

@@ -1,7 +1,8 @@
 """The Markdown report and the targets of ``training_time.py`` (the same folder): tables from its result dict."""
 from typing import Any, Dict, List, Sequence
 
-FAMILIES = ('sac', 'td3', 'ppo')
+FAMILIES = ('sac', 'td3', 'ppo', 'gail', 'lsiq')     # gail, lsiq: imitation (on-policy GAIL on PPO, LS-IQ on SAC)
+ON_POLICY = ('ppo', 'gail')
 RS_TARGET, BPTT_CLAIM = 1.3, 3.     # targets: RS at most 1.3x vanilla; the paper: BPTT-32 at least 3x RS
 PARTS = ('fit', 'draw_action', 'env_step', 'env_reset', 'other')     # timed_learn's breakdown
 
@@ -36,16 +37,17 @@ def markdown(result: Dict[str, Any]) -> str:
              f"Command: `{result['command']}`. Code: commit {m.get('git_commit')}"
              + (f", modified: {', '.join(m['git_modified'])}" if m.get('git_modified') else '') + '.', '']
     for family in FAMILIES:
-        per_env, vanilla = result['on_policy' if family == 'ppo' else 'off_policy']['envs'], f'{family.upper()}_VANILLA'
+        per_env = result['on_policy' if family in ON_POLICY else 'off_policy']['envs']
+        vanilla = f'{family.upper()}_VANILLA'
         labels = list(dict.fromkeys(label for e in envs for label, v in per_env[e]['variants'].items()
                                     if v['family'] == family))
         if not labels:
             continue
-        if family == 'ppo':
+        if family in ON_POLICY:
             unit, num = 's/1M', '{:.0f}'.format
-            what = (f"seconds per 1M environment steps, from fits of {config['ppo_steps']} steps "
-                    f"({config['ppo_epochs']} epochs, minibatch {config['ppo_batch_size']}, rollout included), median "
-                    f"of {config['ppo_fits']}")
+            what = (f"seconds per 1M environment steps, from fits of the agent's n_steps_per_fit steps (PPO: "
+                    f"{config['ppo_steps']}, {config['ppo_epochs']} epochs, minibatch {config['ppo_batch_size']}), "
+                    f"rollout included, median of {config['ppo_fits']}")
         else:
             unit, num = 's/1000', '{:.2f}'.format
             what = (f"seconds per 1000 training steps (1 env step + 1 update each), median of {config['reps']} "

@@ -94,3 +94,18 @@ def test_schedule_interleaves_and_spreads_rare_blocks(benchmark):
     assert all(sorted(r) in (['a', 'b'], ['a', 'b', 'ppo']) for r in rounds)
     assert 'ppo' not in rounds[0]
     assert {r[0] for r in rounds} != {'a'}, 'the order must rotate'
+
+
+def test_imitation_families_are_timed_with_factors_vs_their_vanilla(benchmark, tmp_path):
+    argv = ['--envs', 'HalfCheetahPOMDP-v5', '--variants', 'GAIL_RS,GAIL_VANILLA,LSIQ_RS,LSIQ_VANILLA', '--steps', '3',
+            '--reps', '1', '--warmup-updates', '1', '--replay-warmup', '40', '--ppo-steps', '40', '--ppo-epochs', '1',
+            '--ppo-fits', '1', '--out-dir', str(tmp_path)]
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = benchmark.main(argv)
+    assert set(result['on_policy']['envs']['HalfCheetahPOMDP-v5']['variants']) == {'GAIL_RS', 'GAIL_VANILLA'}
+    assert set(result['off_policy']['envs']['HalfCheetahPOMDP-v5']['variants']) == {'LSIQ_RS', 'LSIQ_VANILLA'}
+    names = [line.split()[1] for line in result['ratio_lines']]
+    assert 'LSIQ_RS/LSIQ_VANILLA' in names and 'GAIL_RS/GAIL_VANILLA' in names
+    assert names.index('LSIQ_RS/LSIQ_VANILLA') < names.index('GAIL_RS/GAIL_VANILLA'), 'on-policy families last'
+    table = (tmp_path / 'training_time.md').read_text()
+    assert '## GAIL' in table and '## LSIQ' in table
