@@ -8,7 +8,6 @@ Q values are regressed to Q_max = 1 / (reg_mult (1 - gamma)), agent Q values to 
 Q_min = -Q_max at absorbing states), with V(s') clipped to [Q_min, Q_max]. Every regression target therefore lies
 in [Q_min, Q_max] (:func:`lsiq_critic_targets`). The actor is SAC's, on agent and expert states.
 """
-from copy import deepcopy
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
@@ -16,9 +15,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mushroom_s2pg.algorithms.temperature import Temperature
-from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory, adam,
-                                soft_update, to_torch)
+from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
+from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory, soft_update,
+                                to_torch)
 
 __all__ = ['ExpertTransitions', 'MissingExpertActionsError', 'StatefulLSIQ', 'expert_policy_states',
            'lsiq_critic_loss', 'lsiq_critic_targets', 'lsiq_q_bound']
@@ -236,7 +235,7 @@ def expert_policy_states(policy: StatefulPolicy, states: np.ndarray, actions: np
     return z, z_next, prev_action
 
 
-class StatefulLSIQ(OffPolicyStatefulAgent):
+class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
     """
     LS-IQ over any :class:`~mushroom_s2pg.policies.SquashedGaussianPolicy` with one critic (the reference uses a
     single Q network for LS-IQ, not SAC's twin). Each update draws ``batch_size`` agent transitions and as many
@@ -301,23 +300,15 @@ class StatefulLSIQ(OffPolicyStatefulAgent):
             raise ValueError(f'reg_mult must be > 0, got {reg_mult}')
         lsiq_critic_loss(torch.zeros(2), torch.zeros(2), torch.tensor([True, False]), critic_loss)  # checks the name
         lsiq_critic_targets(torch.zeros(1), torch.zeros(1), torch.zeros(1), 0.5, 1., expert_target=expert_target)
-        action_dim = mdp_info.action_space.shape[0]
         self._warmup_transitions = int(warmup_transitions)
-        policy_state_dim = int(np.prod(policy.policy_state_shape))
         self._reg_mult = float(reg_mult)
         self._expert_target = expert_target
         self._critic_loss = critic_loss
         self._treat_absorbing_states = bool(treat_absorbing_states)
         self._target_clipping = bool(target_clipping)
 
-        self._critic = critic
-        self._target_critic = deepcopy(critic).requires_grad_(False)
-        self._temperature = Temperature(init_alpha, lr_alpha,
-                                        -float(action_dim) if target_entropy is None else target_entropy)
-        self._temperature_z = Temperature(init_alpha_z, lr_alpha_z,
-                                          -float(policy_state_dim) if target_entropy_z is None else target_entropy_z)
-        self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
-        self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
+        self._init_soft_actor_critic(policy, critic, lr_actor, lr_critic, init_alpha, lr_alpha, init_alpha_z, lr_alpha_z,
+                                     target_entropy, target_entropy_z)
 
         self._expert: Optional[ExpertTransitions] = None
         self._expert_memory: Optional[StatefulReplayMemory] = None
@@ -341,14 +332,6 @@ class StatefulLSIQ(OffPolicyStatefulAgent):
     def q_bound(self) -> float:
         """LS-IQ's bound of the Q values, 1 / (reg_mult (1 - gamma))."""
         return lsiq_q_bound(self._gamma, self._reg_mult)
-
-    @property
-    def alpha(self) -> float:
-        return float(self._temperature.value)
-
-    @property
-    def alpha_z(self) -> float:
-        return float(self._temperature_z.value)
 
     @property
     def expert_memory(self) -> Optional[StatefulReplayMemory]:

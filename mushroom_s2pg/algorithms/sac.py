@@ -1,19 +1,17 @@
 """Soft Actor-Critic maths shared by SAC-RS and its baselines (appendix C, Algorithm 2)."""
-from copy import deepcopy
 from typing import Dict, Optional, Tuple
 
-import numpy as np
 import torch
 
-from mushroom_s2pg.algorithms.temperature import Temperature
-from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, adam, soft_update
+from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
+from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, soft_update
 from mushroom_s2pg.policies import SquashedGaussianPolicy
 from mushroom_s2pg.networks.critics import TwinCritic
 
 __all__ = ['StatefulSAC']
 
 
-class StatefulSAC(OffPolicyStatefulAgent):
+class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
     """
     SAC over any :class:`SquashedGaussianPolicy`. ``policy.evaluate_batch`` gives reparameterised samples
     at t (with gradients) and at t+1 (one step for S2PG policies, an unrolled window for BPTT, an observation
@@ -46,19 +44,10 @@ class StatefulSAC(OffPolicyStatefulAgent):
 
         """
         super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
-        action_dim = mdp_info.action_space.shape[0]
         self._warmup_transitions = int(warmup_transitions)
-        policy_state_dim = int(np.prod(policy.policy_state_shape))
         self._policy_state_entropy_in_target = bool(policy_state_entropy_in_target)
-
-        self._critic = critic
-        self._target_critic = deepcopy(critic).requires_grad_(False)
-        self._temperature = Temperature(init_alpha, lr_alpha,
-                                        -float(action_dim) if target_entropy is None else target_entropy)
-        self._temperature_z = Temperature(init_alpha_z, lr_alpha_z,
-                                          -float(policy_state_dim) if target_entropy_z is None else target_entropy_z)
-        self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
-        self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
+        self._init_soft_actor_critic(policy, critic, lr_actor, lr_critic, init_alpha, lr_alpha, init_alpha_z, lr_alpha_z,
+                                     target_entropy, target_entropy_z)
 
         self._add_save_attr(
             _warmup_transitions='primitive',
@@ -66,14 +55,6 @@ class StatefulSAC(OffPolicyStatefulAgent):
         )
         self._register_torch_state('_critic', '_target_critic', '_temperature', '_temperature_z', '_actor_optimizer',
                                    '_critic_optimizer')
-
-    @property
-    def alpha(self) -> float:
-        return float(self._temperature.value)
-
-    @property
-    def alpha_z(self) -> float:
-        return float(self._temperature_z.value)
 
     def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         update_actor = self._replay_memory.size > self._warmup_transitions
