@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 TORCH := torch==2.13.0
 
-# make run: a short SAC_RS training (about 2 minutes on 2 cores).
+# make run: a short SAC_RS training (about 3 minutes on 2 cores).
 RUN_DIR ?= results/make_run
 RUN_SEED ?= 0
 RUN_HYPERPARAMETERS := {"initial_replay_size": 500, "warmup_transitions": 1000, "max_replay_size": 10000}
