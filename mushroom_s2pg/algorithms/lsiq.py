@@ -16,8 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
-from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory, soft_update,
-                                to_torch)
+from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory, soft_update
 
 __all__ = ['ExpertTransitions', 'MissingExpertActionsError', 'StatefulLSIQ', 'expert_policy_states',
            'lsiq_critic_loss', 'lsiq_critic_targets', 'lsiq_q_bound']
@@ -365,30 +364,17 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
         self._expert_memory = memory
 
     # ----- the fit ----------------------------------------------------------------------------------
-    def fit(self, dataset: list, **info) -> None:
-        self._replay_memory.add(self._transitions(dataset))
-        if not self._replay_memory.initialized:
-            return
+    def _sample_batch(self):
+        """``batch_size`` agent transitions, then as many expert ones, with ``is_expert`` marking the latter."""
         if self._expert_memory is None or self._expert_memory.size == 0:
             raise MissingExpertActionsError(
                 f'{type(self).__name__} was loaded from a light save without its expert data: call '
                 'set_expert_data(ExpertTransitions(...)) before fitting')
-        window_length = self.policy.replay_window_length
-        for _ in range(self._n_updates_per_fit):
-            idx, batch = self._replay_memory.sample(self._batch_size)
-            expert_idx, expert = self._expert_memory.sample(self._batch_size)
-            if window_length is not None:
-                batch['window'] = self._replay_memory.transition_windows(idx, window_length)
-                expert['window'] = self._expert_memory.transition_windows(expert_idx, window_length)
-            joint = _concatenate(batch, expert)
-            joint['is_expert'] = np.concatenate([np.zeros(len(idx), dtype=bool), np.ones(len(expert_idx), dtype=bool)])
-            losses, fresh_next_policy_state = self._update(to_torch(joint))
-            self._check_finite(losses)
-            if fresh_next_policy_state is not None:
-                fresh = fresh_next_policy_state.detach().numpy()
-                self._replay_memory.refresh_policy_states(idx, fresh[:len(idx)], self._tau_z)
-                self._expert_memory.refresh_policy_states(expert_idx, fresh[len(idx):], self._tau_z)
-            self._n_updates += 1
+        idx, batch = self._sample_from(self._replay_memory)
+        expert_idx, expert = self._sample_from(self._expert_memory)
+        joint = _concatenate(batch, expert)
+        joint['is_expert'] = np.concatenate([np.zeros(len(idx), dtype=bool), np.ones(len(expert_idx), dtype=bool)])
+        return [(self._replay_memory, idx), (self._expert_memory, expert_idx)], joint
 
     def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         is_expert = batch['is_expert'].bool()

@@ -4,27 +4,20 @@ from typing import Optional, Sequence
 import numpy as np
 
 from mushroom_s2pg.algorithms.lsiq import ExpertTransitions, StatefulLSIQ
-from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
+from mushroom_s2pg.algorithms.sac_variants import _dims, squashed_window_policy
+from mushroom_s2pg.core import SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork
-from mushroom_s2pg.networks.mlp_actors import GaussianMLPActor
 from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor
 from mushroom_s2pg.policies import SquashedGaussianPolicy
 
 __all__ = ['LSIQ_RS', 'LSIQ_BPTT', 'LSIQ_VANILLA', 'LSIQ_ORACLE']
 
 
-def _dims(mdp_info, policy_obs_mask):
-    return (int(np.sum(policy_obs_mask)), mdp_info.observation_space.shape[0], mdp_info.action_space.shape[0])
-
-
 def _mlp_parts(mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int], critic_features: Sequence[int],
                log_std_min: float, log_std_max: float):
     """The stateless MLP policy on the (masked) observation and the one critic Q(s_full, a) of the baselines."""
-    obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-    inputs = ObservationWindow(1)
-    policy = SquashedGaussianPolicy(GaussianMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features)),
-                                    inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                                    stochastic_policy_state=False, log_std_min=log_std_min, log_std_max=log_std_max)
+    _, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+    policy = squashed_window_policy(mdp_info, policy_obs_mask, 1, actor_features, log_std_min, log_std_max)
     return policy, MLPQNetwork(state_dim, action_dim, tuple(critic_features))
 
 

@@ -24,15 +24,22 @@ def _mlp_twin_critic(state_dim: int, action_dim: int, critic_features: Sequence[
     return TwinCritic(*(MLPQNetwork(state_dim, action_dim, tuple(critic_features)) for _ in range(2)))
 
 
+def squashed_window_policy(mdp_info, policy_obs_mask: np.ndarray, window_length: int, actor_features: Sequence[int],
+                           log_std_min: float, log_std_max: float) -> SquashedGaussianPolicy:
+    """The stateless tanh-Gaussian MLP policy on an observation window (L = 1: vanilla / oracle) of SAC and LS-IQ."""
+    obs_dim, _, action_dim = _dims(mdp_info, policy_obs_mask)
+    inputs = ObservationWindow(window_length)
+    return SquashedGaussianPolicy(GaussianMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features)),
+                                  inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
+                                  stochastic_policy_state=False, log_std_min=log_std_min, log_std_max=log_std_max)
+
+
 def _window_parts(mdp_info, policy_obs_mask: np.ndarray, window_length: int, actor_features: Sequence[int],
                   critic_features: Sequence[int], log_std_min: float, log_std_max: float):
-    """The stateless MLP policy on an observation window and the critic Q(s_full, a) of the window baselines."""
-    obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-    inputs = ObservationWindow(window_length)
-    policy = SquashedGaussianPolicy(GaussianMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features)),
-                                    inputs, mdp_info.action_space.low, mdp_info.action_space.high,
-                                    policy_obs_mask, stochastic_policy_state=False, log_std_min=log_std_min,
-                                    log_std_max=log_std_max)
+    """The window baselines' policy and twin critic Q(s_full, a)."""
+    _, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+    policy = squashed_window_policy(mdp_info, policy_obs_mask, window_length, actor_features, log_std_min,
+                                    log_std_max)
     return policy, _mlp_twin_critic(state_dim, action_dim, critic_features)
 
 

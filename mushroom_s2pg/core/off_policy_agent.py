@@ -1,5 +1,7 @@
 """Shared training loop of the off-policy stateful agents (replay, refresh, targets, NaN guard)."""
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
 
 import torch
 
@@ -57,16 +59,37 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
         if not self._replay_memory.initialized:
             return
         for _ in range(self._n_updates_per_fit):
-            idx, batch = self._replay_memory.sample(self._batch_size)
-            window_length = self.policy.replay_window_length
-            if window_length is not None:
-                batch['window'] = self._replay_memory.transition_windows(idx, window_length)
+            sampled, batch = self._sample_batch()
             losses, fresh_next_policy_state = self._update(to_torch(batch))
             self._check_finite(losses)
             if fresh_next_policy_state is not None:
-                self._replay_memory.refresh_policy_states(idx, fresh_next_policy_state.detach().numpy(),
-                                                          self._tau_z)
+                self._refresh(sampled, fresh_next_policy_state.detach().numpy())
             self._n_updates += 1
+
+    def _sample_from(self, memory: StatefulReplayMemory) -> Tuple[np.ndarray, Dict[str, np.ndarray]]:
+        """``batch_size`` transitions of ``memory``, with the windows the policy needs."""
+        idx, batch = memory.sample(self._batch_size)
+        window_length = self.policy.replay_window_length
+        if window_length is not None:
+            batch['window'] = memory.transition_windows(idx, window_length)
+        return idx, batch
+
+    def _sample_batch(self) -> Tuple[List[Tuple[StatefulReplayMemory, np.ndarray]], Dict[str, np.ndarray]]:
+        """
+        The batch of one update and where its rows come from: (memory, positions) pairs in row order, so that
+        the fresh z' of the update refresh each memory (algorithms with a second memory, e.g. LS-IQ's expert
+        memory, override this).
+
+        """
+        idx, batch = self._sample_from(self._replay_memory)
+        return [(self._replay_memory, idx)], batch
+
+    def _refresh(self, sampled: List[Tuple[StatefulReplayMemory, np.ndarray]], fresh: np.ndarray) -> None:
+        """Write the fresh z' of each row back into the memory the row came from (mixing factor ``tau_z``)."""
+        start = 0
+        for memory, idx in sampled:
+            memory.refresh_policy_states(idx, fresh[start:start + len(idx)], self._tau_z)
+            start += len(idx)
 
     def _fit_critic(self, batch: Dict[str, torch.Tensor], target: torch.Tensor) -> torch.Tensor:
         """One step of the twin critic ``self._critic`` on the squared error to ``target`` at the stored data."""
