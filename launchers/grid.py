@@ -107,8 +107,9 @@ def build_launcher(spec: GridSpec, args: argparse.Namespace, local: bool) -> Lau
         constraint=args.constraint,
         partition=args.partition,
         use_job_array_seeds=not args.no_job_array,
-        use_timestamp=not args.no_timestamp,
+        use_timestamp=not (args.no_timestamp or args.resume),
         compact_dirs=True,
+        check_results_directories=not args.resume,
     )
     for experiment in grid_experiments(spec, args, local):
         launcher.add_experiment(**experiment)
@@ -176,7 +177,7 @@ def _make_launcher(spec: GridSpec, args: argparse.Namespace, parser: argparse.Ar
         return build_launcher(spec, args, local)
     except FileExistsError as error:
         message = (f'the experiment folder {error.filename} exists already: use another --exp_name or drop '
-                   '--no_timestamp')
+                   '--no_timestamp, or continue it with --resume')
     except Exception as error:  # e.g. conda_env without a conda installation
         message = str(error)
     parser.error(message)

@@ -105,6 +105,9 @@ def _add_grid_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> None
     grid.add_argument('--exp_name', default=spec.name, help=f'experiment name (default: {spec.name})')
     grid.add_argument('--base_dir', default='./logs', help='results base folder (default: ./logs)')
     grid.add_argument('--no_timestamp', action='store_true', help='do not append a timestamp to the experiment name')
+    grid.add_argument('--resume', action='store_true',
+                      help='continue the experiment folder <base_dir>/<exp_name> (implies --no_timestamp): finished '
+                           'runs end at once, interrupted runs go on from their last checkpoint')
 
 
 def _add_resource_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> None:
