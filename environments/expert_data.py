@@ -82,7 +82,7 @@ def _error(path: str, key: str, text: str) -> ExpertDataError:
 
 def check_perfect_file(path: str, env_id: str, obs_dim: int, action_dim: int,
                        hidden_index: Optional[Callable[[np.ndarray], np.ndarray]] = None,
-                       n_hidden_values: Optional[int] = None) -> Dict[str, np.ndarray]:
+                       n_hidden_values: Optional[int] = None, equal_lengths: bool = True) -> Dict[str, np.ndarray]:
     """
     Check a perfect-format file against a task, before loco-mujoco reads it.
 
@@ -94,7 +94,9 @@ def check_perfect_file(path: str, env_id: str, obs_dim: int, action_dim: int,
         hidden_index (Callable, None): states -> index of the hidden weight or scale (checks that it is
             constant within each episode and, for the four-ages humanoid, that episodes come in equal blocks
             per scale in loco-mujoco's order);
-        n_hidden_values (int, None): the number of hidden values (None: from the task spec if known).
+        n_hidden_values (int, None): the number of hidden values (None: from the task spec if known);
+        equal_lengths (bool, True): require at least 2 episodes of equal length (loco-mujoco's loader does);
+            False for the other tasks, whose episodes may end early (absorbing).
 
     Returns:
         The arrays of the file.
@@ -136,14 +138,17 @@ def check_perfect_file(path: str, env_id: str, obs_dim: int, action_dim: int,
     ends = np.flatnonzero(last)
     if n == 0 or not last[-1]:
         raise _error(path, 'last', 'the last state must close an episode (last[-1] == 1).')
-    if len(ends) < 2:
+    if equal_lengths and len(ends) < 2:
         raise _error(path, 'last', f'{len(ends)} episode(s); loco-mujoco\'s loader needs at least 2.')
     lengths = np.diff(np.concatenate([[0], ends + 1]))
-    if np.any(lengths != lengths[0]):
+    if equal_lengths and np.any(lengths != lengths[0]):
         raise _error(path, 'last', f'episodes of different lengths ({sorted(set(lengths.tolist()))}); '
                                    'loco-mujoco supports equal-length trajectories only.')
-    if lengths[0] < 2:
+    if equal_lengths and lengths[0] < 2:
         raise _error(path, 'last', 'episodes of one state; at least 2 are needed.')
+    if not equal_lengths and 'next_states' not in data:
+        raise _error(path, 'next_states', f'missing: the expert data of {env_id} (not a loco-mujoco task) must hold '
+                                          'the successor of every state (launchers.make_expert_data writes it).')
 
     if hidden_index is not None:
         index = np.asarray(hidden_index(states))
@@ -222,21 +227,22 @@ def expert_dataset(env_id: str, path: Optional[str] = None) -> ExpertDataset:
     The expert data of an imitation task (sources in the order of the module's docstring).
 
     Args:
-        env_id (str): an imitation task id (``environments.loco_tasks.LOCO_TASK_IDS``);
-        path (str, None): a perfect-format ``.npz``; for a motion-capture id, its ``.perfect`` variant reads it.
+        env_id (str): an imitation task id (``environments.loco_tasks.LOCO_TASK_IDS``), or any other task of
+            ``environments.make_env`` with ``path``;
+        path (str, None): a perfect-format ``.npz``; for a motion-capture id, its ``.perfect`` variant reads it; for
+            another task (e.g. ``PointMassMemory-v0``), the file written by ``launchers.make_expert_data``.
 
     Returns:
         The :class:`ExpertDataset`.
 
     Raises:
-        ValueError: for an id that is not an imitation task;
+        ValueError: for a task that is not an imitation task, without ``path``;
         MissingDatasetError: when the dataset is not installed (the message says how to get it);
         ExpertDataError: for a file with missing keys, wrong shapes or another robot's data.
 
     """
     if env_id not in LOCO_TASKS:
-        raise ValueError(f'No expert data for {env_id!r}: not an imitation task. Imitation tasks: '
-                         f'{", ".join(LOCO_TASK_IDS)}.')
+        return _task_file_dataset(env_id, path)
     spec = LOCO_TASKS[env_id]
     if path is not None or spec.perfect:
         perfect_id = env_id if spec.perfect else env_id + '.perfect'
@@ -252,3 +258,21 @@ def expert_dataset(env_id: str, path: Optional[str] = None) -> ExpertDataset:
     finally:
         mdp.stop()
     return _from_episodes(env_id, mdp.data_source, mdp.dataset_path, data, full_state=False)
+
+
+def _task_file_dataset(env_id: str, path: Optional[str]) -> ExpertDataset:
+    """The expert data of a task that is not a loco-mujoco task: a perfect-format file with ``next_states``,
+    whose episodes may have different lengths (read with numpy: loco-mujoco's loader is for its own robots)."""
+    from environments.registry import available_env_ids, make_env
+
+    if path is None:
+        raise ValueError(f'No expert data for {env_id!r}: it is not a loco-mujoco imitation task ({", ".join(LOCO_TASK_IDS)}), '
+                         f'so it has no default dataset. Write one with python -m launchers.make_expert_data --env_id '
+                         f'{env_id} and pass it as expert_data.')
+    if env_id not in available_env_ids():
+        raise ValueError(f'Unknown task {env_id!r}. Tasks: {", ".join(available_env_ids())}.')
+    mdp = make_env(env_id)
+    obs_dim, action_dim = mdp.info.observation_space.shape[0], mdp.info.action_space.shape[0]
+    mdp.stop()
+    data = check_perfect_file(path, env_id, obs_dim, action_dim, equal_lengths=False)
+    return _from_episodes(env_id, 'perfect', os.path.abspath(path), data, full_state=True)

@@ -215,15 +215,17 @@ def _check_choices(config: RunConfig) -> None:
 
 def _check_expert_data(config: RunConfig) -> None:
     """
-    Expert data, the cheap checks of every configuration: imitation algorithms run on imitation tasks only;
+    Expert data, the cheap checks of every configuration: imitation algorithms run on imitation tasks, or on any
+    other task with an ``expert_data`` file;
     ``expert_data`` is for them and for the ``.perfect`` tasks, and must be a file. :meth:`RunConfig.check_data`
     then reads the data themselves (``experiment`` and the grids call it before anything is written).
 
     """
     imitates = needs_expert_data(config.algorithm)
-    if imitates and config.env_id not in LOCO_TASK_IDS:
+    if imitates and config.env_id not in LOCO_TASK_IDS and config.expert_data is None:
         raise ExperimentConfigError(f'{config.algorithm} imitates expert data: it runs on the imitation tasks '
-                                    f'({", ".join(LOCO_TASK_IDS)}), not {config.env_id!r}.', 'env_id')
+                                    f'({", ".join(LOCO_TASK_IDS)}), or on {config.env_id!r} with expert_data (a file '
+                                    'of launchers.make_expert_data).', 'env_id')
     perfect_task = 'dataset_path' in env_options(config.env_id)
     if config.expert_data is not None and not (perfect_task or imitates):
         perfect = [env_id for env_id in available_env_ids() if 'dataset_path' in env_options(env_id)]

@@ -15,6 +15,10 @@ as a check, and serves the ``.perfect`` variant of the task::
         --n_epochs 100 --n_steps_per_epoch 10000 --n_episodes 20 --episode_length 1000
     # then: make_env('Atlas.carry.perfect', dataset_path='results/expert/Atlas.carry.npz')
 
+Any other task works too (e.g. ``--env_id PointMassMemory-v0``, with the task's own reward): its episodes are
+written as they come (ending at the horizon or in an absorbing state), ``next_states`` included, and the file is
+the ``expert_data`` of an imitation run on that task (``launchers.experiment --expert_data FILE``).
+
 """
 import argparse
 import os
@@ -26,23 +30,31 @@ import numpy as np
 # The launchers package first: it silences MuJoCo's display warning.
 from launchers.config import ExperimentConfigError, parse_bool
 from launchers.experiment import experiment
-from environments import make_env
+from environments import available_env_ids, make_env
 from environments.expert_data import ExpertDataset, expert_dataset, write_perfect_file
 from environments.loco_tasks import LOCO_TASKS
 from mushroom_s2pg.utils import seed_everything
 
 __all__ = ['make_expert_data', 'rollout_episodes', 'build_parser', 'main']
 
-#: The ids an expert can be trained on: the motion-capture imitation tasks.
-EXPERT_TASK_IDS = tuple(env_id for env_id, spec in LOCO_TASKS.items() if not spec.perfect)
+#: The motion-capture imitation tasks: their files are loco-mujoco perfect datasets of equal-length episodes.
+LOCO_EXPERT_TASK_IDS = tuple(env_id for env_id, spec in LOCO_TASKS.items() if not spec.perfect)
+#: Every task an expert can be trained on: the imitation tasks, then the other tasks (point-mass, POMDP, ...).
+EXPERT_TASK_IDS = LOCO_EXPERT_TASK_IDS + tuple(env_id for env_id in available_env_ids() if env_id not in LOCO_TASKS)
 
 
-def _check(env_id: str, n_episodes: int, episode_length: int) -> None:
+def _check(env_id: str, n_episodes: int, episode_length: Optional[int]) -> None:
     if env_id not in EXPERT_TASK_IDS:
         hint = f' (train on {env_id[:-len(".perfect")]}: the file then serves {env_id})' \
             if env_id.endswith('.perfect') else ''
-        raise ExperimentConfigError(f'make_expert_data trains on an imitation task: one of '
-                                    f'{", ".join(EXPERT_TASK_IDS)}; got {env_id!r}{hint}.', 'env_id')
+        raise ExperimentConfigError(f'make_expert_data trains on one of {", ".join(EXPERT_TASK_IDS)}; got '
+                                    f'{env_id!r}{hint}.', 'env_id')
+    if env_id not in LOCO_TASKS:
+        if n_episodes < 1:
+            raise ExperimentConfigError(f'n_episodes must be >= 1, got {n_episodes}.', 'n_episodes')
+        if episode_length is not None and episode_length < 1:
+            raise ExperimentConfigError(f'episode_length must be >= 1, got {episode_length}.', 'episode_length')
+        return
     spec = LOCO_TASKS[env_id]
     if n_episodes < 2:
         raise ExperimentConfigError('n_episodes must be >= 2 (loco-mujoco\'s loader needs 2 trajectories).',
@@ -50,7 +62,7 @@ def _check(env_id: str, n_episodes: int, episode_length: int) -> None:
     if spec.hidden_group == 'env_type' and n_episodes % len(spec.hidden_values):
         raise ExperimentConfigError(f'{env_id}: n_episodes must be a multiple of {len(spec.hidden_values)} (equal '
                                     f'blocks per scale {spec.hidden_values}), got {n_episodes}.', 'n_episodes')
-    if episode_length < 2:
+    if episode_length is not None and episode_length < 2:
         raise ExperimentConfigError('episode_length must be >= 2.', 'episode_length')
 
 
@@ -120,10 +132,44 @@ def rollout_episodes(agent: Any, env_id: str, n_episodes: int, episode_length: i
                 hidden_index=np.array([index for index, _ in kept]))
 
 
+def rollout_task_episodes(agent: Any, env_id: str, n_episodes: int, horizon: Optional[int] = None, seed: int = 0,
+                          deterministic: bool = True) -> Dict[str, np.ndarray]:
+    """
+    Roll an agent out on a task that is not a loco-mujoco task: ``n_episodes`` episodes as they come (each ends at
+    the horizon or in an absorbing state, so lengths may differ).
+
+    Args:
+        agent: a MushroomRL agent of the task;
+        env_id (str): the task (``environments.make_env``);
+        n_episodes (int): the episodes;
+        horizon (int, None): the episodes' horizon (None: the task's);
+        seed (int, 0): the seed of the rollouts;
+        deterministic (bool, True): the policy's mean actions (False: sampled).
+
+    Returns:
+        ``states``, ``actions``, ``next_states``, ``last`` and ``absorbing``, episode after episode.
+
+    """
+    from contextlib import nullcontext
+    from mushroom_rl.core import Core
+    from mushroom_rl.utils.dataset import parse_dataset
+
+    seed_everything(seed)
+    mdp = make_env(env_id, horizon=horizon)
+    mdp.seed(seed)
+    context = agent.deterministic() if deterministic and hasattr(agent, 'deterministic') else nullcontext()
+    with context:
+        dataset = Core(agent, mdp).evaluate(n_episodes=n_episodes, quiet=True)
+    mdp.stop()
+    states, actions, _, next_states, absorbing, last = parse_dataset(dataset)
+    return dict(states=states, actions=actions, next_states=next_states, last=last.astype(float),
+                absorbing=absorbing.astype(float))
+
+
 def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: str = 'SAC_ORACLE',
                      n_epochs: int = 100, n_steps_per_epoch: int = 10000, n_eval_episodes: int = 5,
                      hyperparameters: str = '', horizon: Optional[int] = None, seed: int = 0,
-                     results_dir: str = 'results/expert', n_episodes: int = 20, episode_length: int = 1000,
+                     results_dir: str = 'results/expert', n_episodes: int = 20, episode_length: Optional[int] = None,
                      deterministic: bool = True, quiet: bool = True, n_threads: int = 1) -> Dict[str, Any]:
     """
     Train (or resume) the expert, roll it out and write the perfect-format file (see the module's docstring).
@@ -138,7 +184,6 @@ def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: s
 
     """
     _check(env_id, n_episodes, episode_length)
-    spec = LOCO_TASKS[env_id]
     output = output or os.path.join(results_dir, f'{env_id}.perfect.npz')
     training = experiment(env_id=env_id, algorithm=algorithm, n_epochs=n_epochs,
                           n_steps_per_epoch=n_steps_per_epoch, n_eval_episodes=n_eval_episodes,
@@ -147,6 +192,16 @@ def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: s
 
     from mushroom_rl.core import Agent
     agent = Agent.load(training['agent'])
+    write = _write_loco_file if env_id in LOCO_TASKS else _write_task_file
+    result = write(agent, env_id, output, n_episodes, episode_length, seed, deterministic)
+    return dict(result, output=os.path.abspath(output), run_dir=training['run_dir'], training=training)
+
+
+def _write_loco_file(agent: Any, env_id: str, output: str, n_episodes: int, episode_length: Optional[int], seed: int,
+                     deterministic: bool) -> Dict[str, Any]:
+    """Equal-length episodes of a motion-capture task, read back through loco-mujoco's loader."""
+    spec = LOCO_TASKS[env_id]
+    episode_length = 1000 if episode_length is None else episode_length
     data = rollout_episodes(agent, env_id, n_episodes, episode_length, seed=seed, deterministic=deterministic)
     write_perfect_file(output, data['states'], data['actions'], data['last'], data['absorbing'],
                        next_states=data['next_states'])
@@ -155,8 +210,20 @@ def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: s
     print(f'[make_expert_data] {os.path.abspath(output)}: {dataset.n_episodes} episodes x {episode_length} steps, '
           f'states {dataset.states.shape}, actions {dataset.actions.shape}; {spec.hidden_name} per episode: {hidden}; '
           f'serves {dataset.env_id} (dataset_path=...)', flush=True)
-    return dict(output=os.path.abspath(output), run_dir=training['run_dir'], dataset=dataset, hidden_values=hidden,
-                training=training)
+    return dict(dataset=dataset, hidden_values=hidden)
+
+
+def _write_task_file(agent: Any, env_id: str, output: str, n_episodes: int, episode_length: Optional[int], seed: int,
+                     deterministic: bool) -> Dict[str, Any]:
+    """The episodes of another task as they come, read back with :func:`expert_dataset`."""
+    data = rollout_task_episodes(agent, env_id, n_episodes, horizon=episode_length, seed=seed,
+                                 deterministic=deterministic)
+    write_perfect_file(output, data['states'], data['actions'], data['last'], data['absorbing'],
+                       next_states=data['next_states'])
+    dataset = expert_dataset(env_id, path=output)
+    print(f'[make_expert_data] {os.path.abspath(output)}: {dataset.n_episodes} episodes, {dataset.n_samples} steps '
+          f'(mean length {dataset.n_samples / dataset.n_episodes:.1f}); serves {env_id} (expert_data=...)', flush=True)
+    return dict(dataset=dataset, hidden_values=[])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,7 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     add('--seed', type=int, default=0, help='seed of the training and of the rollouts (default: %(default)s)')
     add('--results_dir', default='results/expert', help='the training run folder (default: %(default)s)')
     add('--n_episodes', type=int, default=20, help='episodes to write (default: %(default)s)')
-    add('--episode_length', type=int, default=1000, help='steps per written episode (default: %(default)s)')
+    add('--episode_length', type=int, default=None,
+        help='steps per written episode (imitation tasks: exactly, default 1000; other tasks: the rollouts\' horizon, '
+             'episodes may end earlier, default the task\'s)')
     add('--deterministic', type=parse_bool, nargs='?', const=True, default=True, metavar='BOOL',
         help='roll out the mean actions (default: %(default)s)')
     add('--n_threads', type=int, default=1, help='PyTorch threads (default: %(default)s)')

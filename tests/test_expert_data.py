@@ -159,8 +159,10 @@ def test_bad_files_name_the_file_and_the_key(tmp_path, atlas_file):
 
 
 def test_unknown_task_and_missing_files():
-    with pytest.raises(ValueError, match='not an imitation task.*Atlas.carry'):
+    with pytest.raises(ValueError, match='not a loco-mujoco imitation task.*Atlas.carry.*make_expert_data'):
         expert_dataset('HopperPOMDP-v5')
+    with pytest.raises(ValueError, match="Unknown task 'Nope-v0'"):
+        expert_dataset('Nope-v0', path='/nonexistent/data.npz')
     with pytest.raises(MissingDatasetError, match='does not exist'):
         expert_dataset('Atlas.carry', path='/nonexistent/data.npz')
 
@@ -214,6 +216,51 @@ def test_make_expert_data_round_trip_and_resume(tmp_path):
     with pytest.raises(SystemExit):  # n_episodes not a multiple of the 4 scales: refused before training
         med.main(['--env_id', 'HumanoidTorque4Ages.walk.all', '--results_dir', str(refused), '--n_episodes', '3'])
     assert not refused.exists()
+
+
+def test_make_expert_data_on_a_task_with_episodes_of_any_length(tmp_path):
+    """Point-mass expert data: episodes as they come (absorbing ones shorter), next_states written, read back."""
+    from launchers import make_expert_data as med
+    result = med.main(['--env_id', 'PointMassMemory-v0', '--results_dir', str(tmp_path / 'expert'), '--n_epochs', '1',
+                       '--n_steps_per_epoch', '200', '--n_eval_episodes', '1', '--n_episodes', '6', '--episode_length',
+                       '30', '--deterministic', 'False', '--hyperparameters',
+                       '{"initial_replay_size": 64, "warmup_transitions": 150, "batch_size": 16}'])
+    data = result['dataset']
+    assert data.env_id == 'PointMassMemory-v0' and data.full_state and data.n_episodes == 6
+    assert data.states.shape[1] == 8 and data.actions.shape == (data.n_samples, 1)
+    ends = np.flatnonzero(data.last)
+    lengths = np.diff(np.concatenate([[-1], ends]))
+    assert lengths.max() <= 30 and lengths.sum() == data.n_samples
+    # an episode shorter than the horizon ended in an absorbing state (the point left the field)
+    assert all(data.absorbing[end] for end, length in zip(ends, lengths) if length < 30)
+    # within an episode, each next state is the following state
+    inside = ~data.last[:-1]
+    np.testing.assert_array_equal(data.next_states[:-1][inside], data.states[1:][inside])
+    np.testing.assert_array_equal(data.episode_starts, np.concatenate([[True], data.last[:-1]]))
+
+
+def test_imitation_on_any_task_needs_its_expert_file(tmp_path):
+    from launchers.config import ExperimentConfigError, RunConfig
+    with pytest.raises(ExperimentConfigError, match=r"LSIQ_RS imitates expert data.*'PointMassMemory-v0' with "
+                                                    r'expert_data') as error:
+        RunConfig(env_id='PointMassMemory-v0', algorithm='LSIQ_RS')
+    assert error.value.field == 'env_id'
+    path = tmp_path / 'pm.npz'
+    states = np.random.default_rng(0).normal(size=(7, 8))
+    write_perfect_file(str(path), states, np.zeros((7, 1)), [0, 0, 1, 0, 0, 0, 1], np.zeros(7),
+                       next_states=states + 1)
+    RunConfig(env_id='PointMassMemory-v0', algorithm='LSIQ_RS', expert_data=str(path)).check_data()
+    data = expert_dataset('PointMassMemory-v0', path=str(path))
+    np.testing.assert_array_equal(data.episode_starts, [1, 0, 0, 1, 0, 0, 0])
+    no_next = tmp_path / 'no_next.npz'
+    write_perfect_file(str(no_next), states, np.zeros((7, 1)), [0, 0, 1, 0, 0, 0, 1], np.zeros(7))
+    with pytest.raises(ExperimentConfigError, match=r'no_next\.npz.*next_states.*make_expert_data'):
+        RunConfig(env_id='PointMassMemory-v0', algorithm='GAIL_RS', expert_data=str(no_next)).check_data()
+    wrong = tmp_path / 'wrong.npz'
+    write_perfect_file(str(wrong), states[:, :6], np.zeros((7, 1)), [0, 0, 1, 0, 0, 0, 1], np.zeros(7),
+                       next_states=states[:, :6])
+    with pytest.raises(ExperimentConfigError, match=r"wrong\.npz.*'states'.*observes 8"):
+        RunConfig(env_id='PointMassMemory-v0', algorithm='LSIQ_RS', expert_data=str(wrong)).check_data()
 
 
 # ------------------------------------------------------------------ the launcher's expert_data
