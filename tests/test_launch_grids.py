@@ -218,3 +218,21 @@ def test_readme_lists_the_launch_files():
     assert '## Experiment grids' in readme or '### Experiment grids' in readme
     for name in ('launch_pomdp_privileged', 'launch_pomdp', 'launch_memory', 'launch_cpg'):
         assert f'launchers.{name} ' in readme
+
+
+def test_resume_continues_an_experiment_folder(tmp_path, capsys):
+    """--resume reuses <base_dir>/<exp_name>: a finished run is not trained again; without it the folder is refused."""
+    argv = ['--test', '--envs', 'PointMassMemory-v0', '--algorithms', 'SAC_VANILLA', '--base_dir', str(tmp_path)]
+    assert launch_memory.main(argv + ['--no_timestamp']) == 0
+    progress = tmp_path / 'memory_test' / 'PointMassMemory-v0' / 'SAC_VANILLA' / '0' / 'progress.csv'
+    first = progress.read_text()
+    with pytest.raises(SystemExit) as error:
+        launch_memory.main(argv + ['--no_timestamp'])
+    assert error.value.code == 2 and '--resume' in capsys.readouterr().err
+    assert launch_memory.main(argv + ['--resume']) == 0
+    assert progress.read_text() == first
+    assert 'resuming after epoch 1' in capsys.readouterr().out
+    from launchers import reproduce_small
+    for part in reproduce_small.PARTS:  # the reduced reproduction's grids parse (checked runs, nothing written)
+        grid_main, _ = reproduce_small.PARTS[part]
+        assert grid_main(reproduce_small.part_argv(part, str(tmp_path / 'small'), 2) + ['--dry_run']) == 0
