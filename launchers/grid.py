@@ -229,10 +229,19 @@ def run_grid(spec: GridSpec, argv: Optional[Sequence[str]] = None) -> int:
     if local:
         failed = check_runs(runs, settings['n_epochs'])
         print(f'[launch] {len(runs) - failed}/{len(runs)} runs finished; results in {launcher.log_dir(local=True)}')
+        _print_report_command(launcher.log_dir(local=True), 'figures and tables')
         return 1 if failed else 0
     if not args.dry_run:
         print(f'[launch] submitted; SLURM files and logs in {launcher.log_dir(local=False)}')
+        _print_report_command(launcher.log_dir(local=False), 'when the jobs have finished, figures and tables')
     return 0
+
+
+def _print_report_command(results_dir: str, when: str) -> None:
+    """The command that turns the grid's results folder into figures and tables (``launchers/report.py``)."""
+    command = shlex.join(['python', '-m', 'launchers.report', results_dir,
+                          '--out', os.path.join(results_dir, 'report')])
+    print(f'[launch] {when}: {command}')
 
 
 def make_main(spec: GridSpec) -> Callable[[Optional[Sequence[str]]], int]:

@@ -1,0 +1,184 @@
+"""From grid results to the paper's figures and tables in one command.
+
+    python -m launchers.report RESULTS_DIR [RESULTS_DIR ...] --out DIR
+
+reads every run (``args.json`` and ``progress.csv``) below the given folders, any mix of grids
+(``launchers/report_runs.py``), aggregates them with pandas (``launchers/report_stats.py``) and writes into
+``DIR``: learning curves per task (``curves_<grid>_<task>.png``), the Figure 3 summary per grid
+(``summary_<grid>.png``), the low- vs high-dimensional tasks (``dims.png``, Figure 13), the memory and CPG
+figures (``memory.png``, ``cpg.png``; Figures 4/8, 9), Tables 1-2 (``table_time.md/.csv``), the normalized
+returns (``table_normalized.md/.csv``, ``normalization.md/.csv``), the runs used (``runs.csv``), the curves'
+numbers (``curves.csv``) and ``report.md``, which links them all, defines every number and lists the runs,
+the files skipped and the figures that could not be made (and why).
+
+Missing or malformed run files are reported by name and skipped; a given folder that does not exist stops the
+command before anything is written (exit status 2); no usable run at all: exit status 1.
+
+"""
+import argparse
+import os
+import re
+import shlex
+import sys
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import pandas as pd
+
+from launchers.report_figures import plot_curves, plot_dims, plot_summary
+from launchers.report_markdown import (Figure, Report, normalized_markdown, references_markdown, report_markdown,
+                                       runs_markdown, time_markdown)
+from launchers.report_runs import load_runs, missing_folders
+from launchers.report_stats import curves, dims_summary, normalized_returns, time_table, variant_summary
+
+__all__ = ['build_parser', 'write_report', 'main', 'ReportError']
+
+
+class ReportError(RuntimeError):
+    """No report can be written (no usable run)."""
+
+
+def _command(folders: Sequence[str], out: str) -> str:
+    """The shell command of a report on ``folders`` into ``out``."""
+    return shlex.join(['python', '-m', 'launchers.report', *folders, '--out', out])
+
+
+def _slug(text: str) -> str:
+    return re.sub(r'[^A-Za-z0-9._-]+', '_', text)
+
+
+def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame) -> Tuple[List[Figure], List[Tuple]]:
+    """Draw every figure the runs allow; the figures made and (name, why) of those not made."""
+    figures, missing = [], []
+    pairs = list(runs[['grid', 'task']].drop_duplicates().itertuples(index=False, name=None))
+    for grid in dict.fromkeys(runs['grid']):
+        file = f'summary_{_slug(grid)}.png'
+        plot_summary(variant_summary(runs[runs['grid'] == grid]), os.path.join(out, file),
+                     f'{grid}: normalized return and time per 1M steps')
+        figures.append(Figure(file, f'{grid}: normalized return per variant and time per 1M steps',
+                              'Figure 3: normalized return and training time per grid'))
+    dims = dims_summary(runs)
+    if dims.empty:
+        missing.append(('dims.png (Figure 13)', 'no POMDP locomotion task (Hopper, Walker2d, HalfCheetah, Ant, '
+                                                'Humanoid) in the inputs'))
+    else:
+        plot_dims(dims, os.path.join(out, 'dims.png'))
+        absent = {'low', 'high'} - set(dims['dims'])
+        note = f' (no {absent.pop()}-dimensional task in the inputs)' if absent else ''
+        figures.append(Figure('dims.png', 'low- vs high-dimensional tasks' + note,
+                              'Figure 13: low- vs high-dimensional tasks'))
+    panel_sets = (('memory.png', 'Figures 4 and 8: memory tasks', 'point-mass memory tasks',
+                   [pair for pair in pairs if pair[1].startswith('PointMass')]),
+                  ('cpg.png', 'Figure 9: CPG policies', 'tasks with a CPG variant',
+                   [pair for pair in pairs if runs[(runs['grid'] == pair[0]) & (runs['task'] == pair[1])]
+                    ['label'].str.contains('CPG').any()]))
+    for file, section, what, panels in panel_sets:
+        if panels:
+            plot_curves(curve_table, panels, os.path.join(out, file), section)
+            figures.append(Figure(file, section, section))
+        else:
+            missing.append((f'{file} ({section.split(":")[0]})', f'no {what} in the inputs'))
+    for grid, task in pairs:
+        file = f'curves_{_slug(grid)}_{_slug(task)}.png'
+        plot_curves(curve_table, [(grid, task)], os.path.join(out, file), f'{task} ({grid})')
+        figures.append(Figure(file, f'{task} ({grid})', 'Learning curves per task (Figures 10, 12, 14, 15)'))
+    return figures, missing
+
+
+def _write_tables(out: str, runs: pd.DataFrame, references: pd.DataFrame,
+                  curve_table: pd.DataFrame) -> List[Tuple[str, str, str]]:
+    """Write the tables (Markdown and CSV) and the runs' and curves' CSV; (title, stem, Markdown) per table."""
+    summary, times = variant_summary(runs), time_table(runs)
+    tables = [('Tables 1-2: time for 1M steps and factor vs the vanilla variant', 'table_time', times,
+               time_markdown(times)),
+              ('Normalized return per variant (Figure 3)', 'table_normalized', summary, normalized_markdown(summary)),
+              ('Normalization: R_start and R_ref per task', 'normalization', references,
+               references_markdown(references))]
+    for _, stem, frame, text in tables:
+        frame.to_csv(os.path.join(out, f'{stem}.csv'), index=False)
+        with open(os.path.join(out, f'{stem}.md'), 'w') as f:
+            f.write(text)
+    runs.to_csv(os.path.join(out, 'runs.csv'), index=False)
+    curve_table.to_csv(os.path.join(out, 'curves.csv'), index=False)
+    return [(title, stem, text) for title, stem, _, text in tables]
+
+
+def write_report(folders: Sequence[str], out: str, command: Optional[str] = None) -> Dict[str, Any]:
+    """
+    Read the runs below ``folders`` and write the report into ``out``.
+
+    Args:
+        folders (Sequence[str]): existing result folders (any mix of grids);
+        out (str): the output folder (created; never searched for runs);
+        command (str, None): the command to name in ``report.md``.
+
+    Returns:
+        ``report`` (path of report.md), ``figures`` and ``tables`` (paths), ``missing`` ((figure, why) of the
+        figures not made), ``runs``, ``unfinished``, ``problems`` and ``notes``.
+
+    Raises:
+        ReportError: when no usable run was found (the message lists the files skipped).
+
+    """
+    run_set = load_runs(folders, skip=[out])
+    if run_set.runs.empty:
+        skipped = ''.join(f'\n  {problem}' for problem in run_set.problems)
+        raise ReportError(f'no usable run below {", ".join(folders)}{skipped or " (no progress.csv or args.json)"}')
+    runs, references, notes = normalized_returns(run_set.runs)
+    curve_table = curves(run_set.progress)
+    os.makedirs(out, exist_ok=True)
+    figures, missing = _make_figures(out, runs, curve_table)
+    tables = _write_tables(out, runs, references, curve_table)
+    command = command or _command(folders, out)
+    report = Report(command, list(folders), figures, missing, run_set.problems, run_set.notes + notes)
+    path = os.path.join(out, 'report.md')
+    with open(path, 'w') as f:
+        f.write(report_markdown(report, runs, tables, runs_markdown(runs)))
+    return dict(report=path, figures=[os.path.join(out, figure.file) for figure in figures],
+                tables=[os.path.join(out, f'{stem}.{ext}') for _, stem, _ in tables for ext in ('md', 'csv')],
+                missing=missing, runs=len(runs), unfinished=int((~runs['finished']).sum()),
+                problems=run_set.problems, notes=report.notes)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m launchers.report``."""
+    parser = argparse.ArgumentParser(
+        prog='python -m launchers.report', formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=__doc__.split('\n\n')[0] + '\n\n' + __doc__.split('\n\n')[2])
+    parser.add_argument('results_dirs', nargs='+', metavar='RESULTS_DIR',
+                        help='result folders (a grid\'s <exp_name>_<timestamp> folder, or any folder above runs)')
+    parser.add_argument('--out', required=True, metavar='DIR', help='the folder to write the report into')
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """
+    Command-line entry point.
+
+    Returns:
+        0 (report written; skipped files are listed), 1 (no usable run); bad folders exit with status 2.
+
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    missing = missing_folders(args.results_dirs)
+    if missing:
+        parser.error('; '.join(missing))
+    try:
+        result = write_report(args.results_dirs, args.out, _command(args.results_dirs, args.out))
+    except ReportError as error:
+        print(f'[report] error: {error}', file=sys.stderr)
+        return 1
+    for problem in result['problems']:
+        print(f'[report] skipped: {problem}', file=sys.stderr)
+    for note in result['notes']:
+        print(f'[report] note: {note}')
+    for name, why in result['missing']:
+        print(f'[report] not made: {name}: {why}')
+    print(f'[report] {result["runs"]} runs ({result["unfinished"]} unfinished, {len(result["problems"])} skipped); '
+          f'{len(result["figures"])} figures and {len(result["tables"])} table files in {args.out}')
+    print(f'[report] {result["report"]}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
