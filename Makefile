@@ -16,7 +16,7 @@ RUN_HYPERPARAMETERS := {"initial_replay_size": 500, "warmup_transitions": 1000, 
 # make data: loco-mujoco's offline mini datasets (imitation tasks), from outside this repository.
 MINI_DATA ?= ../shared/data/loco_mujoco_mini
 
-.PHONY: help venv data test test-slow run benchmark clean distclean
+.PHONY: help venv data test test-slow run benchmark reproduce-small clean distclean
 
 help:
 	@echo "make venv        create .venv (torch CPU first, then the pinned requirements, then this package)"
@@ -25,6 +25,7 @@ help:
 	@echo "make test-slow   run the slow learning tests (-m slow)"
 	@echo "make run         short SAC_RS training on HalfCheetahPOMDP-v5 into $(RUN_DIR)/$(RUN_SEED)/"
 	@echo "make benchmark   training-time benchmark (benchmarks/training_time.py)"
+	@echo "make reproduce-small  reduced-budget reproduction + report into results/small (about 70 min on 2 cores, resumable)"
 	@echo "make clean       remove results/, logs/ and caches; make distclean also removes .venv"
 
 venv: $(STAMP)
@@ -58,6 +59,11 @@ run: venv
 
 benchmark: venv
 	$(PY) benchmarks/training_time.py
+
+# The reduced grids of launchers/reproduce_small.py, then the report (results/small/report/report.md).
+# Resumable: run it again after an interruption.
+reproduce-small: venv
+	$(PY) -m launchers.reproduce_small --base_dir results/small
 
 clean:
 	rm -rf results logs .pytest_cache
