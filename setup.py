@@ -1,17 +1,54 @@
+"""The library's metadata: what the code imports, with the ranges it is known to work with.
+
+Exact, verified versions are not here but in ``constraints.txt`` (the reproducible environment of ``make venv``);
+a project that installs this package into its own environment keeps its numpy, scipy and torch when they are in
+range. Ranges: lower bounds from the tested set or the oldest release with a feature the code uses; upper bounds
+and exact pins only where a newer release is known to break.
+"""
+import re
 from pathlib import Path
 
 from setuptools import find_packages, setup
 
 here = Path(__file__).parent
-requirements = [
-    line.split('#')[0].strip()
-    for line in (here / 'requirements.txt').read_text().splitlines()
-    if line.split('#')[0].strip() and not line.startswith('pytest')
+version = re.search(r"^__version__ = '([^']+)'", (here / 'mushroom_s2pg' / '__init__.py').read_text(), re.M).group(1)
+
+install_requires = [
+    # 2.4: first release with the fused CPU Adam of the learners; verified: 2.13.0 (CPU). Install the CPU
+    # build first on machines without a GPU (README): pip would otherwise pick a CUDA build of several GB.
+    'torch>=2.4',
+    'numpy>=1.24,<2',               # < 2: mujoco 2.3.7 (loco-mujoco 0.4.1) is built against numpy 1
+    'scipy>=1.10',
+    'pandas>=2.0',
+    'matplotlib>=3.7',
+    'tqdm>=4.60',
+    # 1.10.2 pins torch==2.5.1 and its CUDA wheels; 1.11 is not tested.
+    'mushroom-rl>=1.10.1,!=1.10.2,<1.11',
+    'gymnasium[mujoco]>=1.0',       # the v5 MuJoCo tasks
+    'mujoco==2.3.7',                # exactly what loco-mujoco 0.4.1 requires
+    'loco-mujoco>=0.4.1,<1',        # 1.0 is a rewrite (other API and dataset layout)
+    'experiment-launcher>=3.3',
+]
+
+extras_require = {
+    'test': ['pytest>=7'],          # 7: the pythonpath option of pytest.ini
+    'bench': [],                    # the benchmarks need only the core requirements
+}
+
+console_scripts = [
+    's2pg-experiment = launchers.experiment:main',
+    's2pg-report = launchers.report:main',
+    's2pg-make-expert-data = launchers.make_expert_data:cli',
+    's2pg-launch-memory = launchers.launch_memory:main',
+    's2pg-launch-pomdp = launchers.launch_pomdp:main',
+    's2pg-launch-pomdp-privileged = launchers.launch_pomdp_privileged:main',
+    's2pg-launch-cpg = launchers.launch_cpg:main',
+    's2pg-launch-imitation = launchers.launch_imitation:main',
 ]
 
 setup(
     name='mushroom-s2pg',
-    version='0.1.0',
+    version=version,
     description='Stochastic Stateful Policy Gradient (S2PG, ICLR 2024) for MushroomRL',
     long_description=(here / 'README.md').read_text() if (here / 'README.md').exists() else '',
     long_description_content_type='text/markdown',
@@ -19,8 +56,7 @@ setup(
     packages=find_packages(include=['mushroom_s2pg', 'mushroom_s2pg.*', 'environments', 'environments.*',
                                     'launchers', 'launchers.*']),
     python_requires='>=3.10',
-    # torch is deliberately not listed: it must be the CPU build torch==2.13.0 installed beforehand
-    # (see Makefile); letting a resolver choose torch pulls several GB of CUDA wheels.
-    install_requires=requirements,
-    extras_require={'test': ['pytest']},
+    install_requires=install_requires,
+    extras_require=extras_require,
+    entry_points={'console_scripts': console_scripts},
 )

@@ -30,7 +30,8 @@ __all__ = ['MissingDatasetError', 'DOWNLOAD_COMMAND', 'DEFAULT_MINI_SOURCE', 'RE
 #: loco-mujoco's command that downloads its full datasets (real and perfect), on a machine with internet.
 DOWNLOAD_COMMAND = 'loco-mujoco-download'
 
-#: The offline mini datasets, relative to the repository root (``make data`` copies their ``real/*.npz``).
+#: The offline mini datasets, relative to the repository root, where ``make data`` runs (it copies their
+#: ``real/*.npz``); elsewhere, pass the folder with ``--source``.
 DEFAULT_MINI_SOURCE = os.path.join('..', 'shared', 'data', 'loco_mujoco_mini')
 
 #: The motion-capture file each (robot, task) reads, as loco-mujoco 0.4.1 names it (the four-ages humanoid
@@ -129,8 +130,9 @@ def missing_data_message(what: str, perfect: bool = False) -> str:
                      'e.g. one written by `python -m launchers.make_expert_data`;')
         lines.append(f'  - or, on a machine with internet: `{DOWNLOAD_COMMAND}-perfect` (loco-mujoco\'s download).')
     else:
-        lines.append(f'  - Offline mini datasets (tests, smoke runs): `make data` (copies '
-                     f'{DEFAULT_MINI_SOURCE}/real/*.npz into {mini_dataset_dir()});')
+        lines.append(f'  - Offline mini datasets (tests, smoke runs): `make data` in a checkout of this repository, or '
+                     f'`python -m environments.loco_data install --source DIR` (copies DIR/real/*.npz, e.g. from '
+                     f'{DEFAULT_MINI_SOURCE}, into {mini_dataset_dir()});')
         lines.append(f'  - full datasets, on a machine with internet: `{DOWNLOAD_COMMAND}` (loco-mujoco\'s download).')
     return '\n'.join(lines)
 
@@ -180,7 +182,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog='python -m environments.loco_data', description=__doc__.split('\n\n')[0])
     parser.add_argument('command', choices=('install', 'where'))
     parser.add_argument('--source', default=DEFAULT_MINI_SOURCE,
-                        help=f'the mini-data folder, with real/*.npz (default: {DEFAULT_MINI_SOURCE})')
+                        help=f'the mini-data folder, with real/*.npz (default: {DEFAULT_MINI_SOURCE}, relative to '
+                             'the current folder: the repository root for make data)')
     args = parser.parse_args(argv)
 
     if args.command == 'where':

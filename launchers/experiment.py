@@ -34,6 +34,7 @@ import torch
 from experiment_launcher import run_experiment
 
 # The launchers package first: it silences MuJoCo's display warning, also when SLURM runs this file as a script.
+from launchers import program_name
 from launchers.checkpoint import RunPaths, load_checkpoint_state, run_directory
 from launchers.config import ExperimentConfigError, RunConfig, add_config_arguments, experiment_signature
 from launchers.training import PROGRESS_COLUMNS, train
@@ -118,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                    f'environment ids: {", ".join(PROJECT_ENV_IDS)} (or any registered Gymnasium id)\n\n'
                    'Results go to <results_dir>/<seed>/: progress.csv, learning_curve.png, agent.zip, '
                    'checkpoint/, args.json.')
-    parser = argparse.ArgumentParser(prog='python -m launchers.experiment', description=description,
+    parser = argparse.ArgumentParser(prog=program_name('launchers.experiment'), description=description,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     return add_config_arguments(parser)
 

@@ -12,6 +12,7 @@ import argparse
 import os
 from typing import Any, Dict, List, Optional, Sequence
 
+from launchers import program_name
 from launchers.config import ExperimentConfigError, RunConfig, parse_hyperparameters
 from launchers.grid_spec import GridEntry, GridSpec, entry_run_config
 from mushroom_s2pg.algorithms import needs_expert_data
@@ -52,7 +53,7 @@ def build_parser(spec: GridSpec) -> argparse.ArgumentParser:
     summary = (spec.description or '').strip().split('\n\n')[0]
     entries = '\n'.join(f'  {entry.describe()}' for entry in spec.entries)
     parser = argparse.ArgumentParser(
-        prog=f'python -m {spec.module}', formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=program_name(spec.module), formatter_class=argparse.RawDescriptionHelpFormatter,
         description=f'{summary}\n\ntasks: {", ".join(spec.tasks)}\nalgorithms: {", ".join(spec.algorithms)}\n'
                     f'entries (--algorithms selects them by label):\n{entries}\n'
                     f'full grid: {len(spec.tasks)} tasks x {len(spec.entries)} entries x {spec.n_seeds} seeds = '

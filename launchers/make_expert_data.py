@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 # The launchers package first: it silences MuJoCo's display warning.
+from launchers import program_name
 from launchers.config import ExperimentConfigError, parse_bool
 from launchers.experiment import experiment
 from environments import available_env_ids, make_env
@@ -35,7 +36,7 @@ from environments.expert_data import ExpertDataset, expert_dataset, write_perfec
 from environments.loco_tasks import LOCO_TASKS
 from mushroom_s2pg.utils import seed_everything
 
-__all__ = ['make_expert_data', 'rollout_episodes', 'build_parser', 'main']
+__all__ = ['make_expert_data', 'rollout_episodes', 'build_parser', 'main', 'cli']
 
 #: The motion-capture imitation tasks: their files are loco-mujoco perfect datasets of equal-length episodes.
 LOCO_EXPERT_TASK_IDS = tuple(env_id for env_id, spec in LOCO_TASKS.items() if not spec.perfect)
@@ -227,7 +228,8 @@ def _write_task_file(agent: Any, env_id: str, output: str, n_episodes: int, epis
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog='python -m launchers.make_expert_data', description=__doc__.split('\n\n')[0],
+    parser = argparse.ArgumentParser(prog=program_name('launchers.make_expert_data'),
+                                     description=__doc__.split('\n\n')[0],
                                      epilog=f'tasks: {", ".join(EXPERT_TASK_IDS)}')
     add = parser.add_argument
     add('--env_id', default='Atlas.carry', help='the motion-capture imitation task (default: %(default)s)')
@@ -251,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
+    """Parse the command line and run :func:`make_expert_data`; a bad setting exits with status 2.
+
+    Returns:
+        What :func:`make_expert_data` returns (the file written, the training run, the dataset).
+
+    """
     parser = build_parser()
     arguments = vars(parser.parse_args(argv))
     try:
@@ -259,6 +267,11 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         parser.error(f'argument --{error.field}: {error}' if error.field else str(error))
 
 
+def cli(argv: Optional[List[str]] = None) -> int:
+    """The command-line entry point (``s2pg-make-expert-data``, ``python -m``): :func:`main`, exit status 0."""
+    main(argv)
+    return 0
+
+
 if __name__ == '__main__':
-    main()
-    sys.exit(0)
+    sys.exit(cli())

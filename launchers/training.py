@@ -28,7 +28,8 @@ from launchers.checkpoint import RunPaths, load_checkpoint, remove_checkpoints, 
 from launchers.config import RunConfig
 from mushroom_s2pg.algorithms import default_hyperparameters, expert_data_for, make_agent, needs_expert_data
 from mushroom_s2pg.core import NonFiniteLossError, TrainableStatefulAgent
-from mushroom_s2pg.utils import ProgressLogger, git_revision, plot_learning_curve, read_progress, seed_everything
+from mushroom_s2pg.utils import (ProgressLogger, package_provenance, plot_learning_curve, read_progress,
+                                 seed_everything)
 
 __all__ = ['PROGRESS_COLUMNS', 'train']
 
@@ -218,13 +219,13 @@ def _fail(run: _Run, epoch: int, error: Exception) -> None:
 # args.json and the summary
 # ------------------------------------------------------------------------------------------------
 def _write_args(path: str, config: RunConfig, steps_per_fit: int) -> None:
-    """``args.json``: the arguments, the resolved hyperparameters, versions and the git revision."""
+    """``args.json``: the arguments, the resolved hyperparameters, the versions (package too), the git revision."""
     resolved = default_hyperparameters(config.algorithm, config.env_id)
     resolved.update(config.overrides)
     content = dict(arguments=config.arguments(), run_dir=os.path.abspath(os.path.dirname(path)),
                    resolved_hyperparameters=resolved, n_steps_per_fit_used=steps_per_fit,
                    python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,
-                   torch_threads=config.n_threads, **git_revision())
+                   torch_threads=config.n_threads, **package_provenance())
     tmp = path + '.tmp'
     with open(tmp, 'w') as f:
         json.dump(content, f, indent=2, sort_keys=True, default=str)

@@ -1,7 +1,7 @@
 """Helpers for experiments: progress logging, learning-curve plots, seeding, timing and provenance."""
 from mushroom_s2pg.utils.plotting import plot_learning_curve, plot_learning_curves
 from mushroom_s2pg.utils.progress import ProgressLogger, read_progress
-from mushroom_s2pg.utils.provenance import git_revision
+from mushroom_s2pg.utils.provenance import git_revision, package_provenance
 from mushroom_s2pg.utils.seeding import get_rng_state, seed_everything, set_rng_state
 from mushroom_s2pg.utils.timing import (TimedAgent, TimedEnvironment, Timer, interleaved_schedule, reset_timers,
                                         timed_learn)
@@ -14,6 +14,7 @@ __all__ = [
     'get_rng_state',
     'git_revision',
     'interleaved_schedule',
+    'package_provenance',
     'plot_learning_curve',
     'plot_learning_curves',
     'read_progress',
