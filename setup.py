@@ -44,6 +44,7 @@ console_scripts = [
     's2pg-launch-pomdp-privileged = launchers.launch_pomdp_privileged:main',
     's2pg-launch-cpg = launchers.launch_cpg:main',
     's2pg-launch-imitation = launchers.launch_imitation:main',
+    's2pg-reproduce-small = launchers.reproduce_small:main',
 ]
 
 setup(

@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pandas as pd
 
+from launchers import program_name
 from launchers.report_figures import plot_curves, plot_dims, plot_summary
 from launchers.report_markdown import (Figure, Report, normalized_markdown, references_markdown, report_markdown,
                                        runs_markdown, time_markdown)
@@ -142,7 +143,7 @@ def write_report(folders: Sequence[str], out: str, command: Optional[str] = None
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m launchers.report``."""
     parser = argparse.ArgumentParser(
-        prog='python -m launchers.report', formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=program_name('launchers.report'), formatter_class=argparse.RawDescriptionHelpFormatter,
         description=__doc__.split('\n\n')[0] + '\n\n' + __doc__.split('\n\n')[2])
     parser.add_argument('results_dirs', nargs='+', metavar='RESULTS_DIR',
                         help='result folders (a grid\'s <exp_name>_<timestamp> folder, or any folder above runs)')
