@@ -25,7 +25,7 @@ help:
 	@echo "make test-slow   run the slow learning tests (-m slow)"
 	@echo "make run         short SAC_RS training on HalfCheetahPOMDP-v5 into $(RUN_DIR)/$(RUN_SEED)/"
 	@echo "make benchmark   training-time benchmark (benchmarks/training_time.py)"
-	@echo "make reproduce-small  reduced-budget reproduction + report into results/small (about 70 min on 2 cores, resumable)"
+	@echo "make reproduce-small  reduced-budget reproduction + report into results/small (about 1 h on 2 cores, resumable)"
 	@echo "make clean       remove results/, logs/ and caches; make distclean also removes .venv"
 
 venv: $(STAMP)

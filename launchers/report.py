@@ -47,6 +47,19 @@ def _slug(text: str) -> str:
     return re.sub(r'[^A-Za-z0-9._-]+', '_', text)
 
 
+def _budget(runs: pd.DataFrame) -> str:
+    """The budgets and seeds of ``runs``, written on every figure: ``budget 5 x 5000 steps, seeds 0-1 (2)``."""
+    budgets = sorted({f'{epochs} x {steps}' for epochs, steps in zip(runs['n_epochs'], runs['n_steps_per_epoch'])})
+    seeds = sorted({int(seed) for seed in runs['seed']})
+    consecutive = len(seeds) > 1 and seeds == list(range(seeds[0], seeds[-1] + 1))
+    seed_text = f'{seeds[0]}-{seeds[-1]}' if consecutive else ', '.join(map(str, seeds))
+    return f'budget {" / ".join(budgets)} steps, seeds {seed_text} ({len(seeds)})'
+
+
+def _runs_of(runs: pd.DataFrame, pairs: Sequence[Tuple[str, str]]) -> pd.DataFrame:
+    return runs[[pair in set(pairs) for pair in zip(runs['grid'], runs['task'])]]
+
+
 def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame) -> Tuple[List[Figure], List[Tuple]]:
     """Draw every figure the runs allow; the figures made and (name, why) of those not made."""
     figures, missing = [], []
@@ -54,7 +67,7 @@ def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame) -> Tu
     for grid in dict.fromkeys(runs['grid']):
         file = f'summary_{_slug(grid)}.png'
         plot_summary(variant_summary(runs[runs['grid'] == grid]), os.path.join(out, file),
-                     f'{grid}: normalized return and time per 1M steps')
+                     f'{grid}: normalized return and time per 1M steps\n{_budget(runs[runs["grid"] == grid])}')
         figures.append(Figure(file, f'{grid}: normalized return per variant and time per 1M steps',
                               'Figure 3: normalized return and training time per grid'))
     dims = dims_summary(runs)
@@ -62,7 +75,7 @@ def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame) -> Tu
         missing.append(('dims.png (Figure 13)', 'no POMDP locomotion task (Hopper, Walker2d, HalfCheetah, Ant, '
                                                 'Humanoid) in the inputs'))
     else:
-        plot_dims(dims, os.path.join(out, 'dims.png'))
+        plot_dims(dims, os.path.join(out, 'dims.png'), _budget(runs[runs['grid'].isin(set(dims['grid']))]))
         absent = {'low', 'high'} - set(dims['dims'])
         note = f' (no {absent.pop()}-dimensional task in the inputs)' if absent else ''
         figures.append(Figure('dims.png', 'low- vs high-dimensional tasks' + note,
@@ -74,13 +87,14 @@ def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame) -> Tu
                     ['label'].str.contains('CPG').any()]))
     for file, section, what, panels in panel_sets:
         if panels:
-            plot_curves(curve_table, panels, os.path.join(out, file), section)
+            plot_curves(curve_table, panels, os.path.join(out, file), f'{section}\n{_budget(_runs_of(runs, panels))}')
             figures.append(Figure(file, section, section))
         else:
             missing.append((f'{file} ({section.split(":")[0]})', f'no {what} in the inputs'))
     for grid, task in pairs:
         file = f'curves_{_slug(grid)}_{_slug(task)}.png'
-        plot_curves(curve_table, [(grid, task)], os.path.join(out, file), f'{task} ({grid})')
+        plot_curves(curve_table, [(grid, task)], os.path.join(out, file),
+                    f'{task} ({grid})\n{_budget(_runs_of(runs, [(grid, task)]))}')
         figures.append(Figure(file, f'{task} ({grid})', 'Learning curves per task (Figures 10, 12, 14, 15)'))
     return figures, missing
 

@@ -120,14 +120,15 @@ def plot_summary(summary: pd.DataFrame, path: str, title: str) -> str:
     return _save(figure, path)
 
 
-def plot_dims(dims: pd.DataFrame, path: str) -> str:
+def plot_dims(dims: pd.DataFrame, path: str, title: str = '') -> str:
     """
     Figure 13: per grid (rows) and evaluation (columns), the normalized return of each variant over the
     low-dimensional (Hopper, Walker2d, HalfCheetah) and the high-dimensional (Ant, Humanoid) tasks.
 
     Args:
         dims (pd.DataFrame): :func:`launchers.report_stats.dims_summary`;
-        path (str): the PNG file.
+        path (str): the PNG file;
+        title (str, ''): the figure's title (e.g. the budgets and seeds).
 
     Returns:
         ``path``.
@@ -151,4 +152,6 @@ def plot_dims(dims: pd.DataFrame, path: str) -> str:
             axis.set_ylabel('normalized return')
             axis.grid(True, axis='y', alpha=0.3)
             axis.legend(fontsize=7, loc='best')
+    if title:
+        figure.suptitle(title, fontsize=10)
     return _save(figure, path)

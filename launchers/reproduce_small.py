@@ -14,8 +14,9 @@ of them:
 The off-policy runs start learning after 1000 (memory) or 2000 (TD3) random transitions instead of the
 reference's 5000-10000, and the memory runs use the learning rates of the point-mass slow test (actor 3e-4,
 critic 3e-4, tau 0.005), so that something is learnt within the budget; everything else is the registry's
-reference hyperparameters. ``PARTS`` below is the whole definition. About 70 minutes on 2 cores
-(``--n_parallel 2``); ``--parts`` runs a selection (e.g. two shells, one per part).
+reference hyperparameters. ``PARTS`` below is the whole definition. About an hour on 2 quiet cores with
+``--n_parallel 2`` (75 minutes measured with the cores shared with other work); ``--parts`` runs a selection (e.g.
+two shells, one per part).
 
 Example::
 
