@@ -69,8 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--base_dir', default=os.path.join('results', 'small'),
                         help='results folder (default: %(default)s)')
     parser.add_argument('--out', default=None, help='report folder (default: <base_dir>/report)')
-    parser.add_argument('--n_parallel', type=int, default=min(2, os.cpu_count() or 1),
-                        help='runs in parallel (default: %(default)s)')
+    parser.add_argument('--n_parallel', type=int, default=os.cpu_count() or 1,
+                        help='runs in parallel (default: the cores of this machine, %(default)s)')
     parser.add_argument('--no_report', action='store_true', help='run the grids only')
     return parser
 

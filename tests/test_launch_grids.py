@@ -236,3 +236,24 @@ def test_resume_continues_an_experiment_folder(tmp_path, capsys):
     for part in reproduce_small.PARTS:  # the reduced reproduction's grids parse (checked runs, nothing written)
         grid_main, _ = reproduce_small.PARTS[part]
         assert grid_main(reproduce_small.part_argv(part, str(tmp_path / 'small'), 2) + ['--dry_run']) == 0
+
+
+def test_reproduce_small_runs_its_parts_then_the_report_and_resumes(tmp_path, monkeypatch, capsys):
+    """make reproduce-small end to end at a tiny budget: the grids, the report, and a second call that trains nothing."""
+    from launchers import reproduce_small
+    tiny = ['--envs', 'PointMassMemory-v0', '--algorithms', 'SAC_VANILLA', '--n_seeds', '1', '--n_epochs', '1',
+            '--n_steps_per_epoch', '150', '--n_eval_episodes', '1', '--hyperparameters',
+            json.dumps(dict(initial_replay_size=64, warmup_transitions=100, batch_size=16))]
+    monkeypatch.setattr(reproduce_small, 'PARTS', {'memory': (launch_memory.main, tiny)})
+    argv = ['--base_dir', str(tmp_path), '--n_parallel', '1']
+    assert reproduce_small.main(argv) == 0
+    report = tmp_path / 'report' / 'report.md'
+    assert report.is_file() and (tmp_path / 'report' / 'memory.png').is_file()
+    assert '| memory | PointMassMemory-v0 | SAC_VANILLA | 0 | 1 | 1 x 150 |' in report.read_text()
+    progress = tmp_path / 'memory' / 'PointMassMemory-v0' / 'SAC_VANILLA' / '0' / 'progress.csv'
+    first = progress.read_text()
+    capsys.readouterr()
+    assert reproduce_small.main(argv) == 0
+    assert progress.read_text() == first and 'resuming after epoch 1' in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        reproduce_small.main(argv + ['--n_parallel', '0'])

@@ -158,3 +158,12 @@ def test_label_order_and_counterparts():
     assert counterpart('SAC_RS@3x500', 'VANILLA', ['SAC_VANILLA', 'SAC_VANILLA@3x500']) == 'SAC_VANILLA@3x500'
     assert counterpart('SAC_RS@3x500', 'VANILLA', ['SAC_VANILLA']) == 'SAC_VANILLA'
     assert counterpart('PPO_RS', 'VANILLA', ['SAC_VANILLA']) is None
+
+
+def test_every_figure_carries_its_budget_and_seeds():
+    import pandas as pd
+    from launchers.report import _budget
+    runs = pd.DataFrame(dict(n_epochs=[5, 5, 5], n_steps_per_epoch=[5000] * 3, seed=[0, 1, 2]))
+    assert _budget(runs) == 'budget 5 x 5000 steps, seeds 0-2 (3)'
+    mixed = pd.DataFrame(dict(n_epochs=[5, 2], n_steps_per_epoch=[5000, 20000], seed=[0, 3]))
+    assert _budget(mixed) == 'budget 2 x 20000 / 5 x 5000 steps, seeds 0, 3 (2)'
