@@ -23,7 +23,8 @@ the ``expert_data`` of an imitation run on that task (``launchers.experiment --e
 import argparse
 import os
 import sys
-from typing import Any, Dict, List, Optional
+from contextlib import nullcontext
+from typing import Any, ContextManager, Dict, List, Optional
 
 import numpy as np
 
@@ -34,6 +35,7 @@ from launchers.experiment import experiment
 from environments import available_env_ids, make_env
 from environments.expert_data import ExpertDataset, expert_dataset, write_perfect_file
 from environments.loco_tasks import LOCO_TASKS
+from mushroom_s2pg.core import StatefulAgent
 from mushroom_s2pg.utils import seed_everything
 
 __all__ = ['make_expert_data', 'rollout_episodes', 'build_parser', 'main', 'cli']
@@ -67,6 +69,14 @@ def _check(env_id: str, n_episodes: int, episode_length: Optional[int]) -> None:
         raise ExperimentConfigError('episode_length must be >= 2.', 'episode_length')
 
 
+def _policy_mode(agent: Any, deterministic: bool) -> ContextManager:
+    """The agent's mean-action mode (``StatefulAgent.deterministic()``) when asked for, else its sampling policy; any
+    other MushroomRL agent is rolled out as it is (it declares no deterministic mode)."""
+    if deterministic and isinstance(agent, StatefulAgent):
+        return agent.deterministic()
+    return nullcontext()
+
+
 def rollout_episodes(agent: Any, env_id: str, n_episodes: int, episode_length: int, seed: int = 0,
                      deterministic: bool = True, max_attempts: Optional[int] = None) -> Dict[str, np.ndarray]:
     """
@@ -89,7 +99,6 @@ def rollout_episodes(agent: Any, env_id: str, n_episodes: int, episode_length: i
         RuntimeError: when too few episodes reach ``episode_length`` (the message says what to change).
 
     """
-    from contextlib import nullcontext
     from mushroom_rl.core import Core
 
     spec = LOCO_TASKS[env_id]
@@ -104,7 +113,7 @@ def rollout_episodes(agent: Any, env_id: str, n_episodes: int, episode_length: i
     core = Core(agent, mdp)
     kept: List[Any] = []
     attempts = 0
-    context = agent.deterministic() if deterministic and hasattr(agent, 'deterministic') else nullcontext()
+    context = _policy_mode(agent, deterministic)
     with context:
         while len(kept) < n_episodes and attempts < max_attempts:
             attempts += 1
@@ -151,14 +160,13 @@ def rollout_task_episodes(agent: Any, env_id: str, n_episodes: int, horizon: Opt
         ``states``, ``actions``, ``next_states``, ``last`` and ``absorbing``, episode after episode.
 
     """
-    from contextlib import nullcontext
     from mushroom_rl.core import Core
     from mushroom_rl.utils.dataset import parse_dataset
 
     seed_everything(seed)
     mdp = make_env(env_id, horizon=horizon)
     mdp.seed(seed)
-    context = agent.deterministic() if deterministic and hasattr(agent, 'deterministic') else nullcontext()
+    context = _policy_mode(agent, deterministic)
     with context:
         dataset = Core(agent, mdp).evaluate(n_episodes=n_episodes, quiet=True)
     mdp.stop()
