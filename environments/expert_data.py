@@ -9,6 +9,10 @@
 3. otherwise loco-mujoco's motion-capture datasets as installed: the full datasets when downloaded, else
    the mini datasets (``make data``), through loco-mujoco's ``create_dataset()``.
 
+Any other task (e.g. ``PointMassMemory-v0``) has no default dataset: ``path`` is required, a perfect-format file
+with ``next_states`` whose episodes may differ in length (``launchers/make_expert_data.py`` writes it), read with
+numpy and checked against the task's observation and action sizes.
+
 A missing dataset raises :class:`environments.loco_data.MissingDatasetError` with how to get it; a bad
 file raises :class:`ExpertDataError` naming the file and the key. The perfect files written by
 ``launchers/make_expert_data.py`` hold full observations (the hidden weight or scale included), so that a
