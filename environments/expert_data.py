@@ -11,7 +11,9 @@
 
 Any other task (e.g. ``PointMassMemory-v0``) has no default dataset: ``path`` is required, a perfect-format file
 with ``next_states`` whose episodes may differ in length (``launchers/make_expert_data.py`` writes it), read with
-numpy and checked against the task's observation and action sizes.
+numpy and checked against the task's observation and action sizes. Such a file may also record the task options
+that shape its observations (``task_options``, a JSON object such as ``{"normalize_observation": true}``;
+:func:`file_task_options` reads it), so that a run imitating it can check that it observes the same way.
 
 A missing dataset raises :class:`environments.loco_data.MissingDatasetError` with how to get it; a bad
 file raises :class:`ExpertDataError` naming the file and the key. The perfect files written by
@@ -20,10 +22,11 @@ critic or a discriminator can see everything; motion-capture data hold the joint
 only (``ExpertDataset.full_state`` is False), which is exactly what the policy sees.
 
 """
+import json
 import os
 import zipfile
 from dataclasses import dataclass
-from typing import Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 import numpy as np
 
@@ -31,7 +34,7 @@ from environments.loco_data import MissingDatasetError
 from environments.loco_tasks import LOCO_TASK_IDS, LOCO_TASKS, LocoTaskEnv
 
 __all__ = ['ExpertDataError', 'ExpertDataset', 'PERFECT_KEYS', 'expert_dataset', 'check_perfect_file',
-           'write_perfect_file', 'MissingDatasetError']
+           'write_perfect_file', 'file_task_options', 'MissingDatasetError']
 
 #: The keys of a perfect-format dataset (``next_states`` is optional).
 PERFECT_KEYS = ('states', 'actions', 'last', 'absorbing')
@@ -177,9 +180,11 @@ def check_perfect_file(path: str, env_id: str, obs_dim: int, action_dim: int,
 
 
 def write_perfect_file(path: str, states: np.ndarray, actions: np.ndarray, last: np.ndarray,
-                       absorbing: np.ndarray, next_states: Optional[np.ndarray] = None) -> str:
+                       absorbing: np.ndarray, next_states: Optional[np.ndarray] = None,
+                       task_options: Optional[Dict[str, Any]] = None) -> str:
     """
-    Write a perfect-format ``.npz`` (loco-mujoco's keys, plus ``next_states`` when given), atomically.
+    Write a perfect-format ``.npz`` (loco-mujoco's keys, plus ``next_states`` and the ``task_options`` that shape
+    the states, as a JSON object, when given), atomically.
 
     Returns:
         The path written.
@@ -189,12 +194,38 @@ def write_perfect_file(path: str, states: np.ndarray, actions: np.ndarray, last:
                   last=np.asarray(last, dtype=np.float64), absorbing=np.asarray(absorbing, dtype=np.float64))
     if next_states is not None:
         arrays['next_states'] = np.asarray(next_states, dtype=np.float64)
+    if task_options:
+        arrays['task_options'] = np.array(json.dumps(task_options, sort_keys=True))
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, '.' + os.path.basename(path) + '.tmp.npz')
     np.savez(tmp, **arrays)
     os.replace(tmp, path)
     return path
+
+
+def file_task_options(path: str) -> Dict[str, Any]:
+    """
+    Returns:
+        The task options recorded in a perfect-format file by :func:`write_perfect_file` (``{}`` when it records
+        none, as loco-mujoco's own files).
+
+    Raises:
+        ExpertDataError: if the file cannot be read or its ``task_options`` is not a JSON object.
+
+    """
+    try:
+        with np.load(path, allow_pickle=False) as content:
+            text = str(content['task_options']) if 'task_options' in content.files else '{}'
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+        raise ExpertDataError(f'{path}: not a readable .npz file ({error}).') from None
+    try:
+        options = json.loads(text)
+    except ValueError:
+        options = None
+    if not isinstance(options, dict):
+        raise _error(path, 'task_options', f'must be a JSON object, got {text!r}.')
+    return options
 
 
 def _frozen(array: Optional[np.ndarray], dtype=None) -> Optional[np.ndarray]:

@@ -71,6 +71,18 @@ point-mass experiments). They are this project's choice: the longest start-goal 
 memory task, ~149, needs ~83 steps; the door task needs at least 130 / 1.8 ~ 73 steps plus the
 detours to the doors.
 
+Two options, both off by default (the paper's tasks), help experts learn the tasks quickly, e.g. the
+``SAC_ORACLE`` experts of ``launchers/make_expert_data.py``:
+
+- ``normalize_observation=True`` divides the full state by the field size (every entry in ``[0, 1]``);
+  the networks see inputs of order 1 instead of order 100. Expert data written under it holds normalised
+  states, so its imitators must use it too.
+- ``progress_reward=c`` adds ``c (d_prev - d)`` to the reward of every collision-free step, the distance
+  gained towards the goal (``d_prev`` the distance before the step, the start's at a reset). Far from
+  the goal ``exp(-0.1 d)`` is about ``1e-5`` and gives no learning signal; the progress term gives one at
+  every step, and it sums to ``c (d_start - d_end)`` over an episode, so it does not reward circling. The
+  task's own reward of the step is always in ``info['task_reward']``.
+
 Tests and scripted experiments can fix the random quantities through ``reset`` options
 (``{'goal_index': i, 'start_index': j}`` for the memory task, ``{'doors': (x1, x2)}`` for the door
 task) and place the agent by hand with ``set_agent_position``.
@@ -156,7 +168,7 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
     FIELD_EXIT_ABSORBING = True
 
     def __init__(self, observable_radius: float, render_mode: Optional[str] = None,
-                 render_size: int = 300):
+                 render_size: int = 300, normalize_observation: bool = False, progress_reward: float = 0.0):
         if render_mode is not None and render_mode not in self.metadata['render_modes']:
             raise ValueError(f'Unsupported render_mode {render_mode!r}; supported: '
                              f'{self.metadata["render_modes"]} or None.')
@@ -164,10 +176,14 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
             raise ValueError(f'render_size must be at least 16, got {render_size}.')
         if not observable_radius > 0:
             raise ValueError(f'observable_radius must be positive, got {observable_radius}.')
+        if not (math.isfinite(float(progress_reward)) and float(progress_reward) >= 0.0):
+            raise ValueError(f'progress_reward must be finite and >= 0, got {progress_reward}.')
 
         self.render_mode = render_mode
         self.render_size = int(render_size)
         self.observable_radius = float(observable_radius)
+        self.normalize_observation = bool(normalize_observation)
+        self.progress_reward = float(progress_reward)
         self.field_size = FIELD_SIZE
         self.speed = SPEED
         self.substep_dt = SUBSTEP_DT
@@ -180,6 +196,7 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
         self._y = 0.0
         self._start = (0.0, 0.0)
         self._terminated = False
+        self._distance = 0.0
         self._trajectory: List[Tuple[float, float]] = []
         self._pixel_grid: Optional[Tuple[np.ndarray, np.ndarray]] = None
 
@@ -302,6 +319,7 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
         self._x, self._y = self._start
         self._terminated = False
         self._trajectory = [(self._x, self._y)]
+        self._distance = self.distance_to_goal()
         info = self._info(collision=None)
         info['clipped'] = False
         return self._get_obs(), info
@@ -310,7 +328,7 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
         phi = self.heading(action)
         if self._terminated:
             info = self._info(collision=None)
-            info['clipped'] = False
+            info.update(clipped=False, task_reward=0.0)
             return self._get_obs(), 0.0, True, False, info
 
         ds = self.speed * self.substep_dt
@@ -338,11 +356,14 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
         self._trajectory.append((x, y))
         if collision is not None:
             self._terminated = True
-            reward = COLLISION_REWARD
+            reward = task_reward = COLLISION_REWARD
         else:
-            reward = self._reward(self.distance_to_goal())
+            distance = self.distance_to_goal()
+            task_reward = self._reward(distance)
+            reward = task_reward + self.progress_reward * (self._distance - distance)
+            self._distance = distance
         info = self._info(collision)
-        info['clipped'] = clipped
+        info.update(clipped=clipped, task_reward=float(task_reward))
         return self._get_obs(), float(reward), collision is not None, False, info
 
     def render(self) -> Optional[np.ndarray]:
@@ -360,8 +381,18 @@ class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
     def _reward(self, distance: float) -> float:
         raise NotImplementedError
 
-    def _get_obs(self) -> np.ndarray:
+    def _full_state(self) -> np.ndarray:
+        """The full state in field units (see the module docstring for its layout)."""
         raise NotImplementedError
+
+    def _get_obs(self) -> np.ndarray:
+        state = self._full_state()
+        return state / self.field_size if self.normalize_observation else state
+
+    def _state_space(self, high: np.ndarray) -> spaces.Box:
+        """The observation space of full states in ``[0, high]`` (in field units), scaled like the observations."""
+        high = np.asarray(high, dtype=np.float64) / (self.field_size if self.normalize_observation else 1.0)
+        return spaces.Box(low=np.zeros_like(high), high=high, dtype=np.float64)
 
     def _walls(self) -> List[Tuple[float, float, float, float]]:
         """
@@ -556,7 +587,8 @@ class PointMassMemoryEnv(_PointMassEnv):
     START_Y = 15.0
 
     def __init__(self, render_mode: Optional[str] = None, render_size: int = 300,
-                 observable_radius: float = 30.0):
+                 observable_radius: float = 30.0, normalize_observation: bool = False,
+                 progress_reward: float = 0.0):
         """
         Constructor.
 
@@ -564,19 +596,22 @@ class PointMassMemoryEnv(_PointMassEnv):
             render_mode (str, None): None or ``'rgb_array'``;
             render_size (int, 300): side in pixels of the rendered image;
             observable_radius (float, 30.): the goal is visible while the distance of the agent to
-                its start is at most this radius.
+                its start is at most this radius;
+            normalize_observation (bool, False): divide the full state by the field size (coordinates in
+                ``[0, 1]``, better conditioned for networks); the policy mask is unchanged;
+            progress_reward (float, 0.): weight of the progress term added to the reward (a training aid,
+                see the module docstring; 0 is the task of the paper).
 
         """
-        super().__init__(observable_radius, render_mode=render_mode, render_size=render_size)
+        super().__init__(observable_radius, render_mode=render_mode, render_size=render_size,
+                         normalize_observation=normalize_observation, progress_reward=progress_reward)
         self.goals = np.array([[x, self.GOAL_Y] for x in self.GOAL_XS])
         self.starts = np.array([[x, self.START_Y] for x in self.START_XS])
         self._goal = (float(self.goals[0, 0]), float(self.goals[0, 1]))
         self.goal_index = 0
         self.start_index = 0
 
-        size = self.field_size
-        self.observation_space = spaces.Box(low=0.0, high=size, shape=(self.STATE_SIZE,),
-                                            dtype=np.float64)
+        self.observation_space = self._state_space(np.full(self.STATE_SIZE, self.field_size))
         mask = np.zeros(self.STATE_SIZE, dtype=bool)
         mask[self.AGENT_POS] = True
         mask[self.VISIBLE_GOAL] = True
@@ -624,7 +659,7 @@ class PointMassMemoryEnv(_PointMassEnv):
     def _reward(self, distance: float) -> float:
         return math.exp(-0.1 * distance)
 
-    def _get_obs(self) -> np.ndarray:
+    def _full_state(self) -> np.ndarray:
         gx, gy = self._goal
         if self.is_observable():
             vx, vy = gx, gy
@@ -656,7 +691,8 @@ class PointMassDoorEnv(_PointMassEnv):
     def __init__(self, render_mode: Optional[str] = None, render_size: int = 300,
                  observable_radius: float = 20.0, door_width: float = 40.0,
                  door_range: Tuple[float, float] = (10.0, 100.0),
-                 wall_half_thickness: float = WALL_HALF_THICKNESS, point_radius: float = POINT_RADIUS):
+                 wall_half_thickness: float = WALL_HALF_THICKNESS, point_radius: float = POINT_RADIUS,
+                 normalize_observation: bool = False, progress_reward: float = 0.0):
         """
         Constructor.
 
@@ -668,10 +704,15 @@ class PointMassDoorEnv(_PointMassEnv):
             door_width (float, 40.): the width of each door;
             door_range (tuple, (10., 100.)): the door's left edge is drawn uniformly in this range;
             wall_half_thickness (float, 2.5): half the thickness of the walls;
-            point_radius (float, 2.): the radius of the agent (shrinks each door by it on both sides).
+            point_radius (float, 2.): the radius of the agent (shrinks each door by it on both sides);
+            normalize_observation (bool, False): divide the full state by the field size (coordinates in
+                ``[0, 1]``, better conditioned for networks); the policy mask is unchanged;
+            progress_reward (float, 0.): weight of the progress term added to the reward (a training aid,
+                see the module docstring; 0 is the task of the paper).
 
         """
-        super().__init__(observable_radius, render_mode=render_mode, render_size=render_size)
+        super().__init__(observable_radius, render_mode=render_mode, render_size=render_size,
+                         normalize_observation=normalize_observation, progress_reward=progress_reward)
         low, high = float(door_range[0]), float(door_range[1])
         self.door_width = float(door_width)
         self.wall_half_thickness = float(wall_half_thickness)
@@ -688,10 +729,8 @@ class PointMassDoorEnv(_PointMassEnv):
         self._start = self.START_XY
 
         max_edge = self.field_size - self.door_width
-        self.observation_space = spaces.Box(
-            low=np.zeros(self.STATE_SIZE),
-            high=np.array([self.field_size, self.field_size, max_edge, max_edge, max_edge, max_edge]),
-            dtype=np.float64)
+        self.observation_space = self._state_space(
+            np.array([self.field_size, self.field_size, max_edge, max_edge, max_edge, max_edge]))
         mask = np.zeros(self.STATE_SIZE, dtype=bool)
         mask[self.AGENT_POS] = True
         mask[self.VISIBLE_DOORS] = True
@@ -730,7 +769,7 @@ class PointMassDoorEnv(_PointMassEnv):
     def _reward(self, distance: float) -> float:
         return 10.0 * math.exp(-0.03 * distance)
 
-    def _get_obs(self) -> np.ndarray:
+    def _full_state(self) -> np.ndarray:
         d1, d2 = self._doors
         if self.is_observable():
             v1, v2 = d1, d2

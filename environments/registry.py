@@ -33,11 +33,12 @@ PROJECT_ENV_IDS: Tuple[str, ...] = tuple(PROJECT_ENVS)
 GYMNASIUM_OPTIONS: Tuple[str, ...] = ('render_mode',)
 
 #: The keyword options of each project task beyond :data:`GYMNASIUM_OPTIONS` (``random_mass``:
-#: randomise the body masses at every reset; see the task modules). Any other Gymnasium id takes none.
+#: randomise the body masses at every reset; ``normalize_observation`` and ``progress_reward``: the
+#: point-mass training aids; see the task modules). Any other Gymnasium id takes none.
 #: The loco-mujoco imitation tasks are not Gymnasium environments: they take only their own options.
 TASK_OPTIONS: Dict[str, Tuple[str, ...]] = {
     **{env_id: ('random_mass', 'hide_actuator_forces') for env_id in POMDP_ENV_IDS},
-    **{env_id: ('render_size',) for env_id in POINT_MASS_ENV_IDS},
+    **{env_id: ('render_size', 'normalize_observation', 'progress_reward') for env_id in POINT_MASS_ENV_IDS},
     **LOCO_TASK_OPTIONS,
 }
 

@@ -5,7 +5,7 @@ and a help text (``metadata['help']``, with the bounds of the numbers in ``metad
 ``metadata['maximum']``). Building one checks every value (``__post_init__``) and raises
 :class:`ExperimentConfigError`, naming the value and the valid choices, before anything is written:
 
-- the environment id and the task options (``random_mass``) through ``environments.check_env_options``;
+- the environment id and the task options (``random_mass``, ``normalize_observation``, ...) through ``environments.check_env_options``;
 - the algorithm and its hyperparameters through ``mushroom_s2pg.algorithms.check_hyperparameters``;
 - the types and bounds of the numbers;
 - the JSON of ``hyperparameters``, parsed once into :attr:`RunConfig.overrides` together with
@@ -27,6 +27,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union, get_args, g
 import numpy as np
 
 from environments import LOCO_TASK_IDS, available_env_ids, check_env_options, env_options, expert_dataset
+from environments.expert_data import file_task_options
 from mushroom_s2pg.algorithms import (available_algorithms, check_hyperparameters, expert_data_for,
                                       hyperparameter_names, needs_expert_data)
 
@@ -72,6 +73,12 @@ class RunConfig:
     hide_actuator_forces: Optional[bool] = field(default=None, metadata=_help(
         "hide Humanoid's actuator forces from the policy (a task option of the POMDP locomotion tasks; None: the "
         "task's default, hidden as in the privileged experiments; the PPO grid shows them, as the reference)"))
+    normalize_observation: bool = field(default=False, metadata=_help(
+        'divide the observations by the field size (a task option of the point-mass tasks; expert data written '
+        'with it must be imitated with it)'))
+    progress_reward: float = field(default=0.0, metadata=_help(
+        'add this times the distance gained towards the goal to every reward (a task option of the point-mass '
+        "tasks, a training aid for experts; 0: the paper's task)", minimum=0))
     expert_data: Optional[str] = field(default=None, metadata=_help(
         'a perfect-format expert dataset (.npz: states, actions, last, absorbing) for the .perfect imitation tasks '
         "(None: loco-mujoco's perfect dataset of the task); checked before the run starts"))
@@ -107,10 +114,14 @@ class RunConfig:
 
     @property
     def task_options(self) -> Dict[str, Any]:
-        """The keyword options of ``make_env``: ``random_mass=True`` and ``hide_actuator_forces`` only when set."""
+        """The keyword options of ``make_env``: each task option only when set (not at its default)."""
         options = dict(random_mass=True) if self.random_mass else dict()
         if self.hide_actuator_forces is not None:
             options['hide_actuator_forces'] = bool(self.hide_actuator_forces)
+        if self.normalize_observation:
+            options['normalize_observation'] = True
+        if self.progress_reward:
+            options['progress_reward'] = self.progress_reward
         if self.expert_data is not None and 'dataset_path' in env_options(self.env_id):
             options['dataset_path'] = self.expert_data
         return options
@@ -132,9 +143,11 @@ class RunConfig:
             n_eval_episodes and hyperparameters (the merged :attr:`overrides`).
 
         """
+        point_mass = {name: value for name, value in self.task_options.items()
+                      if name in ('normalize_observation', 'progress_reward')}
         settings = dict(env_id=self.env_id, algorithm=self.algorithm, seed=self.seed, random_mass=self.random_mass,
                         **({} if self.hide_actuator_forces is None else
-                           dict(hide_actuator_forces=self.hide_actuator_forces)),
+                           dict(hide_actuator_forces=self.hide_actuator_forces)), **point_mass,
                         **({} if self.expert_data is None else dict(expert_data=self.expert_data)),
                         horizon=self.horizon, n_steps_per_epoch=self.n_steps_per_epoch,
                         n_steps_per_fit=self.n_steps_per_fit, n_eval_episodes=self.n_eval_episodes,
@@ -171,6 +184,8 @@ def _base_type(hint: Any) -> type:
 def _has_type(value: Any, kind: type) -> bool:
     if kind is int:  # NumPy integers too
         return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if kind is float:  # integers and NumPy numbers too
+        return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and np.isfinite(value)
     if kind is str:
         return isinstance(value, (str, os.PathLike))
     return isinstance(value, kind)
@@ -185,10 +200,10 @@ def _check_values(config: RunConfig) -> None:
             continue
         minimum, maximum = f.metadata.get('minimum'), f.metadata.get('maximum')
         if _has_type(value, kind) and (minimum is None or value >= minimum) and (maximum is None or value <= maximum):
-            if kind is int:
-                object.__setattr__(config, f.name, int(value))
+            if kind in (int, float):
+                object.__setattr__(config, f.name, kind(value))
             continue
-        expected = {int: 'an integer', float: 'a number', bool: 'True or False', str: 'a string'}[kind]
+        expected = {int: 'an integer', float: 'a finite number', bool: 'True or False', str: 'a string'}[kind]
         expected += f' >= {minimum}' if minimum is not None else ''
         expected += f' and <= {maximum}' if maximum is not None else ''
         raise ExperimentConfigError(f'{f.name} must be {"None or " if _is_optional(hint) else ""}{expected}, '
@@ -251,8 +266,20 @@ def check_run_data(config: RunConfig) -> None:
         dataset = expert_dataset(config.env_id, config.expert_data)
         if imitates:
             expert_data_for(config.algorithm, dataset)
+        recorded = file_task_options(config.expert_data) if config.expert_data else {}
     except (OSError, ValueError) as error:
         raise ExperimentConfigError(f'expert_data: {error}', 'expert_data') from None
+    _check_observed_alike(config, recorded)
+
+
+def _check_observed_alike(config: RunConfig, recorded: Dict[str, Any]) -> None:
+    """The run observes its task as the expert file's states were observed (``normalize_observation``)."""
+    written = bool(recorded.get('normalize_observation', False))
+    if written != config.normalize_observation:
+        raise ExperimentConfigError(
+            f'expert_data: {config.expert_data} holds states written with normalize_observation={written}, but the '
+            f'run has normalize_observation={config.normalize_observation}: run with --normalize_observation '
+            f'{written}.', 'normalize_observation')
 
 
 def parse_hyperparameters(hyperparameters: Union[str, Mapping[str, Any], None]) -> Dict[str, Any]:

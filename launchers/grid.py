@@ -47,10 +47,8 @@ def _launcher_experiment(config: RunConfig, local: bool) -> Dict[str, Any]:
     if config.horizon is not None:
         experiment['horizon'] = config.horizon
     experiment.update(n_threads=config.n_threads, quiet=config.quiet)
-    if config.random_mass:
-        experiment['random_mass'] = True
-    if config.hide_actuator_forces is not None:
-        experiment['hide_actuator_forces'] = config.hide_actuator_forces
+    # the task options given (random_mass, hide_actuator_forces, normalize_observation, progress_reward)
+    experiment.update({name: value for name, value in config.task_options.items() if name != 'dataset_path'})
     if config.expert_data is not None:
         experiment['expert_data'] = config.expert_data
     if config.overrides:

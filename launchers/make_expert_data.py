@@ -17,7 +17,15 @@ as a check, and serves the ``.perfect`` variant of the task::
 
 Any other task works too (e.g. ``--env_id PointMassMemory-v0``, with the task's own reward): its episodes are
 written as they come (ending at the horizon or in an absorbing state), ``next_states`` included, and the file is
-the ``expert_data`` of an imitation run on that task (``launchers.experiment --expert_data FILE``).
+the ``expert_data`` of an imitation run on that task (``launchers.experiment --expert_data FILE``). The point-mass
+tasks' training aids (``--normalize_observation``, ``--progress_reward``; see ``environments.point_mass``) make the
+expert learn in minutes; the imitators then take ``--normalize_observation`` too::
+
+    python -m launchers.make_expert_data --env_id PointMassMemory-v0 --output results/expert/memory.npz \
+        --n_epochs 12 --n_steps_per_epoch 5000 --n_episodes 100 --normalize_observation --progress_reward 0.1 \
+        --hyperparameters '{"actor_features": [64, 64], "critic_features": [64, 64], "initial_replay_size": 1000}'
+    python -m launchers.experiment --env_id PointMassMemory-v0 --algorithm LSIQ_RS --normalize_observation \
+        --expert_data results/expert/memory.npz
 
 """
 import argparse
@@ -143,7 +151,7 @@ def rollout_episodes(agent: Any, env_id: str, n_episodes: int, episode_length: i
 
 
 def rollout_task_episodes(agent: Any, env_id: str, n_episodes: int, horizon: Optional[int] = None, seed: int = 0,
-                          deterministic: bool = True) -> Dict[str, np.ndarray]:
+                          deterministic: bool = True, **task_options: Any) -> Dict[str, np.ndarray]:
     """
     Roll an agent out on a task that is not a loco-mujoco task: ``n_episodes`` episodes as they come (each ends at
     the horizon or in an absorbing state, so lengths may differ).
@@ -154,7 +162,8 @@ def rollout_task_episodes(agent: Any, env_id: str, n_episodes: int, horizon: Opt
         n_episodes (int): the episodes;
         horizon (int, None): the episodes' horizon (None: the task's);
         seed (int, 0): the seed of the rollouts;
-        deterministic (bool, True): the policy's mean actions (False: sampled).
+        deterministic (bool, True): the policy's mean actions (False: sampled);
+        **task_options: the task's options (``environments.make_env``, e.g. ``normalize_observation=True``).
 
     Returns:
         ``states``, ``actions``, ``next_states``, ``last`` and ``absorbing``, episode after episode.
@@ -164,7 +173,7 @@ def rollout_task_episodes(agent: Any, env_id: str, n_episodes: int, horizon: Opt
     from mushroom_rl.utils.dataset import parse_dataset
 
     seed_everything(seed)
-    mdp = make_env(env_id, horizon=horizon)
+    mdp = make_env(env_id, horizon=horizon, **task_options)
     mdp.seed(seed)
     context = _policy_mode(agent, deterministic)
     with context:
@@ -179,9 +188,13 @@ def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: s
                      n_epochs: int = 100, n_steps_per_epoch: int = 10000, n_eval_episodes: int = 5,
                      hyperparameters: str = '', horizon: Optional[int] = None, seed: int = 0,
                      results_dir: str = 'results/expert', n_episodes: int = 20, episode_length: Optional[int] = None,
-                     deterministic: bool = True, quiet: bool = True, n_threads: int = 1) -> Dict[str, Any]:
+                     deterministic: bool = True, quiet: bool = True, n_threads: int = 1,
+                     normalize_observation: bool = False, progress_reward: float = 0.0) -> Dict[str, Any]:
     """
     Train (or resume) the expert, roll it out and write the perfect-format file (see the module's docstring).
+    The point-mass training aids ``normalize_observation`` and ``progress_reward`` are task options of the
+    training run; the rollouts keep ``normalize_observation`` (the file's states are the imitators'
+    observations) and drop ``progress_reward`` (the file's rewards are the task's own).
 
     Returns:
         ``output`` (the file), ``run_dir``, ``dataset`` (the :class:`ExpertDataset` read back),
@@ -197,12 +210,16 @@ def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: s
     training = experiment(env_id=env_id, algorithm=algorithm, n_epochs=n_epochs,
                           n_steps_per_epoch=n_steps_per_epoch, n_eval_episodes=n_eval_episodes,
                           hyperparameters=hyperparameters, horizon=horizon, seed=seed, results_dir=results_dir,
-                          quiet=quiet, n_threads=n_threads, resume=True, variant=f'{algorithm}_expert')
+                          quiet=quiet, n_threads=n_threads, resume=True, variant=f'{algorithm}_expert',
+                          normalize_observation=normalize_observation, progress_reward=progress_reward)
 
     from mushroom_rl.core import Agent
     agent = Agent.load(training['agent'])
-    write = _write_loco_file if env_id in LOCO_TASKS else _write_task_file
-    result = write(agent, env_id, output, n_episodes, episode_length, seed, deterministic)
+    if env_id in LOCO_TASKS:
+        result = _write_loco_file(agent, env_id, output, n_episodes, episode_length, seed, deterministic)
+    else:
+        options = dict(normalize_observation=True) if normalize_observation else {}
+        result = _write_task_file(agent, env_id, output, n_episodes, episode_length, seed, deterministic, options)
     return dict(result, output=os.path.abspath(output), run_dir=training['run_dir'], training=training)
 
 
@@ -223,12 +240,12 @@ def _write_loco_file(agent: Any, env_id: str, output: str, n_episodes: int, epis
 
 
 def _write_task_file(agent: Any, env_id: str, output: str, n_episodes: int, episode_length: Optional[int], seed: int,
-                     deterministic: bool) -> Dict[str, Any]:
+                     deterministic: bool, options: Dict[str, Any]) -> Dict[str, Any]:
     """The episodes of another task as they come, read back with :func:`expert_dataset`."""
     data = rollout_task_episodes(agent, env_id, n_episodes, horizon=episode_length, seed=seed,
-                                 deterministic=deterministic)
+                                 deterministic=deterministic, **options)
     write_perfect_file(output, data['states'], data['actions'], data['last'], data['absorbing'],
-                       next_states=data['next_states'])
+                       next_states=data['next_states'], task_options=options)
     dataset = expert_dataset(env_id, path=output)
     print(f'[make_expert_data] {os.path.abspath(output)}: {dataset.n_episodes} episodes, {dataset.n_samples} steps '
           f'(mean length {dataset.n_samples / dataset.n_episodes:.1f}); serves {env_id} (expert_data=...)', flush=True)
@@ -257,6 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
     add('--deterministic', type=parse_bool, nargs='?', const=True, default=True, metavar='BOOL',
         help='roll out the mean actions (default: %(default)s)')
     add('--n_threads', type=int, default=1, help='PyTorch threads (default: %(default)s)')
+    add('--normalize_observation', type=parse_bool, nargs='?', const=True, default=False, metavar='BOOL',
+        help='point-mass tasks: observations divided by the field size, in training and in the file (default: '
+             '%(default)s)')
+    add('--progress_reward', type=float, default=0.0,
+        help='point-mass tasks: weight of the progress term of the training reward (default: %(default)s)')
     return parser
 
 

@@ -1,6 +1,7 @@
 """Tests of the expert data of the imitation tasks: each source, bad files, ``make data`` and the own expert
 data written by ``launchers/make_expert_data.py`` (end to end at a tiny budget)."""
 import dataclasses
+import json
 import os
 
 import numpy as np
@@ -237,6 +238,30 @@ def test_make_expert_data_on_a_task_with_episodes_of_any_length(tmp_path):
     inside = ~data.last[:-1]
     np.testing.assert_array_equal(data.next_states[:-1][inside], data.states[1:][inside])
     np.testing.assert_array_equal(data.episode_starts, np.concatenate([[True], data.last[:-1]]))
+
+
+def test_expert_data_of_the_point_mass_training_aids_and_the_check_of_its_imitators(tmp_path):
+    """An expert trained with normalize_observation and progress_reward writes normalised states and records the
+    option; a run imitating the file must observe alike, else it is refused before anything is written."""
+    from launchers import make_expert_data as med
+    from launchers.config import ExperimentConfigError, RunConfig
+    from launchers.experiment import experiment
+    from environments.expert_data import file_task_options
+    result = med.main(['--env_id', 'PointMassMemory-v0', '--results_dir', str(tmp_path / 'expert'), '--n_epochs', '1',
+                       '--n_steps_per_epoch', '200', '--n_eval_episodes', '1', '--n_episodes', '3',
+                       '--normalize_observation', '--progress_reward', '0.1', '--hyperparameters',
+                       '{"initial_replay_size": 64, "warmup_transitions": 150, "batch_size": 16}'])
+    data = result['dataset']
+    assert 0.0 <= data.states.min() and data.states.max() <= 1.0 and data.next_states.max() <= 1.0
+    assert file_task_options(result['output']) == dict(normalize_observation=True)
+    args = json.loads((tmp_path / 'expert' / '0' / 'args.json').read_text())['arguments']
+    assert args['progress_reward'] == 0.1 and args['normalize_observation'] is True
+    RunConfig(env_id='PointMassMemory-v0', algorithm='LSIQ_RS', expert_data=result['output'],
+              normalize_observation=True).check_data()
+    with pytest.raises(ExperimentConfigError, match=r'normalize_observation=True.*--normalize_observation True') as error:
+        experiment(env_id='PointMassMemory-v0', algorithm='LSIQ_VANILLA', expert_data=result['output'],
+                   results_dir=str(tmp_path / 'imitator'))
+    assert error.value.field == 'normalize_observation' and not (tmp_path / 'imitator').exists()
 
 
 def test_imitation_on_any_task_needs_its_expert_file(tmp_path):

@@ -431,6 +431,51 @@ def test_core_random_agent(env_id, size, horizon):
     assert all(s[0].shape == (size,) and s[3].shape == (size,) for s in dataset)
 
 
+# ------------------------------------------------------------------ training aids
+@pytest.mark.parametrize('cls', [PointMassMemoryEnv, PointMassDoorEnv])
+def test_normalized_observation_is_the_full_state_over_the_field_size(cls):
+    raw, scaled = cls(), cls(normalize_observation=True)
+    obs_raw, _ = raw.reset(seed=3)
+    obs_scaled, _ = scaled.reset(seed=3)
+    np.testing.assert_allclose(obs_scaled, obs_raw / 150.0)
+    np.testing.assert_allclose(scaled.observation_space.high, raw.observation_space.high / 150.0)
+    np.testing.assert_array_equal(scaled.policy_obs_mask, raw.policy_obs_mask)
+    for a in (UP, UP, RIGHT):
+        np.testing.assert_allclose(scaled.step(_act(a))[0], raw.step(_act(a))[0] / 150.0)
+    assert scaled.observation_space.contains(obs_scaled)
+
+
+def test_progress_reward_adds_the_distance_gained_and_keeps_the_task_reward_in_info():
+    plain, _ = _memory(goal_index=1, start_index=1)  # start (57, 15), goal (57, 130): straight up
+    shaped, _ = _memory(goal_index=1, start_index=1, progress_reward=0.5)
+    _, r_plain, _, _, info_plain = plain.step(_act(UP))
+    _, r_shaped, _, _, info = shaped.step(_act(UP))
+    assert info['task_reward'] == info_plain['task_reward'] == r_plain == pytest.approx(math.exp(-0.1 * (115 - STEP)))
+    assert r_shaped == pytest.approx(r_plain + 0.5 * STEP)
+    _, r_back, _, _, _ = shaped.step(_act(DOWN))  # moving away costs as much as moving closer gained
+    assert r_back == pytest.approx(math.exp(-0.1 * 115) - 0.5 * STEP)
+    # over an episode the progress terms sum to c (d_start - d_end): no reward for circling
+    total, tasks = 0.0, 0.0
+    shaped.reset(seed=0, options={'goal_index': 1, 'start_index': 1})
+    for a in [UP] * 10 + [LEFT] * 5 + [DOWN] * 3 + [RIGHT] * 5:
+        _, r, _, _, info = shaped.step(_act(a))
+        total, tasks = total + r, tasks + info['task_reward']
+    assert total - tasks == pytest.approx(0.5 * (115 - shaped.distance_to_goal()))
+
+
+def test_progress_reward_is_not_added_to_a_collision_and_must_be_non_negative():
+    env, _ = _memory(goal_index=0, start_index=0, progress_reward=1.0)  # start (25, 15)
+    for _ in range(12):  # 15 / 1.8: the ninth step leaves the field
+        _, reward, terminated, _, info = env.step(_act(DOWN))
+        if terminated:
+            break
+    assert terminated and reward == -2.0 and info['task_reward'] == -2.0
+    with pytest.raises(ValueError, match='progress_reward'):
+        PointMassMemoryEnv(progress_reward=-1.0)
+    with pytest.raises(ValueError, match='progress_reward'):
+        make_env('PointMassDoor-v0', progress_reward=float('inf'))
+
+
 def test_gymnasium_env_checker():
     from gymnasium.utils.env_checker import check_env
     with warnings.catch_warnings():

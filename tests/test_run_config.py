@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from experiment_launcher.launcher import get_experiment_default_params
 
-from environments import POMDP_ENV_IDS, PROJECT_ENV_IDS, env_options, make_env
+from environments import POINT_MASS_ENV_IDS, POMDP_ENV_IDS, PROJECT_ENV_IDS, env_options, make_env
 from launchers import launch_memory
 from launchers.config import ExperimentConfigError, RunConfig, config_fields
 from launchers.experiment import build_parser, experiment
@@ -32,6 +32,11 @@ NOT_A_POMDP = ('PointMassMemory-v0', 'PointMassDoor-v0', 'HalfCheetah-v5')
     (dict(window_length=4), 'window_length', 'window_length', hyperparameter_names('SAC_RS')),
     *[(dict(env_id=env_id, random_mass=True), 'random_mass', env_id, ('random_mass',) + POMDP_ENV_IDS)
       for env_id in NOT_A_POMDP],
+    *[(dict(env_id='HalfCheetahPOMDP-v5', **{name: value}), name, 'HalfCheetahPOMDP-v5', (name,) + POINT_MASS_ENV_IDS)
+      for name, value in (('normalize_observation', True), ('progress_reward', 0.1))],
+    (dict(env_id='PointMassMemory-v0', progress_reward=-0.1), 'progress_reward', '-0.1', ('>= 0',)),
+    (dict(env_id='PointMassMemory-v0', progress_reward=float('nan')), 'progress_reward', 'nan', ('finite number',)),
+    (dict(env_id='PointMassMemory-v0', progress_reward=True), 'progress_reward', 'True', ('finite number',)),
     (dict(hyperparameters='{"lr_actor": 1e-3'), 'hyperparameters', '{"lr_actor": 1e-3', ('JSON',)),
     (dict(hyperparameters='[1, 2]'), 'hyperparameters', '[1, 2]', ('JSON object',)),
     (dict(hyperparameters=3), 'hyperparameters', '3', ('JSON string or a dict',)),
@@ -107,6 +112,21 @@ def test_explicit_arguments_are_merged_into_the_overrides():
     assert config.task_options == {} and RunConfig(random_mass=True).task_options == dict(random_mass=True)
     numpy_seed = RunConfig(seed=np.int64(3))  # NumPy integers are accepted, and stored as ints
     assert type(numpy_seed.seed) is int and numpy_seed.run_defining_settings()['seed'] == 3
+
+
+def test_point_mass_training_aids_are_task_options_of_the_run_and_its_checkpoint():
+    config = RunConfig(env_id='PointMassMemory-v0', normalize_observation=True, progress_reward=1)
+    assert type(config.progress_reward) is float  # an integer is accepted, and stored as a float
+    assert config.task_options == dict(normalize_observation=True, progress_reward=1.0)
+    settings = config.run_defining_settings()
+    assert settings['normalize_observation'] is True and settings['progress_reward'] == 1.0
+    # a checkpoint of the paper's task resumes only as the paper's task: the options are absent there
+    assert 'progress_reward' not in RunConfig(env_id='PointMassMemory-v0').run_defining_settings()
+    from launchers.grid import _launcher_experiment
+    kwargs = _launcher_experiment(config, local=True)
+    assert kwargs['normalize_observation'] is True and kwargs['progress_reward'] == 1.0
+    mdp = make_env('PointMassMemory-v0', **config.task_options)
+    assert mdp.info.observation_space.high.max() == 1.0
 
 
 def test_run_defining_settings_keep_the_checkpoint_format():
