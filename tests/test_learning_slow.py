@@ -65,3 +65,49 @@ def test_cpg_policy_moves_half_cheetah_forward():
     x_velocity = np.mean(info['x_velocity'])
     print('CPG HalfCheetah mean x-velocity:', x_velocity)
     assert x_velocity > 0.1
+
+
+# ------------------------------------------------------------------ imitation with memory (issue 12)
+_EXPERT_SAC = dict(initial_replay_size=1000, warmup_transitions=1000, lr_actor=3e-4, lr_critic=3e-4, tau=0.005,
+                   actor_features=[64, 64], critic_features=[64, 64])
+
+
+def _point_mass_expert(results_dir):
+    """A SAC_ORACLE expert of PointMassMemory-v0 trained with the training aids (normalised observations, progress
+    reward 0.1), its file of 100 deterministic episodes, and its task return (the paper's reward) over 32 episodes."""
+    from launchers.make_expert_data import make_expert_data
+    expert = make_expert_data(env_id='PointMassMemory-v0', algorithm='SAC_ORACLE', n_epochs=12, n_steps_per_epoch=5000,
+                              n_eval_episodes=20, hyperparameters=_EXPERT_SAC, results_dir=str(results_dir),
+                              n_episodes=100, normalize_observation=True, progress_reward=0.1)
+    from mushroom_rl.core import Agent
+    agent = Agent.load(expert['training']['agent'])
+    mdp = make_env('PointMassMemory-v0', normalize_observation=True)
+    mdp.seed(1)
+    return expert, _evaluate(Core(agent, mdp), 32)
+
+
+def _scripted_return(n_episodes=32):
+    """The task return of heading straight for the goal (the oracle's optimum, about 34)."""
+    mdp = make_env('PointMassMemory-v0')
+    mdp.seed(1)
+    returns = []
+    for _ in range(n_episodes):
+        state, total = mdp.reset(), 0.
+        for _ in range(mdp.info.horizon):
+            heading = np.arctan2(state[5] - state[1], state[4] - state[0]) % (2 * np.pi)
+            state, reward, absorbing, _ = mdp.step(np.array([heading / np.pi - 1.]))
+            total += reward
+            if absorbing:
+                break
+        returns.append(total)
+    return float(np.mean(returns))
+
+
+def test_sac_oracle_becomes_a_point_mass_expert_with_the_training_aids(tmp_path):
+    """Without the aids SAC_ORACLE stays below a return of 3 after 340k steps (measured); with them it gets well past
+    half of the scripted optimum in 60k steps (about 4 minutes)."""
+    expert, task_return = _point_mass_expert(tmp_path / 'expert')
+    optimum = _scripted_return()
+    print(f'SAC_ORACLE expert task return {task_return:.2f}, straight-to-goal script {optimum:.2f}')
+    assert optimum > 30 and task_return > 0.5 * optimum
+    assert expert['dataset'].n_episodes == 100 and expert['dataset'].states.max() <= 1.0
