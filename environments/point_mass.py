@@ -597,10 +597,8 @@ class PointMassMemoryEnv(_PointMassEnv):
             render_size (int, 300): side in pixels of the rendered image;
             observable_radius (float, 30.): the goal is visible while the distance of the agent to
                 its start is at most this radius;
-            normalize_observation (bool, False): divide the full state by the field size (coordinates in
-                ``[0, 1]``, better conditioned for networks); the policy mask is unchanged;
-            progress_reward (float, 0.): weight of the progress term added to the reward (a training aid,
-                see the module docstring; 0 is the task of the paper).
+            normalize_observation (bool, False), progress_reward (float, 0.): the training aids (module
+                docstring): the full state divided by the field size; the weight of the progress reward.
 
         """
         super().__init__(observable_radius, render_mode=render_mode, render_size=render_size,
@@ -705,10 +703,8 @@ class PointMassDoorEnv(_PointMassEnv):
             door_range (tuple, (10., 100.)): the door's left edge is drawn uniformly in this range;
             wall_half_thickness (float, 2.5): half the thickness of the walls;
             point_radius (float, 2.): the radius of the agent (shrinks each door by it on both sides);
-            normalize_observation (bool, False): divide the full state by the field size (coordinates in
-                ``[0, 1]``, better conditioned for networks); the policy mask is unchanged;
-            progress_reward (float, 0.): weight of the progress term added to the reward (a training aid,
-                see the module docstring; 0 is the task of the paper).
+            normalize_observation (bool, False), progress_reward (float, 0.): the training aids (module
+                docstring): the full state divided by the field size; the weight of the progress reward.
 
         """
         super().__init__(observable_radius, render_mode=render_mode, render_size=render_size,
