@@ -5,7 +5,8 @@ and a help text (``metadata['help']``, with the bounds of the numbers in ``metad
 ``metadata['maximum']``). Building one checks every value (``__post_init__``) and raises
 :class:`ExperimentConfigError`, naming the value and the valid choices, before anything is written:
 
-- the environment id and the task options (``random_mass``, ``normalize_observation``, ...) through ``environments.check_env_options``;
+- the environment id and the task options (``random_mass``, ``normalize_observation``, ...) through
+  ``environments.check_env_options``;
 - the algorithm and its hyperparameters through ``mushroom_s2pg.algorithms.check_hyperparameters``;
 - the types and bounds of the numbers;
 - the JSON of ``hyperparameters``, parsed once into :attr:`RunConfig.overrides` together with

@@ -258,7 +258,8 @@ def test_expert_data_of_the_point_mass_training_aids_and_the_check_of_its_imitat
     assert args['progress_reward'] == 0.1 and args['normalize_observation'] is True
     RunConfig(env_id='PointMassMemory-v0', algorithm='LSIQ_RS', expert_data=result['output'],
               normalize_observation=True).check_data()
-    with pytest.raises(ExperimentConfigError, match=r'normalize_observation=True.*--normalize_observation True') as error:
+    expected = r'normalize_observation=True.*--normalize_observation True'
+    with pytest.raises(ExperimentConfigError, match=expected) as error:
         experiment(env_id='PointMassMemory-v0', algorithm='LSIQ_VANILLA', expert_data=result['output'],
                    results_dir=str(tmp_path / 'imitator'))
     assert error.value.field == 'normalize_observation' and not (tmp_path / 'imitator').exists()
