@@ -116,48 +116,52 @@ def test_sac_oracle_becomes_a_point_mass_expert_with_the_training_aids(point_mas
     assert expert['dataset'].n_episodes == 100 and expert['dataset'].states.max() <= 1.0
 
 
-def _imitate(name, expert_file, results_dir, hyperparameters, n_epochs):
+def _imitate(name, seed, expert_file, results_dir, hyperparameters, n_epochs):
     """One imitation run of PointMassMemory-v0 (the paper's reward, normalised observations); its progress rows."""
     import os
     from launchers.experiment import experiment
     from mushroom_s2pg.utils import read_progress
-    run = experiment(env_id='PointMassMemory-v0', algorithm=name, expert_data=expert_file, normalize_observation=True,
-                     n_epochs=n_epochs, n_steps_per_epoch=5000, n_eval_episodes=32, quiet=True,
-                     hyperparameters=dict(initial_replay_size=1000, warmup_transitions=1000, lr_actor=3e-4,
-                                          **hyperparameters), results_dir=results_dir)
+    run = experiment(env_id='PointMassMemory-v0', algorithm=name, seed=seed, expert_data=expert_file,
+                     normalize_observation=True, n_epochs=n_epochs, n_steps_per_epoch=5000, n_eval_episodes=32,
+                     quiet=True, hyperparameters=dict(initial_replay_size=1000, warmup_transitions=1000, lr_actor=3e-4,
+                                                      **hyperparameters), results_dir=results_dir)
     return read_progress(os.path.join(run['run_dir'], 'progress.csv'))
 
 
-#: The imitation budget: 24 x 5000 steps. LSIQ_RS and LSIQ_VANILLA run side by side (two processes): about 27 minutes
-#: on two cores, LSIQ_RS being the slower (about 65 s per epoch, LSIQ_VANILLA about 35 s); 32 with the expert.
+#: The imitation budget: 24 x 5000 steps per run, on each of IMITATION_SEEDS. The six runs share two processes, the
+#: slower LSIQ_RS runs first (about 27 minutes each on one core; LSIQ_VANILLA about 13): about 67 minutes on two cores,
+#: 72 with the expert.
 IMITATION_EPOCHS = 24
 
+#: Seeds of the acceptance criterion, chosen before any of their runs: seeds 0 and 1 were measured with a one-seed
+#: form of this test (seed 0: LSIQ_RS 2.02 against LSIQ_VANILLA 3.49; seed 1: 9.69 against 2.65), which showed that
+#: one seed cannot decide, so the criterion is the mean over three fresh seeds.
+IMITATION_SEEDS = (2, 3, 4)
 
-@pytest.mark.xfail(strict=False, raises=AssertionError, reason=(
-    'issue 12 is open on this point. Measured on 2026-11-26 with this test\'s settings and expert (24 x 5000 steps, '
-    'mean deterministic task return of the last 4 epochs): seed 0 LSIQ_RS 2.02 against LSIQ_VANILLA 3.49 (this test); '
-    'seed 1 LSIQ_RS 9.69 against 2.65. The memory advantage shows on one seed of two: a criterion over several seeds '
-    'is the next step'))
+
 def test_lsiq_with_memory_imitates_a_memory_expert_better_than_without(point_mass_expert, tmp_path):
     """Issue 12's acceptance run: on PointMassMemory-v0 (the goal is shown near the start only) LSIQ_RS, which can
-    remember it, should reach a clearly higher task return than its memoryless twin LSIQ_VANILLA; both imitate the same
+    remember it, reaches a clearly higher task return than its memoryless twin LSIQ_VANILLA; both imitate the same
     file, written by make_expert_data from the SAC_ORACLE expert (which sees the goal all the time), with the same
-    learning rates and widths. It runs the whole measurement and prints both curves;
-    it is marked xfail while the advantage does not show (see the reason)."""
+    learning rates and widths. A run's score is its mean deterministic task return over the last 4 of its 24 epochs;
+    the criterion is the mean score over IMITATION_SEEDS, LSIQ_RS above LSIQ_VANILLA by more than 2. It prints every
+    curve and score."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     expert, _ = point_mass_expert
     runs = dict(LSIQ_RS=dict(n_features_actor=128, n_features_critic=128),
                 LSIQ_VANILLA=dict(actor_features=[128, 128], critic_features=[128, 128]))
+    jobs = [(name, seed) for name in runs for seed in IMITATION_SEEDS]  # the long LSIQ_RS runs first
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context('spawn')) as pool:
-        futures = {name: pool.submit(_imitate, name, expert['output'], str(tmp_path / name), hyperparameters,
-                                     IMITATION_EPOCHS)
-                   for name, hyperparameters in runs.items()}
-        rows = {name: future.result() for name, future in futures.items()}
-    final = {}
-    for name, progress in rows.items():
+        futures = {(name, seed): pool.submit(_imitate, name, seed, expert['output'], str(tmp_path / name), runs[name],
+                                             IMITATION_EPOCHS)
+                   for name, seed in jobs}
+        rows = {job: future.result() for job, future in futures.items()}
+    scores = {}
+    for (name, seed), progress in rows.items():
         curve = [round(row['R_mean_deterministic'], 2) for row in progress]
-        final[name] = float(np.mean(curve[-4:]))
-        print(name, 'deterministic task returns per epoch:', curve)
-    print('mean of the last 4 epochs:', final)
-    assert final['LSIQ_RS'] > final['LSIQ_VANILLA'] + 2.0
+        scores.setdefault(name, []).append(float(np.mean(curve[-4:])))
+        print(f'{name} seed {seed}: deterministic task returns per epoch {curve}, score {scores[name][-1]:.2f}')
+    mean = {name: float(np.mean(values)) for name, values in scores.items()}
+    print('scores per seed', IMITATION_SEEDS, scores, 'mean', mean)
+    assert mean['LSIQ_RS'] > mean['LSIQ_VANILLA'] + 2.0
