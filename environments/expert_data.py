@@ -112,11 +112,25 @@ def check_perfect_file(path: str, env_id: str, obs_dim: int, action_dim: int,
         ExpertDataError: naming the file and the key at fault.
 
     """
+    data = _load_npz(path)
+    _check_arrays(data, path, env_id, obs_dim, action_dim)
+    ends = _check_episodes(data, path, env_id, equal_lengths)
+    if hidden_index is not None:
+        _check_hidden_values(data['states'], ends, path, env_id, hidden_index, n_hidden_values)
+    return data
+
+
+def _load_npz(path: str) -> Dict[str, np.ndarray]:
+    """Every array of a ``.npz``, or an :class:`ExpertDataError` naming the file."""
     try:
         with np.load(path, allow_pickle=False) as content:
-            data = {key: np.asarray(content[key]) for key in content.files}
+            return {key: np.asarray(content[key]) for key in content.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
         raise ExpertDataError(f'{path}: not a readable .npz file ({error}).') from None
+
+
+def _check_arrays(data: Dict[str, np.ndarray], path: str, env_id: str, obs_dim: int, action_dim: int) -> None:
+    """The keys, shapes, flags and finiteness of a perfect-format file's arrays."""
     missing = [key for key in PERFECT_KEYS if key not in data]
     if missing:
         raise _error(path, missing[0], f'missing. A perfect-format dataset holds {", ".join(PERFECT_KEYS)} '
@@ -141,9 +155,12 @@ def check_perfect_file(path: str, env_id: str, obs_dim: int, action_dim: int,
         if not np.issubdtype(data[key].dtype, np.number) or not np.all(np.isfinite(data[key])):
             raise _error(path, key, 'holds non-numeric or non-finite values.')
 
+
+def _check_episodes(data: Dict[str, np.ndarray], path: str, env_id: str, equal_lengths: bool) -> np.ndarray:
+    """The episode structure (``last`` flags, lengths, successors); returns the index of each episode's last row."""
     last = data['last'].astype(bool)
     ends = np.flatnonzero(last)
-    if n == 0 or not last[-1]:
+    if len(last) == 0 or not last[-1]:
         raise _error(path, 'last', 'the last state must close an episode (last[-1] == 1).')
     if equal_lengths and len(ends) < 2:
         raise _error(path, 'last', f'{len(ends)} episode(s); loco-mujoco\'s loader needs at least 2.')
@@ -156,27 +173,30 @@ def check_perfect_file(path: str, env_id: str, obs_dim: int, action_dim: int,
     if not equal_lengths and 'next_states' not in data:
         raise _error(path, 'next_states', f'missing: the expert data of {env_id} (not a loco-mujoco task) must hold '
                                           'the successor of every state (launchers.make_expert_data writes it).')
+    return ends
 
-    if hidden_index is not None:
-        index = np.asarray(hidden_index(states))
-        episodes = np.split(index, ends[:-1] + 1)
-        per_episode = np.array([episode[0] for episode in episodes])
-        if any(np.any(episode != episode[0]) for episode in episodes):
-            raise _error(path, 'states', 'the hidden weight/scale changes within an episode.')
-        spec = LOCO_TASKS.get(env_id)
-        n_values = n_hidden_values if n_hidden_values is not None else (
-            len(spec.hidden_values) if spec is not None else None)
-        if spec is not None and spec.hidden_group == 'env_type' and n_values:
-            if len(per_episode) % n_values or np.any(np.diff(per_episode) < 0) or \
-                    np.any(np.bincount(per_episode, minlength=n_values) != len(per_episode) // n_values):
-                raise _error(path, 'states', f'{env_id} needs the episodes in {n_values} equal blocks, one per '
-                                             f'scale in the order {spec.hidden_values} (loco-mujoco\'s scaling map); '
-                                             f'episode scales found: {np.asarray(spec.hidden_values)[per_episode]}.')
-        if spec is not None and spec.hidden_group == 'weight':
-            weight = states[:, -1]  # Atlas' weight: the last observation entry
-            if np.min(np.abs(weight[:, None] - np.asarray(spec.hidden_values)), axis=1).max() > 1e-6:
-                raise _error(path, 'states', f'the weight column holds values outside {spec.hidden_values} kg.')
-    return data
+
+def _check_hidden_values(states: np.ndarray, ends: np.ndarray, path: str, env_id: str,
+                         hidden_index: Callable[[np.ndarray], np.ndarray], n_hidden_values: Optional[int]) -> None:
+    """The hidden weight or scale: constant within each episode, and laid out as loco-mujoco expects."""
+    index = np.asarray(hidden_index(states))
+    episodes = np.split(index, ends[:-1] + 1)
+    per_episode = np.array([episode[0] for episode in episodes])
+    if any(np.any(episode != episode[0]) for episode in episodes):
+        raise _error(path, 'states', 'the hidden weight/scale changes within an episode.')
+    spec = LOCO_TASKS.get(env_id)
+    n_values = n_hidden_values if n_hidden_values is not None else (
+        len(spec.hidden_values) if spec is not None else None)
+    if spec is not None and spec.hidden_group == 'env_type' and n_values:
+        if len(per_episode) % n_values or np.any(np.diff(per_episode) < 0) or \
+                np.any(np.bincount(per_episode, minlength=n_values) != len(per_episode) // n_values):
+            raise _error(path, 'states', f'{env_id} needs the episodes in {n_values} equal blocks, one per '
+                                         f'scale in the order {spec.hidden_values} (loco-mujoco\'s scaling map); '
+                                         f'episode scales found: {np.asarray(spec.hidden_values)[per_episode]}.')
+    if spec is not None and spec.hidden_group == 'weight':
+        weight = states[:, -1]  # Atlas' weight: the last observation entry
+        if np.min(np.abs(weight[:, None] - np.asarray(spec.hidden_values)), axis=1).max() > 1e-6:
+            raise _error(path, 'states', f'the weight column holds values outside {spec.hidden_values} kg.')
 
 
 def write_perfect_file(path: str, states: np.ndarray, actions: np.ndarray, last: np.ndarray,
