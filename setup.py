@@ -45,6 +45,7 @@ console_scripts = [
     's2pg-launch-cpg = launchers.launch_cpg:main',
     's2pg-launch-imitation = launchers.launch_imitation:main',
     's2pg-reproduce-small = launchers.reproduce_small:main',
+    's2pg-goal-following = launchers.goal_following:main',
 ]
 
 setup(
