@@ -16,13 +16,13 @@ import argparse
 import json
 import os
 import sys
-from typing import Dict, Sequence
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 
 from environments import make_env
-from launchers import program_name
 from environments.point_mass import MEMORY_MAX_EPISODE_STEPS, PointMassMemoryEnv
+from launchers import program_name
 
 __all__ = ['goal_following', 'main']
 
@@ -69,14 +69,18 @@ def _run_arguments(run_dir: str) -> Dict[str, object]:
     path = os.path.join(run_dir, 'args.json')
     if not os.path.isfile(path) or not os.path.isfile(os.path.join(run_dir, 'agent.zip')):
         raise SystemExit(f'{run_dir}: not a run folder (it needs args.json and agent.zip).')
-    with open(path) as file:
-        arguments = json.load(file)['arguments']
-    if arguments.get('env_id') != ENV_ID:
-        raise SystemExit(f'{run_dir}: a run of {arguments.get("env_id")!r}; this diagnostic is for {ENV_ID} only.')
+    try:
+        with open(path) as file:
+            arguments = json.load(file)['arguments']
+        env_id = arguments['env_id']
+    except (ValueError, KeyError, TypeError) as error:
+        raise SystemExit(f'{path}: not the args.json of a run (no arguments with an env_id: {error!r}).') from None
+    if env_id != ENV_ID:
+        raise SystemExit(f'{run_dir}: a run of {env_id!r}; this diagnostic is for {ENV_ID} only.')
     return arguments
 
 
-def main(argv: Sequence[str] = None) -> None:
+def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(prog=program_name('launchers.goal_following'),
                                      description=__doc__.split('\n\n')[0])
     parser.add_argument('run_dirs', nargs='+', help='run folders (<results_dir>/<seed>) of PointMassMemory-v0')

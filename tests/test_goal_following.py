@@ -48,6 +48,9 @@ def test_the_command_refuses_folders_that_are_not_runs_of_the_task(tmp_path, cap
     with pytest.raises(SystemExit, match='not a run folder'):
         main([str(tmp_path)])
     (tmp_path / 'agent.zip').write_bytes(b'')
+    (tmp_path / 'args.json').write_text('{not json')
+    with pytest.raises(SystemExit, match='args.json: not the args.json of a run'):
+        main([str(tmp_path)])
     (tmp_path / 'args.json').write_text(json.dumps(dict(arguments=dict(env_id='PointMassDoor-v0'))))
     with pytest.raises(SystemExit, match="'PointMassDoor-v0'.*PointMassMemory-v0 only"):
         main([str(tmp_path)])
