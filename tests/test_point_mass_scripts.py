@@ -1,0 +1,52 @@
+"""The scripted point-mass policies: what the memory task and the door task need memory for."""
+import numpy as np
+import pytest
+
+from environments import PointMassDoorEnv, PointMassMemoryEnv
+from environments.point_mass_scripts import (door_memoryless_action, door_oracle_action, heading_action,
+                                             memory_memoryless_action, memory_oracle_action, rollout)
+
+PAIRS = [dict(start_index=s, goal_index=g) for s in range(4) for g in range(4)]
+
+
+@pytest.mark.parametrize('target, action', [((1., 0.), -1.), ((0., 1.), -0.5), ((-1., 0.), 0.), ((0., -1.), 0.5)])
+def test_heading_action_points_at_the_target(target, action):
+    assert heading_action((0., 0.), target) == pytest.approx(action)
+
+
+@pytest.mark.parametrize('policy, hidden', [(memory_memoryless_action, slice(4, 8)),
+                                            (door_memoryless_action, slice(4, 6))])
+def test_memoryless_policies_read_only_the_observed_entries(policy, hidden):
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        state = rng.uniform(0., 150., hidden.stop)
+        if rng.random() < 0.5:
+            state[2:4] = 0.  # the hidden information out of view
+        other = state.copy()
+        other[hidden] = rng.uniform(0., 150., hidden.stop - hidden.start)
+        assert policy(state) == policy(other)
+
+
+def test_memory_task_a_memoryless_policy_reaches_the_optimum():
+    """The 16 start-goal lines are told apart by the position: heading for the nearest line's goal scores exactly as
+    heading for the true goal, on every (start, goal) pair."""
+    oracle = [rollout('PointMassMemory-v0', memory_oracle_action, pair) for pair in PAIRS]
+    memoryless = [rollout('PointMassMemory-v0', memory_memoryless_action, pair) for pair in PAIRS]
+    goals = np.array(PointMassMemoryEnv.GOAL_XS)
+    for pair, (r_oracle, end_oracle, _), (r_memoryless, end, absorbing) in zip(PAIRS, oracle, memoryless):
+        assert r_memoryless == pytest.approx(r_oracle, abs=1e-9)
+        assert not absorbing and abs(end[0] - goals[pair['goal_index']]) < 2.
+    assert np.mean([r for r, _, _ in oracle]) == pytest.approx(34.04, abs=0.01)
+
+
+def test_door_task_a_memoryless_policy_hits_the_second_wall():
+    """The second door is never observable after the start: the memoryless script crashes into the second wall in
+    most episodes, the oracle in none."""
+    doors = np.random.default_rng(0).uniform(10., 100., (60, 2))
+    oracle = [rollout('PointMassDoor-v0', door_oracle_action, dict(doors=tuple(d))) for d in doors]
+    memoryless = [rollout('PointMassDoor-v0', door_memoryless_action, dict(doors=tuple(d))) for d in doors]
+    assert not any(absorbing for _, _, absorbing in oracle)
+    crashes = [end for _, end, absorbing in memoryless if absorbing]
+    second_wall = PointMassDoorEnv.WALL_YS[1] - 2.5
+    assert len(crashes) > 0.4 * len(doors) and all(end[1] == pytest.approx(second_wall) for end in crashes)
+    assert np.mean([r for r, _, _ in memoryless]) < 0.6 * np.mean([r for r, _, _ in oracle])
