@@ -22,12 +22,14 @@ What they show (``tests/test_point_mass_scripts.py``, ``docs/results_imitation_m
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
+from mushroom_rl.core import Agent
+from mushroom_rl.policy import Policy
 
-from environments.point_mass import PointMassDoorEnv, PointMassMemoryEnv
+from environments.point_mass import FIELD_SIZE, PointMassDoorEnv, PointMassMemoryEnv
 from environments.registry import make_env
 
-__all__ = ['door_memoryless_action', 'door_oracle_action', 'heading_action', 'memory_memoryless_action',
-           'memory_oracle_action', 'rollout']
+__all__ = ['SCRIPTS', 'ScriptedPolicy', 'door_memoryless_action', 'door_oracle_action', 'heading_action',
+           'memory_memoryless_action', 'memory_oracle_action', 'rollout', 'scripted_agent']
 
 _STARTS = np.array([[x, PointMassMemoryEnv.START_Y] for x in PointMassMemoryEnv.START_XS])
 _GOALS = np.array([[x, PointMassMemoryEnv.GOAL_Y] for x in PointMassMemoryEnv.GOAL_XS])
@@ -128,3 +130,51 @@ def rollout(env_id: str, policy: Callable[[np.ndarray], float], options: Optiona
         if terminated:
             break
     return total, env.agent_position, bool(terminated)
+
+
+#: The scripts of each task, by name.
+SCRIPTS: Dict[str, Dict[str, Callable[[np.ndarray], float]]] = {
+    'PointMassMemory-v0': dict(oracle=memory_oracle_action, memoryless=memory_memoryless_action),
+    'PointMassDoor-v0': dict(oracle=door_oracle_action, memoryless=door_memoryless_action),
+}
+
+
+def _script(env_id: str, name: str) -> Callable[[np.ndarray], float]:
+    if env_id not in SCRIPTS:
+        raise ValueError(f'no scripted policies for {env_id!r}; tasks with scripts: {", ".join(SCRIPTS)}')
+    if name not in SCRIPTS[env_id]:
+        raise ValueError(f'no script {name!r} for {env_id}; valid: {", ".join(SCRIPTS[env_id])}')
+    return SCRIPTS[env_id][name]
+
+
+class ScriptedPolicy(Policy):
+    """A scripted point-mass policy as a MushroomRL policy of full states (divided by the field size when the task
+    normalises its observations)."""
+
+    def __init__(self, env_id: str, name: str, normalize_observation: bool = False):
+        super().__init__()
+        self._env_id, self._name = env_id, name
+        self._function = _script(env_id, name)
+        self._scale = FIELD_SIZE if normalize_observation else 1.
+        self._add_save_attr(_env_id='primitive', _name='primitive', _scale='primitive')
+
+    def draw_action(self, state):
+        return np.array([self._function(np.asarray(state, dtype=np.float64) * self._scale)])
+
+    def _post_load(self):
+        self._function = _script(self._env_id, self._name)
+
+
+def scripted_agent(env_id: str, name: str, normalize_observation: bool = False) -> Agent:
+    """
+    A MushroomRL agent that follows the script ``name`` (``'oracle'`` or ``'memoryless'``) of ``env_id``, for
+    ``mushroom_rl.core.Core`` (e.g. to write expert data with ``launchers.make_expert_data --script``). It does not
+    learn.
+
+    Raises:
+        ValueError: for a task without scripts or an unknown script, naming the valid ones.
+
+    """
+    _script(env_id, name)
+    mdp_info = make_env(env_id, normalize_observation=normalize_observation).info
+    return Agent(mdp_info, ScriptedPolicy(env_id, name, normalize_observation))

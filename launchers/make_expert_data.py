@@ -29,6 +29,10 @@ expert learn in minutes; the imitators then take ``--normalize_observation`` too
     python -m launchers.experiment --env_id PointMassMemory-v0 --algorithm LSIQ_RS --normalize_observation \
         --expert_data results/expert/memory.npz
 
+On the point-mass tasks ``--script oracle`` writes the episodes of a scripted expert instead (no training, seconds;
+``environments.point_mass_scripts``): ``--env_id PointMassDoor-v0 --script oracle --n_episodes 100
+--normalize_observation``.
+
 """
 import argparse
 import os
@@ -191,12 +195,17 @@ def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: s
                      hyperparameters: str = '', horizon: Optional[int] = None, seed: int = 0,
                      results_dir: str = 'results/expert', n_episodes: int = 20, episode_length: Optional[int] = None,
                      deterministic: bool = True, quiet: bool = True, n_threads: int = 1,
-                     normalize_observation: bool = False, progress_reward: float = 0.0) -> Dict[str, Any]:
+                     normalize_observation: bool = False, progress_reward: float = 0.0,
+                     script: str = '') -> Dict[str, Any]:
     """
     Train (or resume) the expert, roll it out and write the perfect-format file (see the module's docstring).
     The point-mass training aids ``normalize_observation`` and ``progress_reward`` are task options of the
     training run; the rollouts keep ``normalize_observation`` (the file's states are the imitators'
     observations) and drop ``progress_reward`` (the file's rewards are the task's own).
+
+    With ``script`` (point-mass tasks: ``'oracle'`` or ``'memoryless'``, see ``environments.point_mass_scripts``)
+    nothing is trained: the file holds the episodes of that scripted policy (``algorithm`` and the training settings
+    are unused; ``run_dir`` and ``training`` are None).
 
     Returns:
         ``output`` (the file), ``run_dir``, ``dataset`` (the :class:`ExpertDataset` read back),
@@ -209,20 +218,35 @@ def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: s
     """
     _check(env_id, n_episodes, episode_length)
     output = output or os.path.join(results_dir, f'{env_id}.perfect.npz')
-    training = experiment(env_id=env_id, algorithm=algorithm, n_epochs=n_epochs,
-                          n_steps_per_epoch=n_steps_per_epoch, n_eval_episodes=n_eval_episodes,
-                          hyperparameters=hyperparameters, horizon=horizon, seed=seed, results_dir=results_dir,
-                          quiet=quiet, n_threads=n_threads, resume=True, variant=f'{algorithm}_expert',
-                          normalize_observation=normalize_observation, progress_reward=progress_reward)
-
-    from mushroom_rl.core import Agent
-    agent = Agent.load(training['agent'])
+    if script:
+        agent, training = _scripted_expert(env_id, script, normalize_observation), None
+    else:
+        training = experiment(env_id=env_id, algorithm=algorithm, n_epochs=n_epochs,
+                              n_steps_per_epoch=n_steps_per_epoch, n_eval_episodes=n_eval_episodes,
+                              hyperparameters=hyperparameters, horizon=horizon, seed=seed, results_dir=results_dir,
+                              quiet=quiet, n_threads=n_threads, resume=True, variant=f'{algorithm}_expert',
+                              normalize_observation=normalize_observation, progress_reward=progress_reward)
+        from mushroom_rl.core import Agent
+        agent = Agent.load(training['agent'])
     if env_id in LOCO_TASKS:
         result = _write_loco_file(agent, env_id, output, n_episodes, episode_length, seed, deterministic)
     else:
         options = dict(normalize_observation=True) if normalize_observation else {}
         result = _write_task_file(agent, env_id, output, n_episodes, episode_length, seed, deterministic, options)
-    return dict(result, output=os.path.abspath(output), run_dir=training['run_dir'], training=training)
+    return dict(result, output=os.path.abspath(output), run_dir=None if training is None else training['run_dir'],
+                training=training)
+
+
+def _scripted_expert(env_id: str, script: str, normalize_observation: bool) -> Any:
+    """The agent of a scripted point-mass policy; a task without scripts or an unknown name is refused."""
+    from environments.point_mass_scripts import SCRIPTS, scripted_agent
+    if env_id not in SCRIPTS:
+        raise ExperimentConfigError(f'{env_id} has no scripted policies; tasks with scripts: '
+                                    f'{", ".join(SCRIPTS)}.', 'script')
+    if script not in SCRIPTS[env_id]:
+        raise ExperimentConfigError(f'{script!r} is not a script of {env_id}; valid: '
+                                    f'{", ".join(SCRIPTS[env_id])}.', 'script')
+    return scripted_agent(env_id, script, normalize_observation)
 
 
 def _write_loco_file(agent: Any, env_id: str, output: str, n_episodes: int, episode_length: Optional[int], seed: int,
@@ -281,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
              '%(default)s)')
     add('--progress_reward', type=float, default=0.0,
         help='point-mass tasks: weight of the progress term of the training reward (default: %(default)s)')
+    add('--script', default='',
+        help='point-mass tasks: write the episodes of a scripted policy instead of training an expert: oracle or '
+             'memoryless (environments.point_mass_scripts)')
     return parser
 
 

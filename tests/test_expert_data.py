@@ -3,6 +3,7 @@ data written by ``launchers/make_expert_data.py`` (end to end at a tiny budget).
 import dataclasses
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -310,3 +311,29 @@ def test_run_config_checks_expert_data_before_anything_is_written(tmp_path, atla
         main(['--env_id', 'Atlas.carry.perfect', '--algorithm', 'SAC_RS', '--expert_data', str(broken),
               '--results_dir', str(results)])
     assert exit_status.value.code == 2 and not results.exists()
+
+
+def test_make_expert_data_of_a_scripted_point_mass_expert(tmp_path):
+    """--script writes a scripted policy's episodes without training; the door oracle passes both doors in every
+    episode (no absorbing step), in normalised states."""
+    from launchers import make_expert_data as med
+    from environments.expert_data import file_task_options
+    result = med.main(['--env_id', 'PointMassDoor-v0', '--script', 'oracle', '--results_dir', str(tmp_path / 'expert'),
+                       '--n_episodes', '4', '--normalize_observation'])
+    data = result['dataset']
+    assert result['training'] is None and result['run_dir'] is None and not (tmp_path / 'expert' / 'PointMassDoor-v0').exists()
+    assert data.n_episodes == 4 and data.n_samples == 4 * 150 and not data.absorbing.any()
+    assert data.states.max() <= 1.0 and data.states[-1, 1] > 130 / 150  # ends near the goal row (y = 140)
+    assert file_task_options(result['output']) == dict(normalize_observation=True)
+
+
+@pytest.mark.parametrize('args, message', [
+    (['--env_id', 'PointMassDoor-v0', '--script', 'expert'], r"'expert' is not a script of PointMassDoor-v0; valid: "
+                                                             r"oracle, memoryless"),
+    (['--env_id', 'HalfCheetahPOMDP-v5', '--script', 'oracle'], r'HalfCheetahPOMDP-v5 has no scripted policies; tasks '
+                                                                r'with scripts: PointMassMemory-v0, PointMassDoor-v0')])
+def test_make_expert_data_refuses_an_unknown_script(tmp_path, capsys, args, message):
+    from launchers import make_expert_data as med
+    with pytest.raises(SystemExit):
+        med.main(args + ['--results_dir', str(tmp_path / 'expert')])
+    assert re.search(message, capsys.readouterr().err) and not (tmp_path / 'expert').exists()
