@@ -206,6 +206,12 @@ def door_expert(tmp_path_factory):
                             results_dir=str(tmp_path_factory.mktemp('door_expert')))
 
 
+@pytest.mark.xfail(strict=False, raises=AssertionError, reason=(
+    'issue 12 is open on this point. Measured on 2026-11-26 with this test as written (one run, 54 minutes): mean '
+    'score over seeds 0, 1, 2: LSIQ_RS 47.1 (53.4, 43.9, 43.9) against LSIQ_VANILLA 162.5 (227.7, 122.7, 137.1); the '
+    'memoryless twin passes the first wall in 58 of 60 rollouts and the second in 15 (a memoryless guess), LSIQ_RS '
+    'passes the first in 20 of 60: at this budget LS-IQ with memory has not yet learnt the part that needs none. '
+    'docs/results_imitation_memory/'))
 def test_lsiq_with_memory_imitates_a_door_expert_better_than_without(door_expert, tmp_path):
     """The memory comparison on a task that needs memory (environments.point_mass_scripts): on PointMassDoor-v0 the
     doors are shown near the start only, and nothing observable later tells where the second door is. LSIQ_RS and
