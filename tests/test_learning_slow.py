@@ -6,6 +6,7 @@ from mushroom_rl.core import Core
 from mushroom_rl.utils.dataset import compute_J
 
 from environments import make_env
+from environments.point_mass_scripts import memory_oracle_action
 from mushroom_s2pg.algorithms import make_agent
 
 pytestmark = pytest.mark.slow
@@ -97,8 +98,7 @@ def _scripted_return(n_episodes=32):
     for _ in range(n_episodes):
         state, total = mdp.reset(), 0.
         for _ in range(mdp.info.horizon):
-            heading = np.arctan2(state[5] - state[1], state[4] - state[0]) % (2 * np.pi)
-            state, reward, absorbing, _ = mdp.step(np.array([heading / np.pi - 1.]))
+            state, reward, absorbing, _ = mdp.step(np.array([memory_oracle_action(state)]))
             total += reward
             if absorbing:
                 break
