@@ -50,3 +50,16 @@ def test_door_task_a_memoryless_policy_hits_the_second_wall():
     second_wall = PointMassDoorEnv.WALL_YS[1] - 2.5
     assert len(crashes) > 0.4 * len(doors) and all(end[1] == pytest.approx(second_wall) for end in crashes)
     assert np.mean([r for r, _, _ in memoryless]) < 0.6 * np.mean([r for r, _, _ in oracle])
+
+
+def test_scripted_agent_acts_on_normalised_states_and_round_trips_save_load(tmp_path):
+    from mushroom_rl.core import Agent
+    from environments.point_mass_scripts import scripted_agent
+    agent = scripted_agent('PointMassDoor-v0', 'oracle', normalize_observation=True)
+    state = np.array([75., 10., 30., 70., 30., 70.])
+    assert agent.draw_action(state / 150.)[0] == pytest.approx(door_oracle_action(state))
+    agent.save(str(tmp_path / 'script.msh'))
+    loaded = Agent.load(str(tmp_path / 'script.msh'))
+    assert loaded.draw_action(state / 150.)[0] == pytest.approx(door_oracle_action(state))
+    with pytest.raises(ValueError, match="no script 'expert' for PointMassDoor-v0; valid: oracle, memoryless"):
+        scripted_agent('PointMassDoor-v0', 'expert')
