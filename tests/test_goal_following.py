@@ -1,18 +1,19 @@
-"""The point-mass memory diagnostic (launchers/goal_following.py) on scripted agents."""
+"""The point-mass memory diagnostics (launchers/goal_following.py) on scripted agents."""
 import contextlib
 import json
 
 import numpy as np
 import pytest
 
-from launchers.goal_following import goal_following, main
+from environments.point_mass_scripts import door_memoryless_action, door_oracle_action, memory_oracle_action
+from launchers.goal_following import door_passage, goal_following, main
 
 
 class _Scripted:
-    """Heads for the true goal (full state entries 4:6) or straight up (``seeks_goal=False``)."""
+    """Heads for the true goal (the oracle script) or straight up (``seeks_goal=False``); or follows ``script``."""
 
-    def __init__(self, seeks_goal: bool, scale: float = 1.):
-        self.seeks_goal, self.scale, self.starts = seeks_goal, scale, 0
+    def __init__(self, seeks_goal: bool = True, scale: float = 1., script=memory_oracle_action):
+        self.seeks_goal, self.scale, self.script, self.starts = seeks_goal, scale, script, 0
 
     @contextlib.contextmanager
     def deterministic(self, deterministic=True):
@@ -24,9 +25,7 @@ class _Scripted:
     def draw_action(self, obs):
         if not self.seeks_goal:
             return np.array([-0.5])
-        state = np.asarray(obs) * self.scale
-        heading = np.arctan2(state[5] - state[1], state[4] - state[0]) % (2 * np.pi)
-        return np.array([heading / np.pi - 1.])
+        return np.array([self.script(np.asarray(obs) * self.scale)])
 
 
 @pytest.mark.parametrize('normalize', [False, True])
@@ -51,6 +50,16 @@ def test_the_command_refuses_folders_that_are_not_runs_of_the_task(tmp_path, cap
     (tmp_path / 'args.json').write_text('{not json')
     with pytest.raises(SystemExit, match='args.json: not the args.json of a run'):
         main([str(tmp_path)])
-    (tmp_path / 'args.json').write_text(json.dumps(dict(arguments=dict(env_id='PointMassDoor-v0'))))
-    with pytest.raises(SystemExit, match="'PointMassDoor-v0'.*PointMassMemory-v0 only"):
+    (tmp_path / 'args.json').write_text(json.dumps(dict(arguments=dict(env_id='HalfCheetahPOMDP-v5'))))
+    with pytest.raises(SystemExit, match="'HalfCheetahPOMDP-v5'.*PointMassMemory-v0 and PointMassDoor-v0 only"):
         main([str(tmp_path)])
+
+
+@pytest.mark.parametrize('normalize', [False, True])
+def test_door_passage_of_the_oracle_and_the_memoryless_script(normalize):
+    scale = 150. if normalize else 1.
+    oracle = door_passage(_Scripted(script=door_oracle_action, scale=scale), normalize_observation=normalize)
+    assert oracle['past_first'] == oracle['past_second'] == 1. and oracle['wall_hits'] == 0. and oracle['return'] > 700
+    memoryless = door_passage(_Scripted(script=door_memoryless_action, scale=scale), normalize_observation=normalize)
+    assert memoryless['past_first'] == 1. and 0.2 <= memoryless['past_second'] <= 0.6
+    assert memoryless['wall_hits'] == pytest.approx(1. - memoryless['past_second'])
