@@ -238,6 +238,45 @@ def test_defaults_are_the_reference_values():
     assert agent.q_bound == pytest.approx(1 / (0.5 * (1 - env.info.gamma)))
 
 
+def _critic_and_actor_outputs(agent, prev_action):
+    """The critic's Q and the actor's (mean_a, mean z') on a fixed hand-made batch, with the given a_prev."""
+    torch.manual_seed(0)
+    n, state_dim = 5, agent.mdp_info.observation_space.shape[0]
+    action_dim, z_dim = agent.mdp_info.action_space.shape[0], agent.policy.policy_state_shape[0]
+    x = CriticInput(state=torch.rand(n, state_dim), policy_state=torch.rand(n, z_dim) - 0.5,
+                    action=torch.rand(n, action_dim) - 0.5, next_policy_state=torch.rand(n, z_dim) - 0.5,
+                    prev_action=torch.full((n, action_dim), prev_action))
+    network = agent.policy.network
+    obs = x.state[:, torch.as_tensor(agent.policy.policy_obs_mask)]
+    mean_a, _, mean_z, _ = network(obs, x.policy_state, x.prev_action)
+    return agent._critic(x), mean_a, mean_z
+
+
+def test_lsiq_rs_ignores_the_previous_action_as_the_reference_launcher_does():
+    """The reference LS-IQ-RS launcher runs use_prev_action=False (actor) and builds its critic without a_prev; the
+    option is there for the other algorithms, which keep a_prev."""
+    _, agent = make_agent('LSIQ_RS')
+    for first, second in zip(_critic_and_actor_outputs(agent, -1.), _critic_and_actor_outputs(agent, 1.)):
+        assert torch.equal(first, second)
+    assert agent._critic.action_encoder[0].in_features == agent.mdp_info.action_space.shape[0]
+
+    _, with_prev = make_agent('LSIQ_RS', use_prev_action=True)
+    different = [not torch.allclose(first, second) for first, second in
+                 zip(_critic_and_actor_outputs(with_prev, -1.), _critic_and_actor_outputs(with_prev, 1.))]
+    assert all(different)
+
+
+def test_networks_pickled_before_the_option_keep_reading_the_previous_action():
+    """Modules saved before ``use_prev_action`` existed have no such attribute: the class default (True) matches the
+    encoders they were built with."""
+    _, agent = make_agent('LSIQ_RS', use_prev_action=True)
+    for module in (agent._critic, agent.policy.network.core):
+        del module.__dict__['use_prev_action']
+        assert module.use_prev_action is True
+    first, second = _critic_and_actor_outputs(agent, -1.), _critic_and_actor_outputs(agent, 1.)
+    assert not torch.allclose(first[0], second[0]) and not torch.allclose(first[2], second[2])
+
+
 # ----- the imitation task ---------------------------------------------------------------------------
 def _atlas_perfect_file(path, n_episodes=3, length=8):
     """A perfect-format file (full states and actions, as launchers/make_expert_data.py writes) of random actions."""

@@ -25,18 +25,21 @@ class LSIQ_RS(StatefulLSIQ):
     """
     LS-IQ-RS: the SAC-RS policy (GRU actor, tanh-Gaussian over (a, z'), dim z = ``policy_state_dim``) trained by
     LS-IQ with the privileged stateful critic Q(s_full, z, a, z', a_prev); log-stds bounded to (-5, 2) as in the
-    reference. Further keyword arguments: those of :class:`StatefulLSIQ` (reference defaults).
+    reference. ``use_prev_action`` (actor and critic) is False by default, as in the reference LS-IQ-RS launcher
+    (``use_prev_actions = [False]``; its critic is always built without a_prev): an imitation critic that sees a_prev
+    can separate expert from agent transitions by the smoothness of consecutive actions alone. Further keyword
+    arguments: those of :class:`StatefulLSIQ` (reference defaults).
 
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
                  policy_state_dim: int = 32, n_features_actor: int = 256, n_features_critic: int = 256,
-                 log_std_min: float = -5., log_std_max: float = 2., **kwargs):
+                 log_std_min: float = -5., log_std_max: float = 2., use_prev_action: bool = False, **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor)
+        network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, use_prev_action)
         policy = SquashedGaussianPolicy(network, SingleStep(), mdp_info.action_space.low, mdp_info.action_space.high,
                                         policy_obs_mask, stochastic_policy_state=True, log_std_min=log_std_min,
                                         log_std_max=log_std_max)
-        critic = StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic)
+        critic = StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic, use_prev_action)
         super().__init__(mdp_info, policy, critic, expert_data, **kwargs)
 
 

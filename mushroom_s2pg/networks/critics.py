@@ -16,21 +16,29 @@ class StatefulQNetwork(nn.Module):
     states): three encoders ``in -> n_features -> ReLU -> n_features / 2`` of [z, z'], [s, a, a_prev] and
     [a, a_prev], summed, a ReLU, then ``n_features / 2 -> n_features / 2 -> ReLU -> 1``; Xavier-uniform weights
     at a tenth of the usual gain. It learns the value of the internal-state transition (Theorem 2.2). With
-    the reference's ``n_features = 256`` it has about 143k parameters on HalfCheetah (dim z = 32).
+    the reference's ``n_features = 256`` it has about 143k parameters on HalfCheetah (dim z = 32). With
+    ``use_prev_action=False`` a_prev is left out of both encoders (the reference's LS-IQ-RS critic), so that Q cannot
+    tell expert from agent transitions by how an action follows the previous one.
 
     """
-    def __init__(self, state_dim: int, action_dim: int, policy_state_dim: int, n_features: int = 256):
+    #: class default for modules pickled before the option existed (they all used a_prev)
+    use_prev_action = True
+
+    def __init__(self, state_dim: int, action_dim: int, policy_state_dim: int, n_features: int = 256,
+                 use_prev_action: bool = True):
         super().__init__()
         if n_features < 2 or n_features % 2:
             raise ValueError(f'n_features must be an even number >= 2, got {n_features}')
+        self.use_prev_action = bool(use_prev_action)
         half = n_features // 2
+        n_actions = (2 if self.use_prev_action else 1) * action_dim
         self.policy_state_encoder = scaled_xavier_init(mlp(2 * policy_state_dim, half, (n_features,)))
-        self.state_encoder = scaled_xavier_init(mlp(state_dim + 2 * action_dim, half, (n_features,)))
-        self.action_encoder = scaled_xavier_init(mlp(2 * action_dim, half, (n_features,)))
+        self.state_encoder = scaled_xavier_init(mlp(state_dim + n_actions, half, (n_features,)))
+        self.action_encoder = scaled_xavier_init(mlp(n_actions, half, (n_features,)))
         self.head = scaled_xavier_init(mlp(half, 1, (half,)))
 
     def forward(self, x: CriticInput) -> torch.Tensor:
-        actions = torch.cat([x.action, x.prev_action], dim=-1)
+        actions = torch.cat([x.action, x.prev_action], dim=-1) if self.use_prev_action else x.action
         h = (self.policy_state_encoder(torch.cat([x.policy_state, x.next_policy_state], dim=-1))
              + self.state_encoder(torch.cat([x.state, actions], dim=-1))
              + self.action_encoder(actions))

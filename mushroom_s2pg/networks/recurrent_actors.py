@@ -16,17 +16,26 @@ class GRUCore(nn.Module):
     """
     Shared body: o -> Linear+ReLU and a_prev -> Linear+ReLU, concatenated into a one-layer GRU whose
     hidden state is the internal state z. ``step`` runs one step, ``unroll`` a (batch, time) sequence in
-    one batched call (used by the BPTT baselines).
+    one batched call (used by the BPTT baselines). With ``use_prev_action=False`` the GRU reads the observation
+    features only and a_prev is ignored (the reference's LS-IQ-RS runs so: its launcher sets
+    ``use_prev_action=False``).
 
     """
-    def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int, n_features: int):
+    #: class default for modules pickled before the option existed (they all used a_prev)
+    use_prev_action = True
+
+    def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int, n_features: int,
+                 use_prev_action: bool = True):
         super().__init__()
+        self.use_prev_action = bool(use_prev_action)
         self.obs_encoder = nn.Linear(obs_dim, n_features)
-        self.prev_action_encoder = nn.Linear(action_dim, n_features)
-        self.gru = nn.GRU(2 * n_features, policy_state_dim, batch_first=True)
+        self.prev_action_encoder = nn.Linear(action_dim, n_features) if self.use_prev_action else None
+        self.gru = nn.GRU((2 if self.use_prev_action else 1) * n_features, policy_state_dim, batch_first=True)
 
     def features(self, obs: torch.Tensor, prev_action: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         obs_features = torch.relu(self.obs_encoder(obs))
+        if not self.use_prev_action:
+            return obs_features, obs_features
         gru_input = torch.cat([obs_features, torch.relu(self.prev_action_encoder(prev_action))], dim=-1)
         return obs_features, gru_input
 
@@ -60,14 +69,16 @@ class GaussianGRUActor(nn.Module):
     """
     SAC-RS actor: outputs the means and log-stds of a diagonal Gaussian over [a, z'] (pre-tanh).
     The mean of z' is the GRU's new hidden state; the head [ReLU(Linear(o)), z_gru] -> Linear -> ReLU ->
-    Linear(2|a| + |z|) gives the action mean, the action log-std and the log-std of z'.
+    Linear(2|a| + |z|) gives the action mean, the action log-std and the log-std of z'. ``use_prev_action``: see
+    :class:`GRUCore`.
 
     """
-    def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int = 32, n_features: int = 256):
+    def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int = 32, n_features: int = 256,
+                 use_prev_action: bool = True):
         super().__init__()
         self.action_dim = action_dim
         self.policy_state_dim = policy_state_dim
-        self.core = GRUCore(obs_dim, action_dim, policy_state_dim, n_features)
+        self.core = GRUCore(obs_dim, action_dim, policy_state_dim, n_features, use_prev_action)
         self.head = nn.Sequential(nn.Linear(n_features + policy_state_dim, n_features), nn.ReLU(),
                                   nn.Linear(n_features, 2 * action_dim + policy_state_dim))
         small_init(self.head[-1])
