@@ -238,17 +238,21 @@ def test_defaults_are_the_reference_values():
     assert agent.q_bound == pytest.approx(1 / (0.5 * (1 - env.info.gamma)))
 
 
-def _critic_and_actor_outputs(agent, prev_action):
-    """The critic's Q and the actor's (mean_a, mean z') on a fixed hand-made batch, with the given a_prev."""
+def _hand_made_input(agent, prev_action: float) -> CriticInput:
+    """A fixed batch of 5 transitions of the agent's task, with the given a_prev everywhere."""
     torch.manual_seed(0)
     n, state_dim = 5, agent.mdp_info.observation_space.shape[0]
     action_dim, z_dim = agent.mdp_info.action_space.shape[0], agent.policy.policy_state_shape[0]
-    x = CriticInput(state=torch.rand(n, state_dim), policy_state=torch.rand(n, z_dim) - 0.5,
-                    action=torch.rand(n, action_dim) - 0.5, next_policy_state=torch.rand(n, z_dim) - 0.5,
-                    prev_action=torch.full((n, action_dim), prev_action))
-    network = agent.policy.network
+    return CriticInput(state=torch.rand(n, state_dim), policy_state=torch.rand(n, z_dim) - 0.5,
+                       action=torch.rand(n, action_dim) - 0.5, next_policy_state=torch.rand(n, z_dim) - 0.5,
+                       prev_action=torch.full((n, action_dim), prev_action))
+
+
+def _critic_and_actor_outputs(agent, prev_action: float):
+    """The critic's Q and the actor's (mean_a, mean z') on :func:`_hand_made_input`."""
+    x = _hand_made_input(agent, prev_action)
     obs = x.state[:, torch.as_tensor(agent.policy.policy_obs_mask)]
-    mean_a, _, mean_z, _ = network(obs, x.policy_state, x.prev_action)
+    mean_a, _, mean_z, _ = agent.policy.network(obs, x.policy_state, x.prev_action)
     return agent._critic(x), mean_a, mean_z
 
 
@@ -264,6 +268,20 @@ def test_lsiq_rs_ignores_the_previous_action_as_the_reference_launcher_does():
     different = [not torch.allclose(first, second) for first, second in
                  zip(_critic_and_actor_outputs(with_prev, -1.), _critic_and_actor_outputs(with_prev, 1.))]
     assert all(different)
+
+
+@pytest.mark.parametrize('critic_inputs, blind', [('state_action', True), ('stateful', False)])
+def test_the_critic_ablation_decides_whether_q_sees_internal_states(critic_inputs, blind):
+    _, agent = make_agent('LSIQ_RS', critic_inputs=critic_inputs)
+    x = _hand_made_input(agent, 0.)
+    flipped = CriticInput(state=x.state, action=x.action, policy_state=-x.policy_state,
+                          next_policy_state=-x.next_policy_state, prev_action=x.prev_action)
+    assert torch.allclose(agent._critic(flipped), agent._critic(x)) == blind
+
+
+def test_an_unknown_critic_ablation_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="critic_inputs must be one of \\('stateful', 'state_action'\\), got 'z'"):
+        make_agent('LSIQ_RS', critic_inputs='z')
 
 
 def test_networks_pickled_before_the_option_keep_reading_the_previous_action():

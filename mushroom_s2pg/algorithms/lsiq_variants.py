@@ -27,19 +27,32 @@ class LSIQ_RS(StatefulLSIQ):
     LS-IQ with the privileged stateful critic Q(s_full, z, a, z', a_prev); log-stds bounded to (-5, 2) as in the
     reference. ``use_prev_action`` (actor and critic) is False by default, as in the reference LS-IQ-RS launcher
     (``use_prev_actions = [False]``; its critic is always built without a_prev): an imitation critic that sees a_prev
-    can separate expert from agent transitions by the smoothness of consecutive actions alone. Further keyword
-    arguments: those of :class:`StatefulLSIQ` (reference defaults).
+    can separate expert from agent transitions by the smoothness of consecutive actions alone.
+
+    ``critic_inputs`` is an ablation of the critic: ``'stateful'`` (default, the reference and Theorem 2.2) or
+    ``'state_action'``, the baselines' MLP Q(s_full, a) with two hidden layers of ``n_features_critic``, blind to z
+    and z' (the internal state then learns from the entropy bonus and, through the action, one step only). Further
+    keyword arguments: those of :class:`StatefulLSIQ` (reference defaults).
 
     """
+    #: the critics of ``critic_inputs``
+    CRITIC_INPUTS = ('stateful', 'state_action')
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
                  policy_state_dim: int = 32, n_features_actor: int = 256, n_features_critic: int = 256,
-                 log_std_min: float = -5., log_std_max: float = 2., use_prev_action: bool = False, **kwargs):
+                 log_std_min: float = -5., log_std_max: float = 2., use_prev_action: bool = False,
+                 critic_inputs: str = 'stateful', **kwargs):
+        if critic_inputs not in self.CRITIC_INPUTS:
+            raise ValueError(f'critic_inputs must be one of {self.CRITIC_INPUTS}, got {critic_inputs!r}')
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
         network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, use_prev_action)
         policy = SquashedGaussianPolicy(network, SingleStep(), mdp_info.action_space.low, mdp_info.action_space.high,
                                         policy_obs_mask, stochastic_policy_state=True, log_std_min=log_std_min,
                                         log_std_max=log_std_max)
-        critic = StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic, use_prev_action)
+        if critic_inputs == 'stateful':
+            critic = StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic, use_prev_action)
+        else:
+            critic = MLPQNetwork(state_dim, action_dim, (n_features_critic, n_features_critic))
         super().__init__(mdp_info, policy, critic, expert_data, **kwargs)
 
 
