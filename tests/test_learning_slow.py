@@ -173,8 +173,9 @@ IMITATION_SEEDS = (2, 3, 4)
     'score over seeds 2, 3, 4: LSIQ_RS 1.75 (-0.14, 4.05, 1.35) against LSIQ_VANILLA 4.89 (4.00, 2.65, 8.02); with '
     'seeds 0 and 1 (same settings and expert file) LSIQ_RS has no advantage at 120k steps, nor at 240k (3.40 against '
     '4.18), and neither imitator follows its goal (launchers.goal_following). Curves and tables: '
-    'docs/results_imitation_memory/. The task does not need memory: a memoryless script reaches the optimum '
-    '(environments.point_mass_scripts); see the door-task test below'))
+    'docs/results_imitation_memory/ (measured with a_prev in LSIQ_RS, before 9ac2397). The task does not need '
+    'memory: a memoryless script reaches the optimum (environments.point_mass_scripts); see the door-task test '
+    'below'))
 def test_lsiq_with_memory_imitates_a_memory_expert_better_than_without(point_mass_expert, tmp_path):
     """Issue 12's acceptance run: on PointMassMemory-v0 (the goal is shown near the start only) LSIQ_RS, which can
     remember it, reaches a clearly higher task return than its memoryless twin LSIQ_VANILLA; both imitate the same
@@ -211,7 +212,9 @@ def door_expert(tmp_path_factory):
     'score over seeds 0, 1, 2: LSIQ_RS 47.1 (53.4, 43.9, 43.9) against LSIQ_VANILLA 162.5 (227.7, 122.7, 137.1); the '
     'memoryless twin passes the first wall in 58 of 60 rollouts and the second in 15 (a memoryless guess), LSIQ_RS '
     'passes the first in 20 of 60: at this budget LS-IQ with memory has not yet learnt the part that needs none. '
-    'docs/results_imitation_memory/'))
+    'Those runs fed a_prev to LSIQ_RS; without it (the reference launcher\'s setting, the default since 9ac2397) '
+    'seeds 0 and 1 scored 36.2 and 34.2 and the run was stopped. What slows LSIQ_RS is its critic seeing z and z\' '
+    '(probes with critic_inputs=\'state_action\'). docs/results_imitation_memory/'))
 def test_lsiq_with_memory_imitates_a_door_expert_better_than_without(door_expert, tmp_path):
     """The memory comparison on a task that needs memory (environments.point_mass_scripts): on PointMassDoor-v0 the
     doors are shown near the start only, and nothing observable later tells where the second door is. LSIQ_RS and
