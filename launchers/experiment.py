@@ -76,6 +76,7 @@ def experiment(**arguments: Any) -> Dict[str, Any]:
     config = RunConfig(**arguments)
     config.check_data()
     run_dir = run_directory(config.results_dir, config.seed)
+    created = [path for path in (run_dir, config.results_dir) if not os.path.isdir(path)]
     os.makedirs(run_dir, exist_ok=True)
     paths = RunPaths(run_dir)
     state = load_checkpoint_state(paths) if config.resume else None
@@ -86,6 +87,11 @@ def experiment(**arguments: Any) -> Dict[str, Any]:
     torch.set_num_threads(config.n_threads)
     try:
         return train(config, paths, state)
+    except ExperimentConfigError:  # a hyperparameter value refused by the agent, found before anything is written
+        for path in created:  # the folders this call made, while still empty
+            if not os.listdir(path):
+                os.rmdir(path)
+        raise
     finally:
         torch.set_num_threads(previous_threads)
 

@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from environments import GymnasiumEnv, expert_dataset, make_env
 from launchers.checkpoint import RunPaths, load_checkpoint, remove_checkpoints, save_checkpoint
-from launchers.config import RunConfig
+from launchers.config import ExperimentConfigError, RunConfig
 from mushroom_s2pg.algorithms import default_hyperparameters, expert_data_for, make_agent, needs_expert_data
 from mushroom_s2pg.core import NonFiniteLossError, TrainableStatefulAgent
 from mushroom_s2pg.utils import (ProgressLogger, package_provenance, plot_learning_curve, read_progress,
@@ -116,8 +116,13 @@ def _new_run(config: RunConfig, paths: RunPaths) -> _Run:
     expert_data = None
     if needs_expert_data(config.algorithm):  # imitation: the task's expert data, loaded once, in the agent's form
         expert_data = expert_data_for(config.algorithm, expert_dataset(config.env_id, config.expert_data))
-    agent = make_agent(config.algorithm, mdp.info, mdp.policy_obs_mask, env_id=config.env_id, expert_data=expert_data,
-                       **config.overrides)
+    try:
+        agent = make_agent(config.algorithm, mdp.info, mdp.policy_obs_mask, env_id=config.env_id,
+                           expert_data=expert_data, **config.overrides)
+    except ExperimentConfigError:
+        raise
+    except ValueError as error:  # a hyperparameter value the constructor refuses (its message names the choices)
+        raise ExperimentConfigError(f'{config.algorithm}: {error}', 'hyperparameters') from None
     progress = ProgressLogger(paths.progress, PROGRESS_COLUMNS, resume=False)
     run = _Run(config, paths, mdp, agent, progress, first_epoch=1, elapsed_before=0., last_checkpoint=None)
     print(f'[experiment] {run.tag}: new run in {os.path.abspath(paths.run_dir)}', flush=True)

@@ -178,6 +178,7 @@ def test_non_finite_loss_stops_the_run_and_keeps_the_last_checkpoint(tmp_path, m
     (dict(n_epochs=-1), 'n_epochs', ('>= 0',)),
     (dict(n_eval_episodes=0), 'n_eval_episodes', ('>= 1',)),
     (dict(horizon=0), 'horizon', ('>= 1',)),
+    (dict(hyperparameters='{"n_features_critic": 3}'), 'n_features', ('SAC_RS', 'even number', 'got 3')),
 ])
 def test_invalid_arguments_raise_before_writing_anything(tmp_path, kwargs, bad, listed):
     arguments = dict(results_dir=str(tmp_path / 'results'), n_epochs=1, n_steps_per_epoch=10)
