@@ -17,8 +17,7 @@ class StatefulQNetwork(nn.Module):
     [a, a_prev], summed, a ReLU, then ``n_features / 2 -> n_features / 2 -> ReLU -> 1``; Xavier-uniform weights
     at a tenth of the usual gain. It learns the value of the internal-state transition (Theorem 2.2). With
     the reference's ``n_features = 256`` it has about 143k parameters on HalfCheetah (dim z = 32). With
-    ``use_prev_action=False`` a_prev is left out of both encoders (the reference's LS-IQ-RS critic), so that Q cannot
-    tell expert from agent transitions by how an action follows the previous one.
+    ``use_prev_action=False`` a_prev is left out of both encoders (the reference's LS-IQ-RS critic).
 
     """
     #: class default for modules pickled before the option existed (they all used a_prev)
