@@ -198,11 +198,12 @@ def test_an_expert_dataset_object_with_actions_is_accepted():
 
 # ----- every variant builds, fits, round-trips and keeps fitting --------------------------------------
 @pytest.mark.parametrize('full_save', [True, False])
-@pytest.mark.parametrize('name', list(VARIANTS))
-def test_fits_and_round_trips_save_load(name, full_save, tmp_path):
+@pytest.mark.parametrize('name, options', [(name, {}) for name in VARIANTS] + [
+    ('LSIQ_RS', dict(critic_inputs='state_action')), ('LSIQ_RS', dict(use_prev_action=True))])
+def test_fits_and_round_trips_save_load(name, options, full_save, tmp_path):
     torch.manual_seed(0)
     np.random.seed(0)
-    env, agent = make_agent(name)
+    env, agent = make_agent(name, **options)
     Core(agent, env).learn(n_steps=200, n_steps_per_fit=1, quiet=True)
     assert agent._n_updates > 0 and 'actor' in agent.last_losses
     for key in ('critic', 'critic_expert', 'critic_agent', 'q_expert', 'q_agent', 'env_reward'):
