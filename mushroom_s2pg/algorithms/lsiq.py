@@ -16,7 +16,8 @@ import torch
 import torch.nn.functional as F
 
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
-from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory, soft_update
+from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory,
+                                roll_policy_states, soft_update)
 
 __all__ = ['ExpertTransitions', 'MissingExpertActionsError', 'StatefulLSIQ', 'expert_policy_states',
            'lsiq_critic_loss', 'lsiq_critic_targets', 'lsiq_q_bound']
@@ -166,19 +167,6 @@ def lsiq_critic_loss(q: torch.Tensor, target: torch.Tensor, is_expert: torch.Ten
     return expert_term + agent_term, expert_term, agent_term
 
 
-def _step_inputs(policy: StatefulPolicy, state: torch.Tensor, policy_state: torch.Tensor,
-                 prev_action: torch.Tensor) -> Dict[str, object]:
-    """A replay-like batch holding one step (s, z, a_prev) per row, in the form ``policy.evaluate_batch`` reads."""
-    batch = dict(state=state, next_state=state, policy_state=policy_state, next_policy_state=policy_state,
-                 prev_action=prev_action, action=prev_action)
-    if policy.replay_window_length is not None:
-        batch['window'] = dict(state=torch.stack([state, torch.zeros_like(state)], 1),
-                               prev_action=torch.stack([prev_action, torch.zeros_like(prev_action)], 1),
-                               lengths=torch.ones(len(state), dtype=torch.long),
-                               mask=torch.ones(len(state), 2, dtype=torch.bool), initial_policy_state=policy_state)
-    return batch
-
-
 def expert_policy_states(policy: StatefulPolicy, states: np.ndarray, actions: np.ndarray,
                          episode_starts: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
@@ -198,39 +186,13 @@ def expert_policy_states(policy: StatefulPolicy, states: np.ndarray, actions: np
         width for stateless policies) and the previous actions ``(N, action_dim)``.
 
     """
-    states = np.asarray(states, dtype=np.float32)
     actions = np.asarray(actions, dtype=np.float32)
-    starts = np.flatnonzero(np.asarray(episode_starts, dtype=bool))
-    n = len(states)
-    if n == 0 or len(starts) == 0 or starts[0] != 0:
+    starts = np.asarray(episode_starts, dtype=bool).reshape(-1)
+    if len(starts) == 0 or not starts[0]:
         raise ValueError('expert episode_starts must mark the first row')
-    lengths = np.diff(np.append(starts, n))
-    episode = np.repeat(np.arange(len(starts)), lengths)
-    time = np.arange(n) - starts[episode]
-
     prev_action = np.zeros_like(actions)
-    not_first = time > 0
-    prev_action[not_first] = actions[np.flatnonzero(not_first) - 1]
-
-    z0 = policy.stored_policy_state(policy.reset()[None])
-    width = z0.shape[-1]
-    z = np.zeros((n, width), dtype=np.float32)
-    z_next = np.zeros((n, width), dtype=np.float32)
-    if width == 0:
-        return z, z_next, prev_action
-
-    current = np.zeros((len(starts), width), dtype=np.float32)
-    with torch.no_grad():
-        for t in range(int(lengths.max())):
-            active = np.flatnonzero(lengths > t)
-            rows = starts[active] + t
-            z[rows] = current[active]
-            step = policy.evaluate_batch(_step_inputs(policy, torch.from_numpy(states[rows]),
-                                                      torch.from_numpy(current[active]),
-                                                      torch.from_numpy(prev_action[rows])), current=True, next=False)
-            fresh = policy.stored_policy_state(step.current.next_policy_state.numpy().astype(np.float32))
-            z_next[rows] = fresh
-            current[active] = fresh
+    prev_action[1:] = np.where(starts[1:, None], 0., actions[:-1])
+    z, z_next = roll_policy_states(policy, states, prev_action, starts)
     return z, z_next, prev_action
 
 
