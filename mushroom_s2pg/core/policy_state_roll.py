@@ -2,9 +2,10 @@
 Rolling a policy's z-kernel over stored trajectories: the internal states that the *current* policy would have
 carried along them.
 
-Used for the internal states of expert trajectories (LS-IQ's expert memory, GAIL's discriminator inputs) and for
-the full re-roll of a replay memory, which replaces every stored z and z' (collected by older policies and
-refreshed one sampled step at a time) by a fresh sample of the current kernel, episode by episode.
+Used for the internal states of expert trajectories (LS-IQ's expert memory) and for the full re-roll of a replay
+memory, which replaces every stored z and z' (collected by older policies and refreshed one sampled step at a time)
+by a fresh sample of the current kernel, episode by episode (a tool for analyses and probes:
+``docs/results_imitation_memory/probe_door_session5.log``).
 """
 from typing import Dict, Optional, Tuple
 
