@@ -25,9 +25,10 @@ class LSIQ_RS(StatefulLSIQ):
     """
     LS-IQ-RS: the SAC-RS policy (GRU actor, tanh-Gaussian over (a, z'), dim z = ``policy_state_dim``) trained by
     LS-IQ with the privileged stateful critic Q(s_full, z, a, z') (Q(s_full, z, a, z', a_prev) with
-    ``use_prev_action=True``); log-stds bounded to (-5, 2) as in the reference. ``use_prev_action`` (actor and critic) is False by default, as in the reference LS-IQ-RS launcher
-    (``use_prev_actions = [False]``; its critic is always built without a_prev). The reference gives no reason; on
-    the point-mass door task it did not make LSIQ_RS learn faster (docs/results_imitation_memory).
+    ``use_prev_action=True``); log-stds bounded to (-5, 2) as in the reference. ``use_prev_action`` (actor and
+    critic) is False by default, as in the reference LS-IQ-RS launcher (``use_prev_actions = [False]``; its critic
+    is always built without a_prev). The reference gives no reason; on the point-mass door task it did not make
+    LSIQ_RS learn faster (docs/results_imitation_memory).
 
     ``critic_inputs`` is an ablation of the critic: ``'stateful'`` (default, the reference and Theorem 2.2) or
     ``'state_action'``, the baselines' MLP Q(s_full, a) with two hidden layers of ``n_features_critic``, blind to z
