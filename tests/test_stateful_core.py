@@ -154,6 +154,13 @@ def test_reroll_follows_the_ring_and_starts_a_cut_episode_from_its_stored_z():
     np.testing.assert_array_equal(memory.policy_state[:, 0], [0., 1., 0., 1.])
 
 
+def test_reroll_refuses_a_policy_of_another_internal_state_width():
+    memory = _counting_memory([True, False], [False, True], [False, False])
+    memory.policy_state = memory.policy_state[:, :1].copy()
+    with pytest.raises(ValueError, match='width 1, the policy 2'):
+        reroll_replay_memory(CountingPolicy(np.ones(1, dtype=bool)), memory)
+
+
 def test_memory_sizes_and_initialisation():
     memory = StatefulReplayMemory(3, 4)
     assert not memory.initialized

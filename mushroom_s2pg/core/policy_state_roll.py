@@ -93,15 +93,22 @@ def reroll_replay_memory(policy: StatefulPolicy, memory: StatefulReplayMemory) -
         policy (StatefulPolicy): the policy whose kernel is rolled;
         memory (StatefulReplayMemory): the memory, changed in place.
 
+    Raises:
+        ValueError: when the memory's internal states and the policy's have different widths.
+
     """
     if memory.size == 0:
         return
+    z0 = policy.stored_policy_state(np.asarray(policy.reset(), dtype=np.float32)[None])
+    width = z0.shape[-1]
+    if memory.policy_state.shape[-1] != width:
+        raise ValueError(f'the memory stores internal states of width {memory.policy_state.shape[-1]}, the policy '
+                         f'{width}: re-roll a memory with the policy whose transitions it holds')
     order = memory.chronological_positions()
     ended = memory.absorbing[order] | memory.last[order]
     starts = memory.first[order].copy()
     starts[0] = True
     starts[1:] |= ended[:-1]
-    z0 = policy.stored_policy_state(np.asarray(policy.reset(), dtype=np.float32)[None])
     initial = np.repeat(z0, int(starts.sum()), axis=0)
     if not memory.first[order[0]]:
         initial[0] = memory.policy_state[order[0]]
