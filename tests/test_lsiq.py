@@ -199,7 +199,8 @@ def test_an_expert_dataset_object_with_actions_is_accepted():
 # ----- every variant builds, fits, round-trips and keeps fitting --------------------------------------
 @pytest.mark.parametrize('full_save', [True, False])
 @pytest.mark.parametrize('name, options', [(name, {}) for name in VARIANTS] + [
-    ('LSIQ_RS', dict(critic_inputs='state_action')), ('LSIQ_RS', dict(use_prev_action=True))])
+    ('LSIQ_RS', dict(critic_inputs='state_action')), ('LSIQ_RS', dict(critic_inputs='residual')),
+    ('LSIQ_RS', dict(use_prev_action=True))])
 def test_fits_and_round_trips_save_load(name, options, full_save, tmp_path):
     torch.manual_seed(0)
     np.random.seed(0)
@@ -280,8 +281,26 @@ def test_the_critic_ablation_decides_whether_q_sees_internal_states(critic_input
     assert torch.allclose(agent._critic(flipped), agent._critic(x)) == blind
 
 
+def test_the_residual_critic_starts_as_its_z_blind_part_and_learns_to_see_internal_states():
+    """``critic_inputs='residual'``: Q = Q_0(s, a) + R(s, z, a, z') with R's output layer at zero, so at first Q is
+    exactly the MLP and blind to z, z'; one gradient step on a loss that depends on z makes it see them."""
+    _, agent = make_agent('LSIQ_RS', critic_inputs='residual')
+    critic = agent._critic
+    x = _hand_made_input(agent, 0.)
+    flipped = CriticInput(state=x.state, action=x.action, policy_state=-x.policy_state,
+                          next_policy_state=-x.next_policy_state, prev_action=x.prev_action)
+    assert torch.equal(critic(x), critic.state_action(x)) and torch.equal(critic(flipped), critic(x))
+    optimizer = torch.optim.SGD(critic.parameters(), lr=0.1)
+    loss = ((critic(x) - x.policy_state.sum(-1)) ** 2).mean()
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    assert not torch.allclose(critic(flipped), critic(x))
+
+
 def test_an_unknown_critic_ablation_is_refused_with_the_choices():
-    with pytest.raises(ValueError, match="critic_inputs must be one of \\('stateful', 'state_action'\\), got 'z'"):
+    with pytest.raises(ValueError, match="critic_inputs must be one of \\('stateful', 'state_action', 'residual'\\), "
+                                         "got 'z'"):
         make_agent('LSIQ_RS', critic_inputs='z')
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from mushroom_s2pg.algorithms.lsiq import ExpertTransitions, StatefulLSIQ
 from mushroom_s2pg.algorithms.sac_variants import _dims, squashed_window_policy
 from mushroom_s2pg.core import SingleStep, TruncatedUnroll
-from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork
+from mushroom_s2pg.networks.critics import MLPQNetwork, ResidualStatefulQNetwork, StatefulQNetwork
 from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor
 from mushroom_s2pg.policies import SquashedGaussianPolicy
 
@@ -30,14 +30,16 @@ class LSIQ_RS(StatefulLSIQ):
     is always built without a_prev). The reference gives no reason; on the point-mass door task it did not make
     LSIQ_RS learn faster (docs/results_imitation_memory).
 
-    ``critic_inputs`` is an ablation of the critic: ``'stateful'`` (default, the reference and Theorem 2.2) or
+    ``critic_inputs`` is an ablation of the critic: ``'stateful'`` (default, the reference and Theorem 2.2);
     ``'state_action'``, the baselines' MLP Q(s_full, a) with two hidden layers of ``n_features_critic``, blind to z
-    and z' (the internal state then learns from the entropy bonus and, through the action, one step only). Further
-    keyword arguments: those of :class:`StatefulLSIQ` (reference defaults).
+    and z' (the internal state then learns from the entropy bonus and, through the action, one step only); or
+    ``'residual'``, that MLP plus the reference critic as a residual that starts at zero
+    (:class:`~mushroom_s2pg.networks.critics.ResidualStatefulQNetwork`; it sees z and z'). Further keyword arguments:
+    those of :class:`StatefulLSIQ` (reference defaults).
 
     """
     #: the critics of ``critic_inputs``
-    CRITIC_INPUTS = ('stateful', 'state_action')
+    CRITIC_INPUTS = ('stateful', 'state_action', 'residual')
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
                  policy_state_dim: int = 32, n_features_actor: int = 256, n_features_critic: int = 256,
@@ -52,6 +54,9 @@ class LSIQ_RS(StatefulLSIQ):
                                         log_std_max=log_std_max)
         if critic_inputs == 'stateful':
             critic = StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic, use_prev_action)
+        elif critic_inputs == 'residual':
+            critic = ResidualStatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic,
+                                              use_prev_action)
         else:
             critic = MLPQNetwork(state_dim, action_dim, (n_features_critic, n_features_critic))
         super().__init__(mdp_info, policy, critic, expert_data, **kwargs)

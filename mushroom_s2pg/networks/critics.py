@@ -7,7 +7,7 @@ import torch.nn as nn
 from mushroom_s2pg.core.interfaces import CriticInput
 from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
 
-__all__ = ['StatefulQNetwork', 'MLPQNetwork', 'TwinCritic']
+__all__ = ['StatefulQNetwork', 'MLPQNetwork', 'ResidualStatefulQNetwork', 'TwinCritic']
 
 
 class StatefulQNetwork(nn.Module):
@@ -52,6 +52,28 @@ class MLPQNetwork(nn.Module):
 
     def forward(self, x: CriticInput) -> torch.Tensor:
         return self.mlp(torch.cat([x.state, x.action], dim=-1)).squeeze(-1)
+
+
+class ResidualStatefulQNetwork(nn.Module):
+    """
+    Q(s_full, z, a, z') = Q_0(s_full, a) + R(s_full, z, a, z'): the baselines' MLP critic plus a
+    :class:`StatefulQNetwork` residual whose output layer starts at zero. At initialisation it is the z-blind
+    critic; the residual then learns how the value depends on the internal-state transition (Theorem 2.2), so
+    the critic still values z and z'. An ablation of LS-IQ-RS's critic, not the reference's
+    (docs/results_imitation_memory: on the point-mass door task the reference critic slows LSIQ_RS down).
+
+    """
+    def __init__(self, state_dim: int, action_dim: int, policy_state_dim: int, n_features: int = 256,
+                 use_prev_action: bool = False):
+        super().__init__()
+        self.state_action = MLPQNetwork(state_dim, action_dim, (n_features, n_features))
+        self.residual = StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features, use_prev_action)
+        output = self.residual.head[-1]
+        nn.init.zeros_(output.weight)
+        nn.init.zeros_(output.bias)
+
+    def forward(self, x: CriticInput) -> torch.Tensor:
+        return self.state_action(x) + self.residual(x)
 
 
 class TwinCritic(nn.Module):
