@@ -214,7 +214,9 @@ def door_expert(tmp_path_factory):
     'passes the first in 20 of 60: at this budget LS-IQ with memory has not yet learnt the part that needs none. '
     'Those runs fed a_prev to LSIQ_RS; without it (the reference launcher\'s setting, the default since 9ac2397) '
     'seeds 0 and 1 scored 36.2 and 34.2 and the run was stopped. What slows LSIQ_RS is its critic seeing z and z\' '
-    '(probes with critic_inputs=\'state_action\'). docs/results_imitation_memory/'))
+    '(probes with critic_inputs=\'state_action\'); a critic that starts blind to them (critic_inputs=\'residual\') '
+    'removes that slowdown, but the second wall is still passed at a memoryless guess\'s rate, also at 240k steps. '
+    'docs/results_imitation_memory/'))
 def test_lsiq_with_memory_imitates_a_door_expert_better_than_without(door_expert, tmp_path):
     """The memory comparison on a task that needs memory (environments.point_mass_scripts): on PointMassDoor-v0 the
     doors are shown near the start only, and nothing observable later tells where the second door is. LSIQ_RS and
