@@ -1,13 +1,14 @@
-"""Environments for S2PG: POMDP MuJoCo locomotion tasks, point-mass memory tasks, a MushroomRL
-adapter for Gymnasium, and the loco-mujoco imitation tasks with their expert data.
+"""Environments for S2PG: POMDP MuJoCo locomotion tasks, point-mass memory tasks, a short-memory
+pendulum, a MushroomRL adapter for Gymnasium, and the loco-mujoco imitation tasks with their expert data.
 
-Importing this package registers the POMDP and point-mass environments in Gymnasium (idempotent).
+Importing this package registers the POMDP, pendulum and point-mass environments in Gymnasium (idempotent).
 
 """
 from environments.expert_data import ExpertDataError, ExpertDataset, expert_dataset
 from environments.gymnasium_env import GymnasiumEnv
 from environments.loco_data import MissingDatasetError
 from environments.loco_tasks import LOCO_TASK_IDS, LocoTaskEnv
+from environments.pendulum_pomdp import PENDULUM_POMDP_ID, PendulumPOMDPEnv, register_pendulum_pomdp
 from environments.point_mass import (POINT_MASS_ENV_IDS, PointMassDoorEnv, PointMassMemoryEnv,
                                      register_point_mass_envs)
 from environments.pomdp_locomotion import POMDP_ENV_IDS, masked_observation, register_pomdp_envs
@@ -16,6 +17,7 @@ from environments.registry import (PROJECT_ENV_IDS, TASK_OPTIONS, available_env_
 
 register_pomdp_envs()
 register_point_mass_envs()
+register_pendulum_pomdp()
 
 __all__ = [
     'GymnasiumEnv',
@@ -32,6 +34,9 @@ __all__ = [
     'PointMassMemoryEnv',
     'PointMassDoorEnv',
     'register_point_mass_envs',
+    'PENDULUM_POMDP_ID',
+    'PendulumPOMDPEnv',
+    'register_pendulum_pomdp',
     'LOCO_TASK_IDS',
     'LocoTaskEnv',
     'expert_dataset',

@@ -6,6 +6,7 @@ import gymnasium
 
 from environments.gymnasium_env import GymnasiumEnv
 from environments.loco_tasks import LOCO_TASK_IDS, LOCO_TASK_OPTIONS, LOCO_TASKS, LocoTaskEnv
+from environments.pendulum_pomdp import PENDULUM_POMDP_ID, register_pendulum_pomdp
 from environments.point_mass import POINT_MASS_ENV_IDS
 from environments.pomdp_locomotion import POMDP_ENV_IDS, register_pomdp_envs
 
@@ -20,6 +21,7 @@ PROJECT_ENVS: Dict[str, str] = {
     'Walker2dPOMDP-v5': 'Walker2d-v5, joint velocities hidden from the policy',
     'AntPOMDP-v5': 'Ant-v5, joint velocities hidden from the policy',
     'HumanoidPOMDP-v5': 'Humanoid-v5, joint velocities, com inertia/velocity and actuator forces hidden',
+    PENDULUM_POMDP_ID: 'Pendulum-v1, angular velocity hidden from the policy (needs a one-step memory)',
     'PointMassMemory-v0': 'point-mass memory task: one of four goals, visible within radius 30 of the start',
     'PointMassDoor-v0': 'point-mass door task: two walls with doors, visible within radius 20 of the start',
     # Imitation tasks on loco-mujoco (environments/loco_tasks.py): MushroomRL environments, not Gymnasium ids.
@@ -68,6 +70,7 @@ def env_options(env_id: str) -> Tuple[str, ...]:
 
     """
     register_pomdp_envs()
+    register_pendulum_pomdp()
     if not isinstance(env_id, str) or (env_id not in PROJECT_ENVS and env_id not in gymnasium.registry):
         valid = ', '.join(available_env_ids())
         raise ValueError(f'Unknown environment id {env_id!r}. Valid project ids: {valid} '

@@ -422,3 +422,18 @@ def test_unknown_id():
     assert 'NoSuchTask-v0' in message
     for env_id in PROJECT_ENV_IDS:
         assert env_id in message
+
+
+def test_pendulum_pomdp_is_pendulum_with_the_velocity_hidden():
+    env = make_env('PendulumPOMDP-v1')
+    plain = GymnasiumEnv('Pendulum-v1')
+    assert env.info.horizon == plain.info.horizon == 200
+    np.testing.assert_array_equal(env.policy_obs_mask, [True, True, False])
+    env.seed(3)
+    plain.seed(3)
+    np.testing.assert_array_equal(env.reset(), plain.reset())
+    for action in ([1.5], [-2.], [0.3]):
+        step, plain_step = env.step(np.array(action)), plain.step(np.array(action))
+        np.testing.assert_array_equal(step[0], plain_step[0])
+        assert step[1] == plain_step[1] and step[2] == plain_step[2]
+    assert 'PendulumPOMDP-v1' in available_env_ids()
