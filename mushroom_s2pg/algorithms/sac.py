@@ -21,16 +21,22 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
     (``- alpha_z log pi_z(z'' | .)`` too when ``policy_state_entropy_in_target``).
     Actor loss: alpha log pi_a(a) + alpha_z log pi_z(z') - min_i Q_i(s, z, a, z', a_prev); the z' terms
     only exist when ``policy.stochastic_policy_state`` (S2PG), whose temperature alpha_z targets entropy -dim(z).
-    The stored z' of a batch are refreshed with the actor's fresh samples, only once the actor learns
-    (after ``warmup_transitions``), as in the reference.
+    The stored z' of a batch are refreshed with the actor's fresh samples once the actor learns (after
+    ``warmup_transitions``), as in the reference; with ``refresh_before_warmup`` also before, with samples of the
+    still untrained actor.
 
     """
+    #: class default for agents saved before the option existed
+    _refresh_before_warmup = False
+
     def __init__(self, mdp_info, policy: SquashedGaussianPolicy, critic: TwinCritic, batch_size: int = 256,
                  initial_replay_size: int = 5000, max_replay_size: int = 500000, warmup_transitions: int = 10000,
                  tau: float = 0.001, lr_actor: float = 1e-4, lr_critic: float = 1e-3, init_alpha: float = 1.,
                  lr_alpha: float = 3e-4, init_alpha_z: float = 0.01, lr_alpha_z: float = 3e-4,
                  target_entropy: Optional[float] = None, target_entropy_z: Optional[float] = None,
-                 tau_z: float = 1., policy_state_entropy_in_target: bool = False):
+                 tau_z: float = 1., policy_state_entropy_in_target: bool = False,
+                 temperature_loss: str = 'log_alpha', temperature_loss_z: str = 'log_alpha',
+                 refresh_before_warmup: bool = False):
         """
         Constructor. Defaults are the reference implementation's SAC-RS values (REFERENCE section 3).
 
@@ -40,18 +46,23 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
             init_alpha, init_alpha_z (float): initial temperatures of a and z';
             target_entropy, target_entropy_z (float): entropy targets (default -dim(a), -dim(z));
             tau_z (float): mixing factor of the internal-state refresh of the replay memory;
-            policy_state_entropy_in_target (bool): whether the soft target has the z' entropy bonus too.
+            policy_state_entropy_in_target (bool): whether the soft target has the z' entropy bonus too;
+            temperature_loss, temperature_loss_z (str): the loss of alpha and of alpha_z, ``'log_alpha'`` (the
+                reference's) or ``'alpha'`` (:class:`~mushroom_s2pg.algorithms.temperature.Temperature`);
+            refresh_before_warmup (bool): whether sampled internal states are refreshed before the actor learns.
 
         """
         super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
         self._warmup_transitions = int(warmup_transitions)
         self._policy_state_entropy_in_target = bool(policy_state_entropy_in_target)
+        self._refresh_before_warmup = bool(refresh_before_warmup)
         self._init_soft_actor_critic(policy, critic, lr_actor, lr_critic, init_alpha, lr_alpha, init_alpha_z, lr_alpha_z,
-                                     target_entropy, target_entropy_z)
+                                     target_entropy, target_entropy_z, temperature_loss, temperature_loss_z)
 
         self._add_save_attr(
             _warmup_transitions='primitive',
-            _policy_state_entropy_in_target='primitive'
+            _policy_state_entropy_in_target='primitive',
+            _refresh_before_warmup='primitive'
         )
         self._register_torch_state('_critic', '_target_critic', '_temperature', '_temperature_z', '_actor_optimizer',
                                    '_critic_optimizer')
@@ -82,6 +93,9 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
             if stochastic_z:
                 losses['alpha_z'] = self._temperature_z.step(current.log_prob_policy_state)
                 fresh_z = current.next_policy_state.detach()
+        elif stochastic_z and self._refresh_before_warmup:
+            with torch.no_grad():
+                fresh_z = self.policy.evaluate_batch(batch, next=False).current.next_policy_state
 
         soft_update(self._target_critic, self._critic, self._tau)
         return losses, fresh_z

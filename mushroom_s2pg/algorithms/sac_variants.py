@@ -49,13 +49,15 @@ class SAC_RS(StatefulSAC):
     trained on single steps, with the privileged critic Q(s_full, z, a, z', a_prev). The actor is the GRU
     of the reference (``actor='gru'``, dim z = ``policy_state_dim``) or the blind central pattern generator
     of the inductive-bias experiments (``actor='cpg'``, dim z = 3 ``n_oscillators``, default one oscillator
-    per action dimension, z' Gaussian without squashing). Further keyword arguments: those of
-    :class:`StatefulSAC`.
+    per action dimension, z' Gaussian without squashing). ``critic_encoders`` and ``critic_init_scale`` are the
+    ``encoders`` and ``init_scale`` of :class:`~mushroom_s2pg.networks.critics.StatefulQNetwork`. Further keyword
+    arguments: those of :class:`StatefulSAC`.
 
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
                  n_features_actor: int = 256, n_features_critic: int = 256, log_std_min: float = -20.,
-                 log_std_max: float = 2., actor: str = 'gru', n_oscillators: Optional[int] = None, **kwargs):
+                 log_std_max: float = 2., actor: str = 'gru', n_oscillators: Optional[int] = None,
+                 critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = 0.1, **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
         if actor == 'gru':
             network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor)
@@ -67,7 +69,8 @@ class SAC_RS(StatefulSAC):
                                         mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=True,
                                         squash_policy_state=actor == 'gru', log_std_min=log_std_min,
                                         log_std_max=log_std_max)
-        critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, network.policy_state_dim, n_features_critic)
+        critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, network.policy_state_dim, n_features_critic,
+                                               encoders=critic_encoders, init_scale=critic_init_scale)
                               for _ in range(2)))
         super().__init__(mdp_info, policy, critic, **kwargs)
 

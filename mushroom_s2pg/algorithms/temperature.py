@@ -6,22 +6,33 @@ import torch
 
 from mushroom_s2pg.core import adam
 
-__all__ = ['SoftActorCriticParts', 'Temperature']
+__all__ = ['SoftActorCriticParts', 'TEMPERATURE_LOSSES', 'Temperature']
+
+
+#: The forms of the temperature loss: through log alpha (the reference's and MushroomRL's) or through alpha.
+TEMPERATURE_LOSSES = ('log_alpha', 'alpha')
 
 
 class Temperature:
     """
-    A temperature alpha = exp(log alpha), learned so that the policy's entropy tracks ``target_entropy``: the loss
-    -log alpha (log pi + target entropy), through log alpha as in the reference and MushroomRL's SAC. Saved with the
-    agent's torch state (the tensor and its optimizer in one pickle).
+    A temperature alpha = exp(log alpha), learned so that the policy's entropy tracks ``target_entropy``. The loss is
+    -log alpha (log pi + target entropy), through log alpha as in the reference and MushroomRL's SAC, or with
+    ``loss='alpha'`` -alpha (log pi + target entropy), whose gradient in log alpha is scaled by alpha (an ablation).
+    Either way Adam steps log alpha. Saved with the agent's torch state (the tensor and its optimizer in one pickle).
 
     """
-    def __init__(self, init_value: float, lr: float, target_entropy: float):
+    #: class default for temperatures pickled before the option existed
+    loss_form = 'log_alpha'
+
+    def __init__(self, init_value: float, lr: float, target_entropy: float, loss: str = 'log_alpha'):
         if init_value <= 0:
             raise ValueError(f'the initial temperature must be positive, got {init_value}')
+        if loss not in TEMPERATURE_LOSSES:
+            raise ValueError(f"Unknown temperature loss {loss!r}. Valid: {', '.join(TEMPERATURE_LOSSES)}")
         self.log_value = torch.tensor(math.log(init_value), dtype=torch.float32, requires_grad=True)
         self.optimizer = adam([self.log_value], lr=lr)
         self.target_entropy = float(target_entropy)
+        self.loss_form = loss
 
     @property
     def value(self) -> torch.Tensor:
@@ -29,7 +40,8 @@ class Temperature:
         return self.log_value.detach().exp()
 
     def loss(self, log_prob: torch.Tensor) -> torch.Tensor:
-        return -(self.log_value * (log_prob.detach() + self.target_entropy)).mean()
+        weight = self.log_value if self.loss_form == 'log_alpha' else self.log_value.exp()
+        return -(weight * (log_prob.detach() + self.target_entropy)).mean()
 
     def step(self, log_prob: torch.Tensor) -> torch.Tensor:
         """One Adam step on :meth:`loss` for a batch of log-probabilities; returns the detached loss."""
@@ -49,15 +61,18 @@ class SoftActorCriticParts:
     """
     def _init_soft_actor_critic(self, policy, critic: torch.nn.Module, lr_actor: float, lr_critic: float,
                                 init_alpha: float, lr_alpha: float, init_alpha_z: float, lr_alpha_z: float,
-                                target_entropy, target_entropy_z) -> None:
+                                target_entropy, target_entropy_z, temperature_loss: str = 'log_alpha',
+                                temperature_loss_z: str = 'log_alpha') -> None:
         action_dim = int(self.mdp_info.action_space.shape[0])
         policy_state_dim = int(math.prod(policy.policy_state_shape))
         self._critic = critic
         self._target_critic = deepcopy(critic).requires_grad_(False)
         self._temperature = Temperature(init_alpha, lr_alpha,
-                                        -float(action_dim) if target_entropy is None else target_entropy)
+                                        -float(action_dim) if target_entropy is None else target_entropy,
+                                        temperature_loss)
         self._temperature_z = Temperature(init_alpha_z, lr_alpha_z,
-                                          -float(policy_state_dim) if target_entropy_z is None else target_entropy_z)
+                                          -float(policy_state_dim) if target_entropy_z is None else target_entropy_z,
+                                          temperature_loss_z)
         self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
         self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
 

@@ -1,5 +1,5 @@
 """Critic networks (REFERENCE section 3). Every critic takes a typed :class:`CriticInput`."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -7,7 +7,10 @@ import torch.nn as nn
 from mushroom_s2pg.core.interfaces import CriticInput
 from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
 
-__all__ = ['StatefulQNetwork', 'MLPQNetwork', 'ResidualStatefulQNetwork', 'TwinCritic']
+__all__ = ['CRITIC_ENCODERS', 'StatefulQNetwork', 'MLPQNetwork', 'ResidualStatefulQNetwork', 'TwinCritic']
+
+#: The encoders of :class:`StatefulQNetwork`: the reference's two-layer MLPs, or single linear layers.
+CRITIC_ENCODERS = ('mlp', 'linear')
 
 
 class StatefulQNetwork(nn.Module):
@@ -19,22 +22,33 @@ class StatefulQNetwork(nn.Module):
     the reference's ``n_features = 256`` it has about 143k parameters on HalfCheetah (dim z = 32). With
     ``use_prev_action=False`` a_prev is left out of both encoders (the reference's LS-IQ-RS critic).
 
+    Two options change the structure (ablations, ``docs`` "Ablations"): ``encoders='linear'`` makes each encoder a
+    single ``in -> n_features`` linear layer and the head ``n_features -> n_features -> ReLU -> 1`` (the compact
+    critic); ``init_scale=None`` keeps PyTorch's default initialisation instead of the scaled Xavier one.
+
     """
     #: class default for modules pickled before the option existed (they all used a_prev)
     use_prev_action = True
 
     def __init__(self, state_dim: int, action_dim: int, policy_state_dim: int, n_features: int = 256,
-                 use_prev_action: bool = True):
+                 use_prev_action: bool = True, encoders: str = 'mlp', init_scale: Optional[float] = 0.1):
         super().__init__()
+        if encoders not in CRITIC_ENCODERS:
+            raise ValueError(f"Unknown critic encoders {encoders!r}. Valid: {', '.join(CRITIC_ENCODERS)}")
         if n_features < 2 or n_features % 2:
             raise ValueError(f'n_features must be an even number >= 2, got {n_features}')
         self.use_prev_action = bool(use_prev_action)
-        half = n_features // 2
         n_actions = (2 if self.use_prev_action else 1) * action_dim
-        self.policy_state_encoder = scaled_xavier_init(mlp(2 * policy_state_dim, half, (n_features,)))
-        self.state_encoder = scaled_xavier_init(mlp(state_dim + n_actions, half, (n_features,)))
-        self.action_encoder = scaled_xavier_init(mlp(n_actions, half, (n_features,)))
-        self.head = scaled_xavier_init(mlp(half, 1, (half,)))
+        width, hidden = (n_features // 2, (n_features,)) if encoders == 'mlp' else (n_features, ())
+
+        def layers(input_dim: int, output_dim: int, n_hidden) -> nn.Sequential:
+            network = mlp(input_dim, output_dim, n_hidden)
+            return network if init_scale is None else scaled_xavier_init(network, init_scale)
+
+        self.policy_state_encoder = layers(2 * policy_state_dim, width, hidden)
+        self.state_encoder = layers(state_dim + n_actions, width, hidden)
+        self.action_encoder = layers(n_actions, width, hidden)
+        self.head = layers(width, 1, (width,))
 
     def forward(self, x: CriticInput) -> torch.Tensor:
         actions = torch.cat([x.action, x.prev_action], dim=-1) if self.use_prev_action else x.action
