@@ -19,6 +19,11 @@ Results of a run (``<results_dir>/<seed>/``, the layout of experiment-launcher):
     agent.zip            the last checkpointed agent, small (no replay memory)
     checkpoint/          agent.zip (full, with replay memory), rng.pkl and state.json: for resuming
     error.txt            only when a loss became non-finite
+    run.lock             the lock that keeps a second process out of the folder (pid@host of its holder)
+
+A run takes the folder's lock before it writes anything (``launchers/run_lock.py``); a second process on the same
+folder stops with an error naming the holder. SIGTERM or SIGUSR1 stop a run at once with status 143, its files as
+after the last epoch, and the same command resumes it exactly (``launchers/preemption.py``).
 
 The settings are validated by ``launchers/config.py``, the epochs run in ``launchers/training.py``,
 the checkpoint is ``launchers/checkpoint.py``. The grids of the paper are launched with
@@ -37,12 +42,14 @@ from experiment_launcher import run_experiment
 from launchers import program_name
 from launchers.checkpoint import RunPaths, load_checkpoint_state, run_directory
 from launchers.config import ExperimentConfigError, RunConfig, add_config_arguments, experiment_signature
+from launchers.preemption import PREEMPTED_EXIT_CODE, Preempted, preemptible
+from launchers.run_lock import LOCK_FILE, RunLock, RunLockedError
 from launchers.training import PROGRESS_COLUMNS, train
 from environments import PROJECT_ENV_IDS
 from mushroom_s2pg.algorithms import available_algorithms
 from mushroom_s2pg.core import NonFiniteLossError
 
-__all__ = ['experiment', 'ExperimentConfigError', 'PROGRESS_COLUMNS', 'RunConfig', 'run_directory',
+__all__ = ['experiment', 'ExperimentConfigError', 'PROGRESS_COLUMNS', 'RunConfig', 'RunLockedError', 'run_directory',
            'build_parser', 'main']
 
 
@@ -70,7 +77,9 @@ def experiment(**arguments: Any) -> Dict[str, Any]:
             task option, or an invalid value, before anything is written; also for a checkpoint in
             the run folder whose run-defining settings differ (with ``resume=True``);
         NonFiniteLossError: when a loss becomes NaN or infinite; the message names the epoch, the
-            last good checkpoint is kept and the message is written to ``error.txt``.
+            last good checkpoint is kept and the message is written to ``error.txt``;
+        RunLockedError: (an ExperimentConfigError) when another process holds the run folder;
+        Preempted: when SIGTERM or SIGUSR1 stopped the run (command line and main thread only).
 
     """
     config = RunConfig(**arguments)
@@ -78,22 +87,33 @@ def experiment(**arguments: Any) -> Dict[str, Any]:
     run_dir = run_directory(config.results_dir, config.seed)
     created = [path for path in (run_dir, config.results_dir) if not os.path.isdir(path)]
     os.makedirs(run_dir, exist_ok=True)
-    paths = RunPaths(run_dir)
-    state = load_checkpoint_state(paths) if config.resume else None
-    if state is not None:
-        _check_same_run(paths, config, state)
-
+    lock = RunLock(run_dir).acquire()  # one process per run folder, before anything is written in it
     previous_threads = torch.get_num_threads()
-    torch.set_num_threads(config.n_threads)
     try:
-        return train(config, paths, state)
+        paths = RunPaths(run_dir)
+        state = load_checkpoint_state(paths) if config.resume else None
+        if state is not None:
+            _check_same_run(paths, config, state)
+        torch.set_num_threads(config.n_threads)
+        with preemptible():
+            return train(config, paths, state)
     except ExperimentConfigError:  # a hyperparameter value refused by the agent, found before anything is written
+        lock.release()
+        _remove_lock_file(run_dir)
         for path in created:  # the folders this call made, while still empty
             if not os.listdir(path):
                 os.rmdir(path)
         raise
     finally:
+        lock.release()
         torch.set_num_threads(previous_threads)
+
+
+def _remove_lock_file(run_dir: str) -> None:
+    try:
+        os.remove(os.path.join(run_dir, LOCK_FILE))
+    except OSError:
+        pass
 
 
 experiment.__signature__ = experiment_signature()  # type: ignore[attr-defined]
@@ -148,6 +168,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         parser.error(f'argument --{error.field}: {error}' if error.field else str(error))
     except NonFiniteLossError:
         sys.exit(1)  # the message is already on stderr and in error.txt
+    except Preempted:
+        sys.exit(PREEMPTED_EXIT_CODE)  # the message is already printed; the same command resumes
 
 
 if __name__ == '__main__':

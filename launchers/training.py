@@ -5,7 +5,8 @@ Epoch 0 is an evaluation before any training (new runs only). Every epoch then l
 policy and as many with the deterministic one, appends a row to ``progress.csv``, redraws
 ``learning_curve.png`` and, every ``checkpoint_every`` epochs and after the last, saves the
 checkpoint. A non-finite loss stops the run: the message goes to stderr and ``error.txt`` and the
-last good checkpoint is kept.
+last good checkpoint is kept. A preemption signal (``launchers/preemption.py``) stops it at once, its files as
+after the last epoch; the same command resumes it exactly.
 
 """
 import json
@@ -26,6 +27,7 @@ from tqdm import tqdm
 from environments import GymnasiumEnv, expert_dataset, make_env
 from launchers.checkpoint import RunPaths, load_checkpoint, remove_checkpoints, save_checkpoint
 from launchers.config import ExperimentConfigError, RunConfig
+from launchers.preemption import Preempted, deferred
 from mushroom_s2pg.algorithms import default_hyperparameters, expert_data_for, make_agent, needs_expert_data
 from mushroom_s2pg.core import NonFiniteLossError, TrainableStatefulAgent
 from mushroom_s2pg.utils import (ProgressLogger, package_provenance, plot_learning_curve, read_progress,
@@ -90,10 +92,17 @@ def train(config: RunConfig, paths: RunPaths, state: Optional[Dict[str, Any]]) -
     def elapsed() -> float:
         return run.elapsed_before + time.perf_counter() - start
 
-    if state is None:
-        row = _evaluation_row(run, core, 0, 0, elapsed)
-        _log(run, row)
-    _learn_epochs(run, core, steps_per_fit, elapsed)
+    try:
+        if state is None:
+            row = _evaluation_row(run, core, 0, 0, elapsed)
+            with deferred():
+                _log(run, row)
+        _learn_epochs(run, core, steps_per_fit, elapsed)
+    except Preempted as stop:
+        kept = ('no checkpoint yet: it starts anew' if run.last_checkpoint is None
+                else f'it resumes after epoch {run.last_checkpoint}')
+        print(f'[experiment] {run.tag}: {stop}; run the same command again and {kept}', flush=True)
+        raise
 
     if run.first_epoch > config.n_epochs:
         print(f'[experiment] {run.tag}: nothing to do, the checkpoint is at epoch {run.first_epoch - 1} '
@@ -158,11 +167,12 @@ def _learn_epochs(run: _Run, core: Core, steps_per_fit: int, elapsed: Callable[[
             steps = epoch * config.n_steps_per_epoch
             row = _evaluation_row(run, core, epoch, steps, elapsed)
             row.update({f'loss_{name}': float(value) for name, value in sorted(run.agent.last_losses.items())})
-            _log(run, row)
-            if epoch % config.checkpoint_every == 0 or epoch == config.n_epochs:
-                save_checkpoint(run.paths, run.agent, run.mdp, config.run_defining_settings(), epoch, steps,
-                                row['time_s'], config.n_epochs)
-                run.last_checkpoint = epoch
+            with deferred():  # a preemption signal waits until the epoch's files are written
+                _log(run, row)
+                if epoch % config.checkpoint_every == 0 or epoch == config.n_epochs:
+                    save_checkpoint(run.paths, run.agent, run.mdp, config.run_defining_settings(), epoch, steps,
+                                    row['time_s'], config.n_epochs)
+                    run.last_checkpoint = epoch
             bar.update(1)
             bar.set_postfix(R=f'{row["R_mean"]:.1f}', R_det=f'{row["R_mean_deterministic"]:.1f}')
     finally:
