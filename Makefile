@@ -16,13 +16,15 @@ RUN_HYPERPARAMETERS := {"initial_replay_size": 500, "warmup_transitions": 1000, 
 # make data: loco-mujoco's offline mini datasets (imitation tasks), from outside this repository.
 MINI_DATA ?= ../shared/data/loco_mujoco_mini
 
-.PHONY: help venv data test test-slow run benchmark reproduce-small clean distclean
+.PHONY: help venv data test test-slow test-slurm slurm-start slurm-stop run benchmark reproduce-small clean distclean
 
 help:
 	@echo "make venv        create .venv (torch CPU first, then the pinned requirements, then this package)"
 	@echo "make data        install loco-mujoco's mini datasets from $(MINI_DATA) (else: how to download)"
 	@echo "make test        run the fast test suite (after make data)"
 	@echo "make test-slow   run the slow learning tests (-m slow)"
+	@echo "make test-slurm  run the grids on a local single-node SLURM (-m slurm; installs it as root if missing)"
+	@echo "make slurm-start / slurm-stop   start or stop that local SLURM (launchers/local_slurm.sh)"
 	@echo "make run         short SAC_RS training on HalfCheetahPOMDP-v5 into $(RUN_DIR)/$(RUN_SEED)/"
 	@echo "make benchmark   training-time benchmark (benchmarks/training_time.py)"
 	@echo "make reproduce-small  reduced-budget reproduction + report into results/small (about 1 h on 2 cores, resumable)"
@@ -47,6 +49,16 @@ test: venv data
 
 test-slow: venv
 	$(PY) -m pytest -q -m slow
+
+# The slurm tests start the local SLURM themselves (and stop it again if it was not running).
+test-slurm: venv
+	$(PY) -m pytest -q -m slurm
+
+slurm-start:
+	launchers/local_slurm.sh start
+
+slurm-stop:
+	launchers/local_slurm.sh stop
 
 run: venv
 	$(PY) -m launchers.experiment --env_id HalfCheetahPOMDP-v5 --algorithm SAC_RS \

@@ -20,15 +20,18 @@ import shlex
 import sys
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from experiment_launcher import Launcher, is_local
+from experiment_launcher import Launcher
+
+from launchers import program_name
 
 from launchers.config import ExperimentConfigError, RunConfig
 from launchers.grid_cli import build_parser, entry_hyperparameters, n_seeds, parse_args, run_configs, run_settings
+from launchers.grid_slurm import SubmissionError, submit_grid
+from launchers.grid_status import GridManifest, GridRun, print_status
 from launchers.grid_spec import TEST_HYPERPARAMETERS, TEST_SETTINGS, GridEntry, GridSpec, paper_variants
-from mushroom_s2pg.utils import read_progress
 
 __all__ = ['GridEntry', 'GridSpec', 'paper_variants', 'build_parser', 'parse_args', 'run_settings',
-           'entry_hyperparameters', 'grid_experiments', 'grid_runs', 'build_launcher', 'check_runs', 'run_grid',
+           'entry_hyperparameters', 'grid_experiments', 'grid_runs', 'build_launcher', 'run_grid',
            'make_main', 'EXPERIMENT_MODULE', 'TEST_SETTINGS', 'TEST_HYPERPARAMETERS']
 
 EXPERIMENT_MODULE = 'launchers.experiment'
@@ -126,33 +129,6 @@ def grid_runs(spec: GridSpec, args: argparse.Namespace, launcher: Launcher, loca
             for seed in range(args.start_seed, args.start_seed + n_seeds(spec, args))]
 
 
-def check_runs(runs: Sequence[Run], n_epochs: int) -> int:
-    """
-    Print one line per run (last epoch and ``R_mean``, or the error).
-
-    Returns:
-        The number of runs that did not reach epoch ``n_epochs``.
-
-    """
-    failed = 0
-    width = max([len(label) for _, label, _, _ in runs] + [12])
-    for env_id, label, seed, run_dir in runs:
-        progress = os.path.join(run_dir, 'progress.csv')
-        error = os.path.join(run_dir, 'error.txt')
-        rows = read_progress(progress) if os.path.exists(progress) else []
-        done = bool(rows) and rows[-1].get('epoch') == n_epochs
-        if done:
-            status = f'ok      epoch {rows[-1]["epoch"]}  R_mean {rows[-1]["R_mean"]:.2f}'
-        elif os.path.exists(error):
-            with open(error) as f:
-                status = 'FAILED  ' + f.read().strip()
-        else:
-            status = 'FAILED  no complete progress.csv (see the traceback above)'
-        failed += not done
-        print(f'  {env_id:20s} {label:{width}s} seed {seed}: {status}')
-    return failed
-
-
 # ------------------------------------------------------------------------------------------------
 # Entry point
 # ------------------------------------------------------------------------------------------------
@@ -192,47 +168,63 @@ def _check_grid_data(spec: GridSpec, args: argparse.Namespace, parser: argparse.
 
 def run_grid(spec: GridSpec, argv: Optional[Sequence[str]] = None) -> int:
     """
-    Parse the command line and launch (or, with ``--dry_run``, show) the selected grid.
+    Parse the command line and launch (or, with ``--dry_run``, show) the selected grid, or with ``--status`` print
+    where its runs stand.
 
     Args:
         spec (GridSpec): the grid;
         argv (Sequence[str], None): the arguments (None: ``sys.argv[1:]``).
 
     Returns:
-        The exit status: 0, or 1 when a local run did not finish.
+        The exit status: 0, or 1 when a local run did not finish (``--status``: a run failed or is missing) or a
+        SLURM submission failed.
 
     """
     parser = build_parser(spec)
     args = parse_args(spec, argv, parser)
-    mode = args.mode or ('local' if args.test or is_local() else 'slurm')
+    if args.status is not None:
+        try:
+            return print_status(args.status)
+        except FileNotFoundError as error:
+            parser.error(str(error))
+    mode = args.mode or 'local'
     local = mode == 'local'
     _check_grid_data(spec, args, parser)
     launcher = _make_launcher(spec, args, parser, local)
     runs = grid_runs(spec, args, launcher, local)
-    settings = run_settings(spec, args)
+    folder = launcher.log_dir(local=local)
     print(f'[launch] {spec.name}: {len(runs)} runs ({len(args.envs)} tasks x {len(args.algorithms)} entries x '
-          f'{n_seeds(spec, args)} seeds), {settings}, random_mass {args.random_mass}, mode {mode}'
-          f'{" (dry run)" if args.dry_run else ""}; results in {launcher.log_dir(local=local)}')
+          f'{n_seeds(spec, args)} seeds), {run_settings(spec, args)}, random_mass {args.random_mass}, mode {mode}'
+          f'{" (dry run)" if args.dry_run else ""}; results in {folder}')
 
     if args.dry_run and local:
         _print_local_commands(spec, args, runs)
         try:
-            os.rmdir(launcher.log_dir(local=True))  # created by the Launcher; empty in a dry run
+            os.rmdir(folder)  # created by the Launcher; empty in a dry run
         except OSError:
             pass
         return 0
 
-    launcher.run(local=local, test=args.dry_run, sequential=local and args.n_exps_in_parallel == 1)
+    manifest = GridManifest(spec.name, mode, [GridRun(env_id, label, seed, run_dir,
+                                                      run_settings(spec, args, spec.entry(label))['n_epochs'])
+                                              for env_id, label, seed, run_dir in runs])
+    status_command = shlex.join([*program_name(spec.module).split(), '--status', folder])
+    if not local:
+        try:
+            submit_grid(launcher, manifest, args.start_seed, n_seeds(spec, args), args.requeue_grace, args.dry_run,
+                        status_command)
+        except SubmissionError as error:
+            print(f'[launch] ERROR: {error}', file=sys.stderr)
+            return 1
+        if not args.dry_run:
+            _print_report_command(folder, 'when the jobs have finished, figures and tables')
+        return 0
 
-    if local:
-        failed = check_runs(runs, settings['n_epochs'])
-        print(f'[launch] {len(runs) - failed}/{len(runs)} runs finished; results in {launcher.log_dir(local=True)}')
-        _print_report_command(launcher.log_dir(local=True), 'figures and tables')
-        return 1 if failed else 0
-    if not args.dry_run:
-        print(f'[launch] submitted; SLURM files and logs in {launcher.log_dir(local=False)}')
-        _print_report_command(launcher.log_dir(local=False), 'when the jobs have finished, figures and tables')
-    return 0
+    manifest.write(folder)
+    launcher.run(local=True, test=False, sequential=args.n_exps_in_parallel == 1)
+    failed = print_status(folder)
+    _print_report_command(folder, 'figures and tables')
+    return failed
 
 
 def _print_report_command(results_dir: str, when: str) -> None:

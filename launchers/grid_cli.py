@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from launchers import program_name
 from launchers.config import ExperimentConfigError, RunConfig, parse_hyperparameters
 from launchers.grid_spec import GridEntry, GridSpec, entry_run_config
+from launchers.slurm import REQUEUE_GRACE_S
 from mushroom_s2pg.algorithms import needs_expert_data
 
 __all__ = ['build_parser', 'parse_args', 'run_settings', 'entry_hyperparameters', 'run_configs', 'n_seeds']
@@ -58,14 +59,19 @@ def build_parser(spec: GridSpec) -> argparse.ArgumentParser:
                     f'entries (--algorithms selects them by label):\n{entries}\n'
                     f'full grid: {len(spec.tasks)} tasks x {len(spec.entries)} entries x {spec.n_seeds} seeds = '
                     f'{spec.n_runs} runs of {paper["n_epochs"]} epochs x {paper["n_steps_per_epoch"]} steps',
-        epilog='Where to run: --local (joblib) or --slurm (sbatch); by default SLURM when sbatch is on the PATH.')
+        epilog='Where to run: --local (joblib workers on this machine; the default) or --slurm (one job array per '
+               'task and entry; the jobs fail when a run fails, and are requeued and resume after preemption or '
+               'before their time limit). The experiment folder gets grid.json; --status FOLDER lists every run '
+               '(done, running, pending, FAILED with its error, MISSING).')
     where = parser.add_mutually_exclusive_group()
     where.add_argument('--local', dest='mode', action='store_const', const='local',
-                       help='run with local joblib workers')
+                       help='run with local joblib workers (the default)')
     where.add_argument('--slurm', dest='mode', action='store_const', const='slurm', help='submit SLURM batch jobs')
+    where.add_argument('--status', metavar='FOLDER', default=None,
+                       help='print the status of every run of the grid launched into FOLDER and exit')
     parser.add_argument('--test', action='store_true',
-                        help=f'run a tiny grid locally ({dict(spec.test_settings)}, {spec.test_n_seeds} seed(s)) and '
-                             'check every run finished')
+                        help=f'run a tiny grid ({dict(spec.test_settings)}, {spec.test_n_seeds} seed(s)) and check '
+                             'every run finished (locally) or submit it (with --slurm)')
     parser.add_argument('--dry_run', action='store_true',
                         help='print the runs (local) or write the SLURM files and print the sbatch commands, '
                              'without running or submitting anything')
@@ -120,6 +126,9 @@ def _add_resource_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> 
                            help='SLURM memory per core in MB (default: 4000)')
     resources.add_argument('--time', type=_duration, default=_duration(spec.slurm_time),
                            help=f'SLURM time limit, D-HH:MM:SS (default: {spec.slurm_time})')
+    resources.add_argument('--requeue_grace', type=int, default=REQUEUE_GRACE_S, metavar='SECONDS',
+                           help='SLURM: seconds before the time limit at which a job stops its runs and requeues '
+                                f'itself (default: {REQUEUE_GRACE_S}; keep it below --time)')
     resources.add_argument('--partition', default=None, help='SLURM partition')
     resources.add_argument('--project_name', default=None, help='SLURM account (-A)')
     resources.add_argument('--gres', default=None, help='SLURM --gres')
@@ -188,11 +197,10 @@ def _grid_error(spec: GridSpec, args: argparse.Namespace) -> Optional[str]:
         if changed:
             return (f'--hyperparameters would change {changed} of {label}, which defines it as '
                     f'{ {key: entry.hyperparameters[key] for key in changed} }')
-    for name, value in (('n_seeds', args.n_seeds), ('n_exps_in_parallel', args.n_exps_in_parallel)):
+    for name, value in (('n_seeds', args.n_seeds), ('n_exps_in_parallel', args.n_exps_in_parallel),
+                        ('requeue_grace', args.requeue_grace)):
         if value is not None and value < 1:
             return f'--{name} must be >= 1, got {value}'
-    if args.test and args.mode == 'slurm':
-        return '--test runs locally; it cannot be combined with --slurm'
     return None
 
 

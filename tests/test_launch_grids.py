@@ -171,7 +171,6 @@ def test_test_mode_runs_tiny_runs(module, env_id, labels, tmp_path):
     (launch_pomdp, ['--hyperparameters', '{"privileged_critic": true}'], 'privileged_critic', ('PPO_RS',)),
     (launch_memory, ['--algorithms', 'SAC_BPTT5', '--hyperparameters', '{"truncation_length": 32}'],
      'truncation_length', ('SAC_BPTT5',)),
-    (launch_memory, ['--test', '--slurm'], '--test', ('--slurm',)),
 ])
 def test_unknown_or_invalid_selection_is_a_clear_error(module, argv, named, listed, tmp_path, capsys):
     with pytest.raises(SystemExit) as error:
