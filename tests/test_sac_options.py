@@ -97,3 +97,24 @@ def test_options_survive_save_and_load(tmp_path):
     loaded = type(agent).load(tmp_path / 'agent.msh')
     assert loaded._temperature_z.loss_form == 'alpha' and loaded._refresh_before_warmup
     Core(loaded, env).learn(n_steps=20, n_steps_per_fit=1, quiet=True)
+
+
+
+def test_with_warmup_equal_to_initial_replay_only_the_first_update_comes_before_the_warmup_ends():
+    # the memory starts fitting once it holds initial_replay_size transitions and the actor learns once it holds more
+    # than warmup_transitions: with the two equal, refresh_before_warmup changes the first update only
+    env = ToyPOMDP(horizon=10)
+    agent = make_agent('SAC_RS', env.info, env.policy_obs_mask,
+                       **tiny_hyperparameters('SAC_RS', initial_replay_size=40, warmup_transitions=40,
+                                              refresh_before_warmup=True))
+    updates = []
+    update = agent._update
+
+    def recording(batch):
+        losses, fresh = update(batch)
+        updates.append(('actor' in losses, fresh is not None))
+        return losses, fresh
+
+    agent._update = recording
+    Core(agent, env).learn(n_steps=60, n_steps_per_fit=1, quiet=True)
+    assert updates[0] == (False, True) and all(step == (True, True) for step in updates[1:]) and len(updates) == 21
