@@ -5,7 +5,9 @@ SAC_*, TD3_* and MushroomRL's SAC / TD3 (seconds per 1000 steps); the agent's ``
 for PPO_* (seconds per 1M steps). Each (env, variant) pair has its own ``make_env`` environment, ``make_agent``
 agent and Core of the package's timing proxies (``timed_learn``). After an untimed warm-up the pairs are timed
 side by side in rotating rounds (``interleaved_schedule``) so that machine noise spreads evenly; medians of wall
-and CPU time are reported. Like every ``learn`` call a block starts an episode: the reset is measured (a column of
+and CPU time are reported, next to the FLOPs per environment step of each variant (one more block counted by
+``torch.utils.flop_counter.FlopCounterMode`` after the timing) and the GFLOP/s they achieve, so that a time ratio can
+be read against the FLOP ratio of the networks. Like every ``learn`` call a block starts an episode: the reset is measured (a column of
 its own) and the update cost does not depend on where episodes were cut (windows are padded to full length).
 
 Usage: ``.venv/bin/python benchmarks/training_time.py [--quick] [--envs ID ...] [--families sac,td3] [--variants
@@ -29,6 +31,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode
 from mushroom_rl.algorithms.actor_critic import SAC, TD3
 from mushroom_rl.core import Core
 from mushroom_rl.policy import ClippedGaussianPolicy
@@ -177,6 +180,14 @@ class Run:
         self.breakdown.append({k: unit * seconds[k] for k in PARTS})
         return self.samples[-1]
 
+    def count_flops(self) -> None:
+        """FLOPs per environment step of one more untimed block (``FlopCounterMode``: matrix products, the GRU's
+        included): one step and one update (off-policy), or a rollout and its fit per step (PPO, GAIL)."""
+        steps = self.block_steps if self.variant.on_policy else 1
+        with FlopCounterMode(display=False) as counter:
+            self.learn(steps)
+        self.flops_per_step = counter.get_total_flops() / steps
+
     def memory(self) -> Optional[StatefulReplayMemory]:
         """The replay memory (off-policy) or the last PPO rollout in one (stored internal states: zeros)."""
         if not self.variant.on_policy or self.rollout is None:
@@ -233,10 +244,13 @@ def summarise(runs: Dict[Tuple[str, str], Run], envs: Sequence[str], on_policy: 
             baselines=[f'{run.variant.family.upper()}_VANILLA', *run.variant.baselines],
             median=float(np.median(run.samples)), cpu_median=float(np.median(run.cpu_samples)),
             iqr=np.percentile(run.samples, [25, 75]).tolist(), windows=run.windows, bptt_gradient=run.bptt_gradient,
-            breakdown_median={k: float(np.median([b[k] for b in run.breakdown])) for k in PARTS})
+            breakdown_median={k: float(np.median([b[k] for b in run.breakdown])) for k in PARTS},
+            flops_per_step=run.flops_per_step,
+            gflops_per_s=run.flops_per_step * run.scale / float(np.median(run.samples)) / 1e9)
             for label in VARIANTS if (run := runs.get((env_id, label))) and run.variant.on_policy == on_policy}
         ratios = {f'{label}/{base}': dict(ratio_of_medians=v['median'] / variants[base]['median'],
-                                          cpu_ratio_of_medians=v['cpu_median'] / variants[base]['cpu_median'])
+                                          cpu_ratio_of_medians=v['cpu_median'] / variants[base]['cpu_median'],
+                                          flop_ratio=v['flops_per_step'] / variants[base]['flops_per_step'])
                   for label, v in variants.items() for base in v['baselines'] if base in variants and base != label}
         out[env_id] = dict(variants=variants, ratios=ratios)
     return out
@@ -317,6 +331,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
             print(f'  round {r + 1}/{len(rounds)} {runs[key].key}: {runs[key].timed_block():.2f} {unit}', flush=True)
     for run in runs.values():
         run.check_windows()
+        run.count_flops()       # after the timed blocks: counting slows the code it counts
 
     off, on = (summarise(runs, args.envs, on_policy) for on_policy in (False, True))
     merged = {e: {part: {**off[e][part], **on[e][part]} for part in ('variants', 'ratios')} for e in args.envs}

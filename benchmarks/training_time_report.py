@@ -15,7 +15,8 @@ def claims(per_env: Dict[str, Any]) -> List[Dict[str, Any]]:
             for label, base, sign, target in ((f'{p}_RS', f'{p}_VANILLA', '<=', RS_TARGET),
                                               (f'{p}_BPTT32', f'{p}_RS', '>=', BPTT_CLAIM)):
                 if f'{label}/{base}' in data['ratios']:
-                    wall, cpu = data['ratios'][f'{label}/{base}'].values()
+                    ratio = data['ratios'][f'{label}/{base}']
+                    wall, cpu = ratio['ratio_of_medians'], ratio['cpu_ratio_of_medians']
                     holds = (lambda x: x <= target) if sign == '<=' else (lambda x: x >= target)
                     grad = (data['variants'][label]['bptt_gradient'] or {}).get('passed') if sign == '>=' else ''
                     out.append(dict(env=env_id, claim=f'{label} {sign} {target:g}x {base}', wall=wall, cpu=cpu,
@@ -54,11 +55,14 @@ def markdown(result: Dict[str, Any]) -> str:
                     f"interleaved blocks of {config['steps']} steps")
         head, rows, details = ['variant'], [[label] for label in labels], []
         for e in envs:
-            head += [f'{short[e]} wall {unit}', f'x {vanilla}', f'{short[e]} CPU {unit}', 'x (CPU)']
+            head += [f'{short[e]} wall {unit}', f'x {vanilla}', f'{short[e]} CPU {unit}', 'x (CPU)', 'MFLOP/step',
+                     'x FLOP', 'GFLOP/s']
             for label, row in zip(labels, rows):
                 v, r = per_env[e]['variants'].get(label), per_env[e]['ratios'].get(f'{label}/{vanilla}')
-                x = ['1.00'] * 2 if label == vanilla else [f'{x:.2f}' for x in r.values()] if r else ['-'] * 2
-                row += [num(v['median']), x[0], num(v['cpu_median']), x[1]] if v else ['-'] * 4
+                keys = ('ratio_of_medians', 'cpu_ratio_of_medians', 'flop_ratio')
+                x = ['1.00'] * 3 if label == vanilla else [f'{r[k]:.2f}' for k in keys] if r else ['-'] * 3
+                row += ([num(v['median']), x[0], num(v['cpu_median']), x[1], f"{v['flops_per_step'] / 1e6:.1f}", x[2],
+                         f"{v['gflops_per_s']:.1f}"] if v else ['-'] * 7)
                 if v:
                     w, g = v['windows'], v['bptt_gradient']
                     windows = '-' if not w else f"{100 * w['full_fraction']:.0f}% full" + (
@@ -80,6 +84,11 @@ def markdown(result: Dict[str, Any]) -> str:
                                             targets)]
     return '\n'.join(lines + [
         'wall: `time.perf_counter`; CPU: `time.process_time` of the process (less sensitive to other processes on a '
-        'shared machine). Factors are ratios of medians. windows: share of the windows sampled for updates that are '
+        'shared machine). MFLOP/step: floating-point operations per environment step '
+        '(`torch.utils.flop_counter.FlopCounterMode` over one untimed block after the timing: matrix products and '
+        'the recurrent cells, the update and the action included; off-policy one step and one update, PPO/GAIL a '
+        'rollout and its fit divided by its steps); x FLOP: their ratio to the vanilla agent; GFLOP/s: MFLOP/step '
+        'over the wall time per step, the rate the variant achieves on this machine. Factors are ratios of medians. '
+        'windows: share of the windows sampled for updates that are '
         "full length; grad to step 1: the action at a full window's last step has a non-zero gradient w.r.t. every "
         'observation of the window, the first one included.'])

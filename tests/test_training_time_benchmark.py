@@ -54,8 +54,13 @@ def test_microscopic_run_writes_outputs_and_parseable_ratio_lines(benchmark, tmp
     assert off['variants']['SAC_BPTT5']['bptt_gradient']['passed']
     assert on['variants']['PPO_BPTT5']['bptt_gradient']['passed']
     assert off['variants']['SAC_BPTT5']['windows']['full_fraction'] > 0
-    for header in ('## SAC', '## PPO', '| SAC_RS |', '| PPO_BPTT5 |', 'x SAC_VANILLA', 'x PPO_VANILLA', '## Targets'):
+    for header in ('## SAC', '## PPO', '| SAC_RS |', '| PPO_BPTT5 |', 'x SAC_VANILLA', 'x PPO_VANILLA', '## Targets',
+                   'MFLOP/step', 'x FLOP', 'GFLOP/s'):
         assert header in table
+    # FLOPs per step beside the times: the RS critic sees z and z' and the GRU actor is larger than the MLP one
+    for v in list(off['variants'].values()) + list(on['variants'].values()):
+        assert v['flops_per_step'] > 0 and v['gflops_per_s'] > 0
+    assert off['ratios']['SAC_RS/SAC_VANILLA']['flop_ratio'] > 1.2
     assert result['ratio_lines'] == data['ratio_lines']
 
     # printed ratio lines: `ratio <variant>/<vanilla> [<env>]: <float>`, PPO after SAC, final SAC_RS/SAC
