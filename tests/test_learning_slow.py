@@ -8,6 +8,7 @@ from mushroom_rl.utils.dataset import compute_J
 from environments import make_env
 from environments.point_mass_scripts import memory_oracle_action
 from mushroom_s2pg.algorithms import make_agent
+from probes.short_memory import SAC_COMMON, learning_curve
 
 pytestmark = pytest.mark.slow
 
@@ -54,6 +55,26 @@ def test_sac_rs_beats_vanilla_on_point_mass_memory():
     vanilla, _, _ = _train('PointMassMemory-v0', 'SAC_VANILLA', 8, 5000, n_eval=20, **params)
     print('PointMassMemory SAC_RS:', rs, 'SAC_VANILLA:', vanilla)
     assert np.mean(rs[-3:]) > np.mean(vanilla[-3:]) + 0.5
+
+
+def _pendulum_return_at_30k(algorithm, seed):
+    """The protocol of benchmarks/probes/short_memory.py: PendulumPOMDP-v1, the study's overrides, one thread, plain
+    Core, deterministic evaluation over 10 episodes every 5000 steps; the return after 30k steps."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        curve = list(learning_curve(algorithm, seed, SAC_COMMON, n_steps=30000, eval_every=5000, n_eval_episodes=10))
+    finally:
+        torch.set_num_threads(previous)
+    print(f'{algorithm} PendulumPOMDP-v1 seed {seed}:', [round(point['return']) for point in curve])
+    return curve[-1]['return']
+
+
+def test_sac_rs_learns_the_velocity_hidden_pendulum_with_its_library_defaults():
+    # a memory of one step suffices; the memoryless SAC_VANILLA cannot swing up (about -1000), an oracle reaches -150
+    returns = [_pendulum_return_at_30k('SAC_RS', seed) for seed in (0, 1, 2)]
+    assert sum(r >= -400 for r in returns) >= 2, returns
+    assert _pendulum_return_at_30k('SAC_VANILLA', 0) < -400
 
 
 def test_cpg_policy_moves_half_cheetah_forward():

@@ -64,14 +64,14 @@ SAC_SETTINGS: Dict[str, Dict[str, Any]] = {
 FIELDS = ('setting', 'algorithm', 'seed', 'steps', 'return')
 
 
-def evaluate(core: Core, n_episodes: int) -> float:
-    """The mean undiscounted return of the deterministic policy over ``n_episodes`` episodes."""
-    with core.agent.deterministic():
+def evaluate(core: Core, n_episodes: int, deterministic: bool = True) -> float:
+    """The mean undiscounted return of the deterministic (or stochastic) policy over ``n_episodes`` episodes."""
+    with core.agent.deterministic(deterministic):
         return float(np.mean(compute_J(core.evaluate(n_episodes=n_episodes, quiet=True), 1.)))
 
 
 def learning_curve(algorithm: str, seed: int, hyperparameters: Dict[str, Any], n_steps: int, eval_every: int,
-                   n_eval_episodes: int) -> Iterable[Dict[str, Any]]:
+                   n_eval_episodes: int, deterministic: bool = True) -> Iterable[Dict[str, Any]]:
     """Train ``algorithm`` on the task and yield one evaluation ``{steps, return}`` every ``eval_every`` steps."""
     seed_everything(seed)
     mdp = make_env(PENDULUM_POMDP_ID)
@@ -80,7 +80,7 @@ def learning_curve(algorithm: str, seed: int, hyperparameters: Dict[str, Any], n
     core = Core(agent, mdp)
     for steps in range(eval_every, n_steps + 1, eval_every):
         core.learn(n_steps=eval_every, n_steps_per_fit=agent.default_n_steps_per_fit, quiet=True)
-        yield dict(steps=steps, **{'return': evaluate(core, n_eval_episodes)})
+        yield dict(steps=steps, **{'return': evaluate(core, n_eval_episodes, deterministic)})
 
 
 def _read(path: str) -> List[Dict[str, str]]:
@@ -100,7 +100,7 @@ def _write(path: str, rows: List[Dict[str, Any]]) -> None:
 
 
 def run(setting: str, algorithm: str, hyperparameters: Dict[str, Any], seeds: Iterable[int], n_steps: int,
-        eval_every: int, n_eval_episodes: int, out: str) -> None:
+        eval_every: int, n_eval_episodes: int, out: str, deterministic: bool = True) -> None:
     """Run each seed not yet complete in ``out``, appending its evaluations as they finish."""
     for seed in seeds:
         key = dict(setting=setting, algorithm=algorithm, seed=str(seed))
@@ -111,7 +111,8 @@ def run(setting: str, algorithm: str, hyperparameters: Dict[str, Any], seeds: It
             continue
         rows = [r for r in rows if r not in mine]
         _write(out, rows)
-        for point in learning_curve(algorithm, seed, hyperparameters, n_steps, eval_every, n_eval_episodes):
+        for point in learning_curve(algorithm, seed, hyperparameters, n_steps, eval_every, n_eval_episodes,
+                                    deterministic):
             rows.append(dict(key, steps=point['steps'], **{'return': f"{point['return']:.1f}"}))
             _write(out, rows)
             print(f"{setting} {algorithm} seed {seed}: {point['steps']} steps, return {point['return']:.1f}",
@@ -129,6 +130,8 @@ def main(argv=None) -> None:
     parser.add_argument('--n_steps', type=int, default=30000)
     parser.add_argument('--eval_every', type=int, default=5000)
     parser.add_argument('--n_eval_episodes', type=int, default=10)
+    parser.add_argument('--stochastic', action='store_true',
+                        help='evaluate the stochastic policy (PPO: the joint (a, z\') sampling it is trained with)')
     parser.add_argument('--out', required=True, help='the CSV file of evaluations (appended, resumable)')
     args = parser.parse_args(argv)
     if args.algorithm is None:
@@ -139,7 +142,7 @@ def main(argv=None) -> None:
         algorithm, hyperparameters = args.algorithm, json.loads(args.hyperparameters)
     torch.set_num_threads(1)
     run(args.setting, algorithm, hyperparameters, args.seeds, args.n_steps, args.eval_every, args.n_eval_episodes,
-        args.out)
+        args.out, deterministic=not args.stochastic)
 
 
 if __name__ == '__main__':

@@ -1,5 +1,5 @@
 """TD3 with stateful, recurrent, window, vanilla and oracle policies: construction only, maths in td3.py."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -28,18 +28,22 @@ def _window_parts(mdp_info, policy_obs_mask: np.ndarray, window_length: int, act
 class TD3_RS(StatefulTD3):
     """
     TD3-RS (Al-Hafez et al., 2024, Algorithm 1): deterministic stateful GRU policy (a, z') with exploration
-    noise N(0, std) on a and N(0, std_z) on z', privileged critic Q(s_full, z, a, z', a_prev).
-    Further keyword arguments: those of :class:`StatefulTD3`.
+    noise N(0, std) on a and N(0, std_z) on z', privileged critic Q(s_full, z, a, z', a_prev). ``critic_encoders``
+    and ``critic_init_scale`` are the ``encoders`` and ``init_scale`` of
+    :class:`~mushroom_s2pg.networks.critics.StatefulQNetwork`. Further keyword arguments: those of
+    :class:`StatefulTD3`.
 
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
                  n_features_actor: int = 128, n_features_critic: int = 256, std: float = 0.1,
-                 std_z: float = 0.01, **kwargs):
+                 std_z: float = 0.01, critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = 0.1,
+                 **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
         policy = DeterministicPolicy(DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
                                      SingleStep(), mdp_info.action_space.low, mdp_info.action_space.high,
                                      policy_obs_mask, stochastic_policy_state=True, std=std, std_z=std_z)
-        critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic)
+        critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic,
+                                               encoders=critic_encoders, init_scale=critic_init_scale)
                               for _ in range(2)))
         super().__init__(mdp_info, policy, critic, **kwargs)
 
