@@ -68,14 +68,15 @@ class Variant:
     bptt = property(lambda self: 'BPTT' in self.algorithm)
     window = property(lambda self: self.overrides.get('truncation_length', self.overrides.get('window_length', 0)))
 
-    def build(self, mdp, env_id: str, common: Dict[str, Any]) -> Tuple[Any, Dict[str, Any]]:
+    def build(self, mdp, env_id: str, common: Dict[str, Any], device: str = 'cpu') -> Tuple[Any, Dict[str, Any]]:
         """The agent and its hyperparameters: the task's reference values, ``common`` where accepted, overrides."""
         if self.algorithm in ('SAC', 'TD3'):
-            return mushroom_agent(self.algorithm, mdp, env_id, common)
+            return mushroom_agent(self.algorithm, mdp, env_id, common, device)
         kwargs = {k: v for k, v in common.items() if k in hyperparameter_names(self.algorithm) and v is not None}
         kwargs.update(self.overrides)
         expert = timing_expert_data(self.algorithm, mdp) if needs_expert_data(self.algorithm) else None
-        agent = make_agent(self.algorithm, mdp.info, mdp.policy_obs_mask, env_id=env_id, expert_data=expert, **kwargs)
+        agent = make_agent(self.algorithm, mdp.info, mdp.policy_obs_mask, env_id=env_id, expert_data=expert,
+                           device=device, **kwargs)
         return agent, {**default_hyperparameters(self.algorithm, env_id), **kwargs}
 
 
@@ -92,15 +93,17 @@ class MushroomNetwork(torch.nn.Module):
         return torch.tanh(self.mlp(state.float())) if self.tanh else self.mlp(state.float())
 
 
-def mushroom_agent(algorithm: str, mdp, env_id: str, common: Dict[str, Any]) -> Tuple[Any, Dict[str, Any]]:
+def mushroom_agent(algorithm: str, mdp, env_id: str, common: Dict[str, Any], device: str = 'cpu'
+                   ) -> Tuple[Any, Dict[str, Any]]:
     """MushroomRL's SAC (mu and sigma MLPs 256-256) or TD3 (actor MLP 128-128, tanh, TD3_RS's noise) with twin
     critics MLP 256-256 (as the package's vanilla agents) and the RS agent's hyperparameters; it sees the policy's
     observation (Core preprocessor)."""
     hp = default_hyperparameters(f'{algorithm}_RS', env_id)
     obs_dim, action_dim = int(np.sum(mdp.policy_obs_mask)), mdp.info.action_space.shape[0]
+    cuda = device.startswith('cuda')   # MushroomRL's approximators take use_cuda (its default CUDA device)
     actor = dict(network=MushroomNetwork, n_features=(256, 256) if algorithm == 'SAC' else (128, 128),
-                 tanh=algorithm == 'TD3', input_shape=(obs_dim,), output_shape=(action_dim,))
-    critic = dict(network=MushroomNetwork, n_features=(256, 256), critic=True, loss=F.mse_loss,
+                 tanh=algorithm == 'TD3', input_shape=(obs_dim,), output_shape=(action_dim,), use_cuda=cuda)
+    critic = dict(network=MushroomNetwork, n_features=(256, 256), critic=True, loss=F.mse_loss, use_cuda=cuda,
                   optimizer={'class': torch.optim.Adam, 'params': {'lr': hp['lr_critic']}},
                   input_shape=(obs_dim + action_dim,), output_shape=(1,))
     shared = dict(actor_optimizer={'class': torch.optim.Adam, 'params': {'lr': hp['lr_actor']}}, critic_params=critic,
@@ -157,11 +160,12 @@ VARIANTS = {**_family('SAC'), 'SAC': Variant('SAC'), **_family('TD3'), 'TD3': Va
 
 class Run:
     """One (env, variant) pair: the timed agent and environment, their Core, the timed samples and the checks."""
-    def __init__(self, env_id: str, label: str, seed: int, common: Dict[str, Any], steps: int):
+    def __init__(self, env_id: str, label: str, seed: int, common: Dict[str, Any], steps: int, device: str = 'cpu'):
         self.env_id, self.label, self.variant, self.key = env_id, label, VARIANTS[label], f'{label} [{env_id}]'
         mdp = make_env(env_id)
         mdp.seed(seed)
-        agent, self.hyperparameters = self.variant.build(mdp, env_id, common)
+        self.cuda = device.startswith('cuda')
+        agent, self.hyperparameters = self.variant.build(mdp, env_id, common, device)
         self.agent, self.rollout, on = TimedAgent(agent), None, self.variant.on_policy
         keep_rollout = [partial(setattr, self, 'rollout')] if on else None     # PPO: the last fit's data, for checks
         self.core = Core(self.agent, TimedEnvironment(mdp), callbacks_fit=keep_rollout)
@@ -174,6 +178,8 @@ class Run:
 
     def timed_block(self) -> float:
         gc.collect()
+        if self.cuda:
+            torch.cuda.synchronize()
         seconds, unit = self.learn(self.block_steps, timed=True), self.scale / self.block_steps
         self.samples.append(unit * seconds['wall'])
         self.cpu_samples.append(unit * seconds['cpu'])
@@ -231,7 +237,8 @@ class Run:
 def machine_info() -> Dict[str, Any]:
     """The CPU, torch, the load and the measured code (commit and the tracked files changed since)."""
     cpu = [line.split(':')[1].strip() for line in Path('/proc/cpuinfo').read_text().splitlines() if 'model name' in line]
-    return dict(cpu=(cpu or ['unknown'])[0], cpu_count=os.cpu_count(), torch=torch.__version__,
+    gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else None
+    return dict(cpu=(cpu or ['unknown'])[0], cpu_count=os.cpu_count(), gpu=gpu, torch=torch.__version__,
                 torch_threads=torch.get_num_threads(), loadavg_start=os.getloadavg()[0], **git_revision(str(ROOT)))
 
 
@@ -286,6 +293,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     count('--ppo-epochs', help="PPO epochs per fit (default: the agent's n_epochs); not rescaled")
     count('--threads', default=1, help='torch threads (default 1: the cost of each variant on one core)')
     count('--seed', default=0)
+    p.add_argument('--device', default='cpu', help="the agents' device: cpu (default), cuda or cuda:N")
     p.add_argument('--out-dir', type=Path, default=ROOT / 'benchmarks' / 'results')
     args = p.parse_args(argv)
     for key, value in (QUICK if args.quick else FULL).items():
@@ -320,7 +328,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     for env_id in args.envs:
         for label in args.variants:
             t0 = time.perf_counter()
-            run = runs[(env_id, label)] = Run(env_id, label, args.seed + len(runs), common, args.steps)
+            run = runs[(env_id, label)] = Run(env_id, label, args.seed + len(runs), common, args.steps, args.device)
             run.learn(min(PPO_WARMUP_STEPS, run.block_steps) if run.variant.on_policy else warmup_steps)
             print(f'  warm-up {run.key}: {time.perf_counter() - t0:.1f} s', flush=True)
     rounds = interleaved_schedule({key: args.ppo_fits if run.variant.on_policy else args.reps

@@ -31,6 +31,7 @@ from environments import LOCO_TASK_IDS, available_env_ids, check_env_options, en
 from environments.expert_data import file_task_options
 from mushroom_s2pg.algorithms import (available_algorithms, check_hyperparameters, expert_data_for,
                                       hyperparameter_names, needs_expert_data)
+from mushroom_s2pg.core.device import resolve_device
 
 __all__ = ['ExperimentConfigError', 'RunConfig', 'parse_hyperparameters', 'config_fields', 'parse_bool',
            'add_config_arguments', 'experiment_signature']
@@ -97,6 +98,9 @@ class RunConfig:
         "the episode horizon (None: the environment's, 1000 for MuJoCo tasks)", minimum=1))
     quiet: bool = field(default=False, metadata=_help("hide the step/episode progress bars of MushroomRL's Core"))
     n_threads: int = field(default=1, metadata=_help('the number of PyTorch threads', minimum=1))
+    device: str = field(default='cpu', metadata=_help(
+        "where the agent's networks, optimizers and update batches live: cpu, cuda or cuda:N (not run-defining: a "
+        'checkpoint resumes on any device)'))
     checkpoint_every: int = field(default=1, metadata=_help(
         'save a checkpoint every this many epochs (and after the last)', minimum=1))
     resume: bool = field(default=True, metadata=_help(
@@ -222,6 +226,10 @@ def _check_choices(config: RunConfig) -> None:
     except ValueError as error:
         raise ExperimentConfigError(str(error), 'env_id') from None
     _check_expert_data(config)
+    try:
+        resolve_device(config.device, check_available=False)   # a GPU is checked where the run runs
+    except ValueError as error:
+        raise ExperimentConfigError(str(error), 'device') from None
     try:
         check_env_options(config.env_id, config.task_options)
     except ValueError as error:

@@ -50,6 +50,8 @@ def _launcher_experiment(config: RunConfig, local: bool) -> Dict[str, Any]:
     if config.horizon is not None:
         experiment['horizon'] = config.horizon
     experiment.update(n_threads=config.n_threads, quiet=config.quiet)
+    if config.device != 'cpu':
+        experiment['device'] = config.device
     # the task options given (random_mass, hide_actuator_forces, normalize_observation, progress_reward)
     experiment.update({name: value for name, value in config.task_options.items() if name != 'dataset_path'})
     if config.expert_data is not None:

@@ -122,6 +122,8 @@ def _add_resource_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> 
     resources.add_argument('--n_exps_in_parallel', type=int, default=1,
                            help='local: joblib workers; SLURM: runs per batch file (default: 1)')
     resources.add_argument('--n_cores', type=int, default=1, help='cores (and torch threads) per run (default: 1)')
+    resources.add_argument('--device', default='cpu',
+                           help="each run's device: cpu (default), cuda or cuda:N (on SLURM ask for the GPU with --gres)")
     resources.add_argument('--memory_per_core', type=int, default=4000,
                            help='SLURM memory per core in MB (default: 4000)')
     resources.add_argument('--time', type=_duration, default=_duration(spec.slurm_time),
@@ -241,7 +243,7 @@ def run_configs(spec: GridSpec, args: argparse.Namespace) -> List[RunConfig]:
                              entry_hyperparameters(spec, args, spec.entry(label)), random_mass=args.random_mass,
                              hide_actuator_forces=spec.hide_actuator_forces,
                              expert_data=_expert_file(spec, args, env_id, label),
-                             seed=args.start_seed, n_threads=args.n_cores, quiet=True)
+                             seed=args.start_seed, n_threads=args.n_cores, device=args.device, quiet=True)
             for env_id in args.envs for label in args.algorithms]
 
 

@@ -127,7 +127,7 @@ def _new_run(config: RunConfig, paths: RunPaths) -> _Run:
         expert_data = expert_data_for(config.algorithm, expert_dataset(config.env_id, config.expert_data))
     try:
         agent = make_agent(config.algorithm, mdp.info, mdp.policy_obs_mask, env_id=config.env_id,
-                           expert_data=expert_data, **config.overrides)
+                           expert_data=expert_data, device=config.device, **config.overrides)
     except ExperimentConfigError:
         raise
     except ValueError as error:  # a hyperparameter value the constructor refuses (its message names the choices)
@@ -141,6 +141,8 @@ def _new_run(config: RunConfig, paths: RunPaths) -> _Run:
 def _resumed_run(config: RunConfig, paths: RunPaths, state: Dict[str, Any]) -> _Run:
     mdp = make_env(config.env_id, horizon=config.horizon, **config.task_options)
     agent = load_checkpoint(paths, mdp)
+    if config.device != 'cpu':   # checkpoints hold CPU tensors; a run resumes on the device it is given now
+        agent.to(config.device)
     last_checkpoint = int(state['epoch'])
     progress = ProgressLogger(paths.progress, PROGRESS_COLUMNS, resume=True, max_epoch=last_checkpoint)
     run = _Run(config, paths, mdp, agent, progress, first_epoch=last_checkpoint + 1,

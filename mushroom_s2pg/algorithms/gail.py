@@ -219,23 +219,25 @@ class StatefulGAIL(StatefulPPO):
 
     def discriminator_reward(self, state: np.ndarray, next_state: np.ndarray) -> np.ndarray:
         """The policy's reward -log(1 - D) of a batch of full-state transitions (s, s')."""
+        idx = self._discriminator_idx
         with torch.no_grad():
-            logits = self._D(torch.as_tensor(state, dtype=torch.float32)[..., self._discriminator_idx],
-                             torch.as_tensor(next_state, dtype=torch.float32)[..., self._discriminator_idx])
-        return discriminator_reward(logits).numpy().astype(np.float32)
+            logits = self._D(torch.as_tensor(state[..., idx.numpy()], dtype=torch.float32, device=self.device),
+                             torch.as_tensor(next_state[..., idx.numpy()], dtype=torch.float32, device=self.device))
+        return discriminator_reward(logits).cpu().numpy().astype(np.float32)
 
     def _fit_discriminator(self, state: np.ndarray, next_state: np.ndarray) -> Dict[str, float]:
         """One D training on a rollout of full states and as many expert transitions."""
-        n = len(state)
-        policy_state = torch.as_tensor(state, dtype=torch.float32)[:, self._discriminator_idx]
-        policy_next = torch.as_tensor(next_state, dtype=torch.float32)[:, self._discriminator_idx]
-        labels = torch.cat([torch.zeros(n), torch.ones(n)])
+        n, device, entries = len(state), self.device, self._discriminator_idx.numpy()
+        policy_state = torch.as_tensor(state[:, entries], dtype=torch.float32, device=device)
+        policy_next = torch.as_tensor(next_state[:, entries], dtype=torch.float32, device=device)
+        labels = torch.cat([torch.zeros(n, device=device), torch.ones(n, device=device)])
         losses = []
         for _ in range(self._n_epochs_discriminator):
             idx = np.random.randint(0, self._expert.n_samples, n)
-            inputs = torch.cat([policy_state, torch.from_numpy(self._expert.states[idx])])
-            next_inputs = torch.cat([policy_next, torch.from_numpy(self._expert.next_states[idx])])
+            inputs = torch.cat([policy_state, torch.from_numpy(self._expert.states[idx]).to(device)])
+            next_inputs = torch.cat([policy_next, torch.from_numpy(self._expert.next_states[idx]).to(device)])
             for mb in np.array_split(np.random.permutation(2 * n), max(1, 2 * n // self._discriminator_batch_size)):
+                mb = torch.from_numpy(mb).to(device)
                 logits = self._D(inputs[mb], next_inputs[mb])
                 loss = discriminator_loss(logits, labels[mb], self._discriminator_entropy_coeff)
                 losses.append(float(self._optimize(self._discriminator_optimizer, loss)))

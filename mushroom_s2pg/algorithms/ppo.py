@@ -92,7 +92,7 @@ class StatefulPPO(TrainableStatefulAgent):
         window_length = self.policy.replay_window_length
         if window_length is not None:
             batch['window'] = memory.transition_windows(idx, window_length)
-        return to_torch(batch)
+        return to_torch(batch, self.device)
 
     def fit(self, dataset: list, **info) -> None:
         transitions = self._transitions(dataset)
@@ -103,17 +103,18 @@ class StatefulPPO(TrainableStatefulAgent):
 
         with torch.no_grad():
             old_log_prob = self.policy.log_prob_batch(batch)
-            value, next_value = (v.numpy() for v in self._V.values(self.policy, batch))
+            value, next_value = (v.cpu().numpy() for v in self._V.values(self.policy, batch))
         cut = transitions['last'] | np.append(transitions['first'][1:], True)
         advantage, target = compute_gae(transitions['reward'], value, next_value, transitions['absorbing'], cut,
                                         self._gamma, self._lam)
         advantage = (advantage - advantage.mean()) / (advantage.std() + 1e-8)
-        advantage = torch.as_tensor(advantage, dtype=torch.float32)
-        target = torch.as_tensor(target, dtype=torch.float32)
+        advantage = torch.as_tensor(advantage, dtype=torch.float32, device=self.device)
+        target = torch.as_tensor(target, dtype=torch.float32, device=self.device)
 
         ratio_deviation_first = None
         for _ in range(self._n_epochs):
             for mb in np.array_split(np.random.permutation(n), max(1, n // self._batch_size)):
+                mb = torch.from_numpy(mb).to(self.device)
                 mini = _index(batch, mb)
                 ratio = torch.exp(self.policy.log_prob_batch(mini) - old_log_prob[mb])
                 if ratio_deviation_first is None:

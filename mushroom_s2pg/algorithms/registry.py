@@ -17,6 +17,7 @@ from mushroom_s2pg.algorithms.lsiq_variants import LSIQ_BPTT, LSIQ_ORACLE, LSIQ_
 from mushroom_s2pg.algorithms.ppo_variants import PPO_BPTT, PPO_ORACLE, PPO_RS, PPO_VANILLA, PPO_WINDOW
 from mushroom_s2pg.algorithms.sac_variants import SAC_BPTT, SAC_ORACLE, SAC_RS, SAC_VANILLA, SAC_WINDOW
 from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, TD3_VANILLA, TD3_WINDOW
+from mushroom_s2pg.core.device import resolve_device
 
 __all__ = ['ALGORITHMS', 'IMITATION_ALGORITHMS', 'expert_data_for', 'available_algorithms', 'check_hyperparameters',
            'default_hyperparameters', 'make_agent', 'hyperparameter_names', 'needs_expert_data']
@@ -151,20 +152,24 @@ def check_hyperparameters(name: str, overrides: Dict[str, Any]) -> Dict[str, Any
     return dict(overrides)
 
 
-def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '', expert_data=None, **overrides):
+def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '', expert_data=None,
+               device: str = 'cpu', **overrides):
     """
     Build an agent with the reference hyperparameters of ``env_id`` and the given overrides.
 
     Args:
         expert_data (ExpertData, None): the demonstrations of an imitation algorithm (:data:`IMITATION_ALGORITHMS`,
-            required there: their constructors raise ``MissingExpertDataError`` without them); None otherwise.
+            required there: their constructors raise ``MissingExpertDataError`` without them); None otherwise;
+        device (str): ``'cpu'`` (default), ``'cuda'`` or ``'cuda:N'``: the agent is built on the CPU, so its initial
+            weights do not depend on the device, and then moved there (``agent.to(device)``).
 
     Raises:
-        ValueError: for an unknown algorithm or hyperparameter, naming it and listing the valid ones, and for
+        ValueError: for an unknown algorithm, hyperparameter or device, naming it and listing the valid ones, and for
             expert data given to an algorithm that does not imitate.
 
     """
     cls = _check_name(name)
+    device = resolve_device(device)
     overrides = check_hyperparameters(name, overrides)
     params = default_hyperparameters(name, env_id)
     params.update(overrides)
@@ -172,7 +177,8 @@ def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '
         params['expert_data'] = expert_data
     elif expert_data is not None:
         raise ValueError(f'{name} does not imitate: expert_data is only for {", ".join(IMITATION_ALGORITHMS)}')
-    return cls(mdp_info, policy_obs_mask, **params)
+    agent = cls(mdp_info, policy_obs_mask, **params)
+    return agent if device.type == 'cpu' else agent.to(device)
 
 
 # No silent typos: every name in the reference table is a hyperparameter of its algorithm.

@@ -5,6 +5,7 @@ from copy import deepcopy
 import torch
 
 from mushroom_s2pg.core import adam
+from mushroom_s2pg.core.device import move_to
 
 __all__ = ['SoftActorCriticParts', 'TEMPERATURE_LOSSES', 'Temperature']
 
@@ -33,6 +34,12 @@ class Temperature:
         self.optimizer = adam([self.log_value], lr=lr)
         self.target_entropy = float(target_entropy)
         self.loss_form = loss
+
+    def to(self, device: torch.device) -> 'Temperature':
+        """Move log alpha (the tensor its optimizer steps) and the optimizer's state to ``device`` in place."""
+        move_to(self.log_value, device)
+        move_to(self.optimizer, device)
+        return self
 
     @property
     def value(self) -> torch.Tensor:

@@ -13,9 +13,17 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 import torch
 
-from mushroom_s2pg.core.replay_memory import right_aligned_windows
-
 __all__ = ['BatchInputs', 'ObservationWindow', 'SingleStep', 'TruncatedUnroll']
+
+
+def _right_aligned_windows(sequence: torch.Tensor, end_index: torch.Tensor, length: int) -> torch.Tensor:
+    """:func:`~mushroom_s2pg.core.replay_memory.right_aligned_windows` on the tensors' device: the ``length`` rows of
+    each ``(T, d)`` sequence that end at ``end_index`` (inclusive), zero-padded on the left."""
+    offsets = end_index[:, None] - (length - 1) + torch.arange(length, device=sequence.device)[None, :]
+    valid = (offsets >= 0)[..., None]
+    index = offsets.clamp(min=0)[..., None].expand(-1, -1, sequence.shape[-1])
+    windows = torch.gather(sequence, 1, index)
+    return torch.where(valid, windows, torch.zeros((), dtype=sequence.dtype, device=sequence.device))
 
 Outputs = Any
 Observe = Any  # callable: full state tensor -> observed entries
@@ -125,12 +133,11 @@ class ObservationWindow(BatchInputs):
         if self.window_length == 1:
             return observe(batch['state']), observe(batch['next_state'])
         window = batch['window']
-        obs = observe(window['state']).numpy()
-        lengths = window['lengths'].numpy()
-        current = right_aligned_windows(obs, lengths - 1, self.window_length)
-        nxt = right_aligned_windows(obs, lengths, self.window_length)
-        return (torch.from_numpy(current.reshape(len(lengths), -1)),
-                torch.from_numpy(nxt.reshape(len(lengths), -1)))
+        obs = observe(window['state'])
+        lengths = window['lengths']
+        current = _right_aligned_windows(obs, lengths - 1, self.window_length)
+        nxt = _right_aligned_windows(obs, lengths, self.window_length)
+        return current.reshape(len(lengths), -1), nxt.reshape(len(lengths), -1)
 
     def batch_outputs(self, network, observe, batch, current, next):
         current_inputs, next_inputs = self.observed(observe, batch)

@@ -60,10 +60,10 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
             return
         for _ in range(self._n_updates_per_fit):
             sampled, batch = self._sample_batch()
-            losses, fresh_next_policy_state = self._update(to_torch(batch))
+            losses, fresh_next_policy_state = self._update(to_torch(batch, self.device))
             self._check_finite(losses)
             if fresh_next_policy_state is not None:
-                self._refresh(sampled, fresh_next_policy_state.detach().numpy())
+                self._refresh(sampled, fresh_next_policy_state.detach().cpu().numpy())
             self._n_updates += 1
 
     def _sample_from(self, memory: StatefulReplayMemory) -> Tuple[np.ndarray, Dict[str, np.ndarray]]:

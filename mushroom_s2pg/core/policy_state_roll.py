@@ -26,8 +26,9 @@ def _step_inputs(policy: StatefulPolicy, state: torch.Tensor, policy_state: torc
     if policy.replay_window_length is not None:
         batch['window'] = dict(state=torch.stack([state, torch.zeros_like(state)], 1),
                                prev_action=torch.stack([prev_action, torch.zeros_like(prev_action)], 1),
-                               lengths=torch.ones(len(state), dtype=torch.long),
-                               mask=torch.ones(len(state), 2, dtype=torch.bool), initial_policy_state=policy_state)
+                               lengths=torch.ones(len(state), dtype=torch.long, device=state.device),
+                               mask=torch.ones(len(state), 2, dtype=torch.bool, device=state.device),
+                               initial_policy_state=policy_state)
     return batch
 
 
@@ -69,15 +70,15 @@ def roll_policy_states(policy: StatefulPolicy, states: np.ndarray, prev_actions:
         current = np.repeat(z0, len(starts), axis=0)
     else:
         current = np.array(initial_policy_states, dtype=np.float32).reshape(len(starts), width)
+    device = policy.device
     with torch.no_grad():
         for t in range(int(lengths.max())):
             active = np.flatnonzero(lengths > t)
             rows = starts[active] + t
             z[rows] = current[active]
-            step = policy.evaluate_batch(_step_inputs(policy, torch.from_numpy(states[rows]),
-                                                      torch.from_numpy(current[active]),
-                                                      torch.from_numpy(prev_actions[rows])), current=True, next=False)
-            fresh = policy.stored_policy_state(step.current.next_policy_state.numpy().astype(np.float32))
+            inputs = (torch.from_numpy(array).to(device) for array in (states[rows], current[active], prev_actions[rows]))
+            step = policy.evaluate_batch(_step_inputs(policy, *inputs), current=True, next=False)
+            fresh = policy.stored_policy_state(step.current.next_policy_state.cpu().numpy().astype(np.float32))
             z_next[rows] = fresh
             current[active] = fresh
     return z, z_next

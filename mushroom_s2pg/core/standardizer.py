@@ -25,8 +25,9 @@ class ObservationStandardizer(Serializable):
         self._add_save_attr(_running='mushroom', _clip='primitive', _mean='pickle', _std='pickle')
 
     def _refresh(self) -> None:
-        self._mean = torch.as_tensor(self._running.mean, dtype=torch.float32)
-        self._std = torch.as_tensor(self._running.std, dtype=torch.float32)
+        device = self._mean.device if hasattr(self, '_mean') else None
+        self._mean = torch.as_tensor(self._running.mean, dtype=torch.float32, device=device)
+        self._std = torch.as_tensor(self._running.std, dtype=torch.float32, device=device)
 
     @property
     def mean(self) -> np.ndarray:
@@ -41,6 +42,11 @@ class ObservationStandardizer(Serializable):
         for state in np.asarray(states, dtype=np.float64):
             self._running.update_stats(state)
         self._refresh()
+
+    def to(self, device: torch.device) -> 'ObservationStandardizer':
+        """Keep the statistics' tensors on ``device`` (the running sums stay in NumPy)."""
+        self._mean, self._std = self._mean.to(device), self._std.to(device)
+        return self
 
     def __call__(self, state: torch.Tensor) -> torch.Tensor:
         return ((state - self._mean) / self._std).clamp(-self._clip, self._clip)

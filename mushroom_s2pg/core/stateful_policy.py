@@ -7,6 +7,7 @@ import torch
 from mushroom_rl.policy import Policy
 
 from mushroom_s2pg.core.batch_inputs import BatchInputs, Outputs
+from mushroom_s2pg.core.device import move_to
 from mushroom_s2pg.core.interfaces import BatchEvaluation, PolicyStep
 from mushroom_s2pg.core.standardizer import ObservationStandardizer
 
@@ -90,6 +91,23 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
     def parameters(self):
         return self.network.parameters()
 
+    #: the policy's own tensors besides its network and standardiser, moved by :meth:`to` (subclasses add theirs)
+    _device_tensors: Tuple[str, ...] = ('_central_a', '_delta_a', '_obs_idx')
+
+    @property
+    def device(self) -> torch.device:
+        """The device of the policy's network and tensors."""
+        return self._central_a.device
+
+    def to(self, device: torch.device) -> 'StatefulPolicy':
+        """Move the network, the standardiser and :attr:`_device_tensors` to ``device`` in place."""
+        self.network.to(device)
+        if self.standardizer is not None:
+            self.standardizer.to(device)
+        for name in self._device_tensors:
+            move_to(getattr(self, name), device)
+        return self
+
     # ----- maths helpers ----------------------------------------------------------------------
     def standardize(self, state: torch.Tensor) -> torch.Tensor:
         """(A batch of) full states as the policy's networks see them: standardised when it has a standardizer."""
@@ -167,14 +185,15 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
 
         """
         prev_action = self.initial_prev_action() if prev_action is None else prev_action
+        device = self.device
         with torch.no_grad():
             outputs, carried = self.inputs.run_outputs(
-                self.network, self.observation, torch.as_tensor(state, dtype=torch.float32)[None],
-                torch.as_tensor(policy_state, dtype=torch.float32)[None],
-                torch.as_tensor(prev_action, dtype=torch.float32)[None])
+                self.network, self.observation, torch.as_tensor(state, dtype=torch.float32, device=device)[None],
+                torch.as_tensor(policy_state, dtype=torch.float32, device=device)[None],
+                torch.as_tensor(prev_action, dtype=torch.float32, device=device)[None])
             step = self._behaviour_step(outputs)
         next_policy_state = carried if carried is not None else step.next_policy_state
-        return step.action[0].numpy(), next_policy_state[0].numpy()
+        return step.action[0].cpu().numpy(), next_policy_state[0].cpu().numpy()
 
     def set_deterministic(self, deterministic: bool = True) -> None:
         """Draw the mean of (a, z') instead of a sample (evaluation)."""

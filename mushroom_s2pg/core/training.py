@@ -1,23 +1,30 @@
 """Serialisation of torch state, loss bookkeeping and the non-finite-loss guard shared by all learners."""
 import math
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple, Union
 
 import torch
 
+from mushroom_s2pg.core.device import move_to, resolve_device
 from mushroom_s2pg.core.errors import NonFiniteLossError
 from mushroom_s2pg.core.stateful_agent import StatefulAgent
 
 __all__ = ['TrainableStatefulAgent', 'adam', 'to_torch']
 
 
-def to_torch(batch: Dict[str, Any]) -> Dict[str, Any]:
-    """A (nested) dictionary of numpy arrays as torch tensors sharing their memory; booleans become floats."""
+def to_torch(batch: Dict[str, Any], device: Optional[torch.device] = None) -> Dict[str, Any]:
+    """
+    A (nested) dictionary of numpy arrays as torch tensors, booleans as floats: on the CPU sharing the arrays'
+    memory, on another ``device`` copied there.
+
+    """
     out = dict()
     for name, value in batch.items():
         if isinstance(value, dict):
-            out[name] = to_torch(value)
+            out[name] = to_torch(value, device)
             continue
         tensor = torch.from_numpy(value)
+        if device is not None and device.type != 'cpu':
+            tensor = tensor.to(device, non_blocking=True)
         out[name] = tensor.float() if tensor.dtype == torch.bool else tensor
     return out
 
@@ -32,14 +39,51 @@ class TrainableStatefulAgent(StatefulAgent):
     A stateful agent with torch networks. Its torch objects (policy, networks, optimizers, temperatures)
     are saved together in one pickle, so that the optimizers keep pointing at the parameters they train
     after ``Agent.load``; every loss goes through ``_check_finite``, which stops training with
-    :class:`NonFiniteLossError` on NaN or infinity.
+    :class:`NonFiniteLossError` on NaN or infinity. Agents are built on the CPU; :meth:`to` moves every torch object
+    to a device (:mod:`mushroom_s2pg.core.device`), and :meth:`save` writes them from the CPU.
 
     """
+    #: class default for agents saved before the device option existed
+    _device = 'cpu'
+
     def __init__(self, mdp_info, policy, features=None):
         super().__init__(mdp_info, policy, features)
         self._n_updates = 0
         self._last_losses: Dict[str, float] = dict()
         self._add_save_attr(_n_updates='primitive', _last_losses='pickle')
+
+    @property
+    def device(self) -> torch.device:
+        """The device of the agent's networks, optimizers and update batches."""
+        return torch.device(self._device)
+
+    def to(self, device: Union[str, torch.device]) -> 'TrainableStatefulAgent':
+        """
+        Move the policy and every registered torch object (networks, temperatures, optimizer states) to ``device``,
+        in place; returns the agent.
+
+        Raises:
+            ValueError: for an unknown device or CUDA without a CUDA device (the message names it).
+
+        """
+        device = resolve_device(device)
+        self.policy.to(device)
+        for name in self._torch_attribute_names:
+            if name != 'policy':
+                move_to(getattr(self, name), device)
+        self._device = str(device)
+        return self
+
+    def save(self, path, full_save: bool = False) -> None:
+        """MushroomRL's ``save``, from the CPU: the file loads on any machine; the agent stays on its device."""
+        device = self.device
+        if device.type != 'cpu':
+            self.to('cpu')
+        try:
+            super().save(path, full_save=full_save)
+        finally:
+            if device.type != 'cpu':
+                self.to(device)
 
     _torch_attribute_names: Tuple[str, ...] = ()
 

@@ -61,7 +61,7 @@ class GRUCore(nn.Module):
         """
         horizon = int(max(int(index.max()) for index in indices)) + 1
         obs_features, z_seq = self.unroll(obs[:, :horizon], z0, prev_action[:, :horizon])
-        rows = torch.arange(obs.shape[0])
+        rows = torch.arange(obs.shape[0], device=obs.device)
         return [(obs_features[rows, index], z_seq[rows, index]) for index in indices]
 
 

@@ -75,7 +75,7 @@ class RecurrentStateValue(StateValue):
         window = batch['window']
         lengths = window['lengths']
         state = window['state']
-        h0 = torch.zeros(state.shape[0], self.hidden_dim)
+        h0 = torch.zeros(state.shape[0], self.hidden_dim, device=state.device)
         indices = [lengths - 1, lengths] if next else [lengths - 1]
         outputs = self.core.unroll_at(policy.observation(state), h0, window['prev_action'], indices)
         v = [self.head(torch.cat(features, dim=-1)).squeeze(-1) for features in outputs]

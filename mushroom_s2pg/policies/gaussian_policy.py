@@ -23,6 +23,8 @@ class GaussianPolicy(StatefulPolicy):
     their controls, the point-mass tasks map any action to a heading.
 
     """
+    _device_tensors = StatefulPolicy._device_tensors + ('log_std',)
+
     def __init__(self, network: torch.nn.Module, inputs: BatchInputs, action_low: np.ndarray,
                  action_high: np.ndarray, policy_obs_mask: np.ndarray, stochastic_policy_state: bool = True,
                  std_0: float = 0.5, standardizer: Optional[ObservationStandardizer] = None):

@@ -12,6 +12,7 @@ Example::
 import time
 from typing import Any, Dict, List
 
+import torch
 from mushroom_rl.core import Environment
 
 __all__ = ['Timer', 'TimedAgent', 'TimedEnvironment', 'interleaved_schedule', 'reset_timers', 'timed_learn']
@@ -136,6 +137,8 @@ def timed_learn(core: Any, **learn_kwargs: Any) -> Dict[str, float]:
     reset_timers(core.agent, core.mdp)
     cpu, wall = time.process_time(), time.perf_counter()
     core.learn(**learn_kwargs)
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()   # the last update's kernels are part of the block
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     parts = dict(fit=core.agent.timers['fit'].total, draw_action=core.agent.timers['draw_action'].total,
                  env_step=core.mdp.timers['step'].total, env_reset=core.mdp.timers['reset'].total)
