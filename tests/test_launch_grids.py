@@ -9,6 +9,7 @@ from environments import POMDP_ENV_IDS
 from launchers import launch_cpg, launch_memory, launch_pomdp, launch_pomdp_privileged
 from launchers import experiment as experiment_module
 from launchers.grid import GridEntry, GridSpec, make_main, paper_variants
+from mushroom_s2pg.algorithms import default_hyperparameters
 from mushroom_s2pg.utils import read_progress
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,7 +34,7 @@ GRIDS = {
                          (200, 10000), True),
     'pomdp': (launch_pomdp, POMDP_ENV_IDS, _paper_table('PPO', dict(privileged_critic=False)), (100, 50000), False),
     'memory': (launch_memory, ('PointMassMemory-v0', 'PointMassDoor-v0'),
-               {'SAC_RS': ('SAC_RS', {}), 'SAC_BPTT5': ('SAC_BPTT', dict(truncation_length=5)),
+               {'SAC_RS': ('SAC_RS', dict(critic_init_scale=0.1)), 'SAC_BPTT5': ('SAC_BPTT', dict(truncation_length=5)),
                 'SAC_BPTT10': ('SAC_BPTT', dict(truncation_length=10)), 'SAC_VANILLA': ('SAC_VANILLA', {})},
                (100, 10000), False),
     'cpg': (launch_cpg, ('HalfCheetah-v5', 'Ant-v5'),
@@ -256,3 +257,15 @@ def test_reproduce_small_runs_its_parts_then_the_report_and_resumes(tmp_path, mo
     assert progress.read_text() == first and 'resuming after epoch 1' in capsys.readouterr().out
     with pytest.raises(SystemExit):
         reproduce_small.main(argv + ['--n_parallel', '0'])
+
+
+@pytest.mark.parametrize('module', [launch_pomdp_privileged, launch_memory, launch_cpg])
+def test_paper_grids_run_sac_rs_with_the_reference_critic_initialisation(module):
+    # the library default (PyTorch's initialisation) learns short-memory tasks; the grids reproduce the paper
+    spec = module.SPEC
+    for env_id in spec.tasks:
+        for entry in spec.entries:
+            if entry.algorithm == 'SAC_RS':
+                resolved = {**default_hyperparameters('SAC_RS', env_id), **entry.hyperparameters}
+                assert resolved['critic_init_scale'] == 0.1, (spec.name, env_id, entry.label)
+    assert default_hyperparameters('SAC_RS', 'PendulumPOMDP-v1')['critic_init_scale'] is None

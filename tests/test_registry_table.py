@@ -43,7 +43,10 @@ PPO_SCRIPT = dict(n_steps_per_fit=2000, n_epochs=10, batch_size=32, lam=0.95)
 #                                                HalfCheetah Hopper Walker2d Ant   Humanoid
 EXPECTED = {
     # 02_RS/02_POMDP_Privileged_Information/01_SAC_RS
+    # critic_init_scale: the reference's critic (s2pg/networks/critics_with_hidden.py) initialises every layer with
+    # Xavier at 0.1 times the layer's gain
     'SAC_RS': dict(SAC_SCRIPT, tau=0.001, tau_z=1.0, policy_state_entropy_in_target=False, policy_state_dim=32,
+                   critic_init_scale=0.1,
                    lr_critic=(1e-3,       1e-3,  3e-4,    1e-4, 1e-4),
                    lr_alpha=(3e-4,        3e-4,  3e-4,    3e-4, 5e-6),
                    init_alpha_z=(0.01,    0.01,  0.01,    0.01, 0.1),

@@ -118,3 +118,11 @@ def test_with_warmup_equal_to_initial_replay_only_the_first_update_comes_before_
     agent._update = recording
     Core(agent, env).learn(n_steps=60, n_steps_per_fit=1, quiet=True)
     assert updates[0] == (False, True) and all(step == (True, True) for step in updates[1:]) and len(updates) == 21
+
+
+def test_sac_rs_library_default_critic_starts_from_pytorch_initialisation_and_the_reference_from_scaled_xavier():
+    env = ToyPOMDP()
+    library = make_agent('SAC_RS', env.info, env.policy_obs_mask)._critic.critics[0].head[0].weight
+    reference = make_agent('SAC_RS', env.info, env.policy_obs_mask, critic_init_scale=0.1)._critic.critics[0].head[0]
+    bound = 0.1 * torch.nn.init.calculate_gain('relu') * np.sqrt(6. / (128 + 128))
+    assert reference.weight.abs().max() <= bound < library.abs().max()
