@@ -3,8 +3,9 @@
 A launch file (``launchers/launch_*.py``) declares a :class:`GridSpec` (``launchers/grid_spec.py``)
 and sets ``main = make_main(SPEC)``. The command line is ``launchers/grid_cli.py``; this module
 builds the ``experiment_launcher.Launcher`` (one experiment per (task, entry), run by local joblib
-workers or as SLURM batch files, one job array over the seeds per experiment), shows a dry run, and
-checks local runs (last epoch reached, ``R_mean`` or the error).
+workers or as SLURM batch files, one job array over the seeds per experiment; ``launchers/grid_slurm.py``), shows
+a dry run, writes ``grid.json`` and prints where each run stands (``launchers/grid_status.py``: after local runs,
+and for ``--status``).
 
 Result folders: ``<base_dir>/<exp_name>[_test][_<timestamp>]/<env_id>/<label>/<seed>/``. The folder
 is named after the entry label, so that ``SAC_BPTT5`` and ``SAC_BPTT32`` (both the registered
@@ -23,12 +24,11 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from experiment_launcher import Launcher
 
 from launchers import program_name
-
 from launchers.config import ExperimentConfigError, RunConfig
 from launchers.grid_cli import build_parser, entry_hyperparameters, n_seeds, parse_args, run_configs, run_settings
 from launchers.grid_slurm import SubmissionError, submit_grid
-from launchers.grid_status import GridManifest, GridRun, print_status
 from launchers.grid_spec import TEST_HYPERPARAMETERS, TEST_SETTINGS, GridEntry, GridSpec, paper_variants
+from launchers.grid_status import GridManifest, GridRun, print_status
 
 __all__ = ['GridEntry', 'GridSpec', 'paper_variants', 'build_parser', 'parse_args', 'run_settings',
            'entry_hyperparameters', 'grid_experiments', 'grid_runs', 'build_launcher', 'run_grid',
