@@ -39,8 +39,10 @@ def table(data: pd.DataFrame, threshold: float = THRESHOLD) -> str:
         by_step = dict(zip(run['steps'], run['return']))
         cells = [f'{by_step[s]:.0f}' if s in by_step else '-' for s in steps]
         lines.append('| ' + ' | '.join([setting, algorithm, str(seed)] + cells) + ' |')
-    final = data[data['steps'] == data.groupby(['setting', 'algorithm'])['steps'].transform('max')]
-    lines += ['', f'| setting | algorithm | seeds | final returns | median | seeds >= {threshold:.0f} |',
+    # a run is complete when it reached the budget of its algorithm (the most steps any run of it has)
+    final = data[data['steps'] == data.groupby('algorithm')['steps'].transform('max')]
+    lines += ['', 'Final returns (runs that reached their budget):', '',
+              f'| setting | algorithm | seeds | final returns | median | seeds >= {threshold:.0f} |',
               '|---|---|---|---|---|---|']
     for (setting, algorithm), runs in final.groupby(['setting', 'algorithm'], sort=False):
         values = runs.sort_values('seed')['return']
