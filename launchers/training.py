@@ -33,15 +33,19 @@ from mushroom_s2pg.core import NonFiniteLossError, TrainableStatefulAgent
 from mushroom_s2pg.utils import (ProgressLogger, package_provenance, plot_learning_curve, read_progress,
                                  seed_everything)
 
-__all__ = ['PROGRESS_COLUMNS', 'train']
+__all__ = ['PROGRESS_COLUMNS', 'CLOCK_COLUMNS', 'train']
 
 #: The columns that every ``progress.csv`` starts with; the agent's last losses follow as ``loss_<name>``.
 PROGRESS_COLUMNS: Tuple[str, ...] = (
     'epoch', 'steps', 'time_s',
     'R_mean', 'R_std', 'J_mean', 'J_std', 'episode_length_mean',
     'R_mean_deterministic', 'R_std_deterministic', 'J_mean_deterministic', 'J_std_deterministic',
-    'episode_length_mean_deterministic',
+    'episode_length_mean_deterministic', 'load_1m',
 )
+#: The columns that depend on the machine and what else ran on it, not on the run: the cumulative wall-clock time
+#: and the machine's 1-minute load average at the end of the epoch (``os.getloadavg``; compared with ``cpu_count`` in
+#: ``args.json`` it tells whether the run shared its cores).
+CLOCK_COLUMNS: Tuple[str, ...] = ('time_s', 'load_1m')
 
 
 @dataclass
@@ -195,7 +199,16 @@ def _evaluation_row(run: _Run, core: Core, epoch: int, steps: int, elapsed: Call
                     f'J_mean{suffix}': float(J.mean()), f'J_std{suffix}': float(J.std()),
                     f'episode_length_mean{suffix}': float(lengths.mean()) if lengths.size else float('nan')})
     row['time_s'] = elapsed()
+    row['load_1m'] = _load_average()
     return row
+
+
+def _load_average() -> float:
+    """The machine's 1-minute load average (NaN where the system does not report one)."""
+    try:
+        return float(os.getloadavg()[0])
+    except (AttributeError, OSError):
+        return float('nan')
 
 
 def _log(run: _Run, row: Dict[str, Any]) -> None:
@@ -242,7 +255,7 @@ def _write_args(path: str, config: RunConfig, steps_per_fit: int) -> None:
     content = dict(arguments=config.arguments(), run_dir=os.path.abspath(os.path.dirname(path)),
                    resolved_hyperparameters=resolved, n_steps_per_fit_used=steps_per_fit,
                    python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,
-                   torch_threads=config.n_threads, **package_provenance())
+                   torch_threads=config.n_threads, cpu_count=os.cpu_count(), **package_provenance())
     tmp = path + '.tmp'
     with open(tmp, 'w') as f:
         json.dump(content, f, indent=2, sort_keys=True, default=str)

@@ -13,6 +13,7 @@ from environments import POMDP_ENV_IDS, PROJECT_ENV_IDS
 from launchers import launch_pomdp_privileged
 from launchers.experiment import (PROGRESS_COLUMNS, ExperimentConfigError, build_parser, experiment,
                                   run_directory)
+from launchers.training import CLOCK_COLUMNS
 from mushroom_s2pg.algorithms import ALGORITHMS, available_algorithms
 from mushroom_s2pg.core import NonFiniteLossError
 from mushroom_s2pg.utils import (ProgressLogger, get_rng_state, plot_learning_curve, plot_learning_curves,
@@ -36,7 +37,7 @@ def _run(results_dir, algorithm='SAC_RS', n_epochs=2, seed=0, **kwargs):
 
 
 def _without_time(rows):
-    return [{key: value for key, value in row.items() if key != 'time_s'} for row in rows]
+    return [{key: value for key, value in row.items() if key not in CLOCK_COLUMNS} for row in rows]
 
 
 @pytest.fixture(scope='module')

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from launchers.experiment import RunLockedError, experiment
+from launchers.training import CLOCK_COLUMNS
 from launchers.preemption import PREEMPTED_EXIT_CODE, Preempted, deferred, preemptible
 from launchers.run_lock import LOCK_FILE, RunLock
 from mushroom_s2pg.utils import read_progress
@@ -40,7 +41,7 @@ def _hold_lock(run_dir):
 
 
 def _without_time(rows):
-    return [{key: value for key, value in row.items() if key != 'time_s'} for row in rows]
+    return [{key: value for key, value in row.items() if key not in CLOCK_COLUMNS} for row in rows]
 
 
 def test_a_second_process_is_refused_and_a_killed_holder_leaves_no_stale_lock(tmp_path):
