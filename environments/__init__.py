@@ -4,6 +4,11 @@ pendulum, a MushroomRL adapter for Gymnasium, and the loco-mujoco imitation task
 Importing this package registers the POMDP, pendulum and point-mass environments in Gymnasium (idempotent).
 
 """
+import warnings
+
+# MuJoCo's viewer bindings warn on import on machines without a display; the tasks render only when asked to.
+warnings.filterwarnings('ignore', message='.*DISPLAY environment variable.*')
+
 from environments.expert_data import ExpertDataError, ExpertDataset, expert_dataset
 from environments.gymnasium_env import GymnasiumEnv
 from environments.loco_data import MissingDatasetError

@@ -1,5 +1,6 @@
 """Registry of the environments provided by this project, the keyword options each task takes, and
 the ``make_env`` factory."""
+import difflib
 from typing import Any, Dict, Iterable, Optional, Tuple, Union
 
 import gymnasium
@@ -73,7 +74,9 @@ def env_options(env_id: str) -> Tuple[str, ...]:
     register_pendulum_pomdp()
     if not isinstance(env_id, str) or (env_id not in PROJECT_ENVS and env_id not in gymnasium.registry):
         valid = ', '.join(available_env_ids())
-        raise ValueError(f'Unknown environment id {env_id!r}. Valid project ids: {valid} '
+        close = difflib.get_close_matches(str(env_id), list(available_env_ids()) + list(gymnasium.registry), n=1)
+        hint = f' Did you mean {close[0]!r}?' if close else ''
+        raise ValueError(f'Unknown environment id {env_id!r}.{hint} Valid project ids: {valid} '
                          '(any registered Gymnasium id is accepted too).')
     if env_id in LOCO_TASK_IDS:
         return TASK_OPTIONS[env_id]

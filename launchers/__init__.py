@@ -6,14 +6,17 @@ package creates (``s2pg-experiment``, ``s2pg-launch-memory``, ...; see ``setup.p
 imported here, so that ``python -m launchers.experiment`` runs cleanly.
 
 """
+import argparse
 import os
+import shlex
+import shutil
 import sys
 import warnings
 
 # MuJoCo's viewer bindings warn on import on machines without a display; nothing here renders.
 warnings.filterwarnings('ignore', message='.*DISPLAY environment variable.*')
 
-__all__ = ['experiment', 'launch_pomdp_privileged', 'program_name']
+__all__ = ['experiment', 'launch_pomdp_privileged', 'program_name', 'console_script', 'command_line', 'Parser']
 
 
 def program_name(module: str) -> str:
@@ -29,3 +32,29 @@ def program_name(module: str) -> str:
     """
     invoked = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ''
     return invoked if invoked.startswith('s2pg-') else f'python -m {module}'
+
+
+def console_script(module: str) -> str:
+    """The console script of a launcher module (``launchers.launch_memory`` -> ``s2pg-launch-memory``; setup.py)."""
+    return 's2pg-' + module.rsplit('.', 1)[-1].replace('_', '-')
+
+
+def command_line(module: str, *arguments: str) -> str:
+    """
+    A command that runs ``module`` with ``arguments`` from any folder, for printing: the console script where it is
+    installed beside this Python and found first on the PATH, else this Python with ``-m <module>``.
+
+    """
+    script = console_script(module)
+    found = shutil.which(script)
+    beside = found is not None and os.path.dirname(os.path.abspath(found)) == os.path.dirname(sys.executable)
+    program = [script] if beside else [sys.executable, '-m', module]
+    return shlex.join([*program, *arguments])
+
+
+class Parser(argparse.ArgumentParser):
+    """The launchers' argument parser: a refused argument is one line naming it (``<prog>: error: <message> (see
+    --help)``, exit status 2), without the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f'{self.prog}: error: {message} (see --help)\n')

@@ -1,19 +1,18 @@
 """The configuration of one run: a frozen dataclass, validated in one place, that also defines the command line.
 
-:class:`RunConfig` holds every argument of ``launchers.experiment.experiment``: its type, its default
-and a help text (``metadata['help']``, with the bounds of the numbers in ``metadata['minimum']`` and
-``metadata['maximum']``). Building one checks every value (``__post_init__``) and raises
-:class:`ExperimentConfigError`, naming the value and the valid choices, before anything is written:
+:class:`RunConfig` holds every argument of ``launchers.experiment.experiment``: its type, its default and a help
+text (``metadata['help']``, with the bounds of the numbers in ``metadata['minimum']`` and ``metadata['maximum']``).
+Building one checks every value (``__post_init__``) and raises :class:`ExperimentConfigError`, naming the value and
+the valid choices, before anything is written:
 
-- the environment id and the task options (``random_mass``, ``normalize_observation``, ...) through
-  ``environments.check_env_options``;
-- the algorithm and its hyperparameters through ``mushroom_s2pg.algorithms.check_hyperparameters``;
+- the environment id and the task options (``random_mass``, ...) through ``environments.check_env_options``;
+- the algorithm and its hyperparameters (names, types) through ``mushroom_s2pg.algorithms.check_hyperparameters``;
 - the types and bounds of the numbers;
-- the JSON of ``hyperparameters``, parsed once into :attr:`RunConfig.overrides` together with
-  ``truncation_length``, ``window_length`` and (for the algorithms that have it) ``n_steps_per_fit``.
+- the JSON of ``hyperparameters``, parsed once into :attr:`RunConfig.overrides` with ``truncation_length``,
+  ``window_length`` and (for the algorithms that have it) ``n_steps_per_fit``.
 
-:func:`add_config_arguments` builds the command-line options from the fields, and
-:func:`experiment_signature` the signature of ``experiment`` that experiment-launcher reads.
+:func:`add_config_arguments` builds the options from the fields, :func:`experiment_signature` the signature of
+``experiment`` that experiment-launcher reads.
 
 """
 import argparse
@@ -29,7 +28,7 @@ import numpy as np
 
 from environments import LOCO_TASK_IDS, available_env_ids, check_env_options, env_options, expert_dataset
 from environments.expert_data import file_task_options
-from mushroom_s2pg.algorithms import (available_algorithms, check_hyperparameters, expert_data_for,
+from mushroom_s2pg.algorithms import (available_algorithms, check_hyperparameters, did_you_mean, expert_data_for,
                                       hyperparameter_names, needs_expert_data)
 from mushroom_s2pg.core.device import resolve_device
 
@@ -68,7 +67,7 @@ class RunConfig:
         'the evaluation episodes per epoch, with the stochastic and again with the deterministic policy', minimum=1))
     seed: int = field(default=0, metadata=_help(
         "the seed of NumPy, PyTorch, Python's random and the environment", minimum=0, maximum=2 ** 32 - 1))
-    results_dir: str = field(default='./logs', metadata=_help(
+    results_dir: str = field(default='results', metadata=_help(
         'the results folder; the run writes into <results_dir>/<seed>'))
     random_mass: bool = field(default=False, metadata=_help(
         'randomise the body masses at every reset (a task option: POMDP locomotion tasks only)'))
@@ -96,7 +95,8 @@ class RunConfig:
         'hyperparameter of that name for the algorithms that have one (PPO)', minimum=1))
     horizon: Optional[int] = field(default=None, metadata=_help(
         "the episode horizon (None: the environment's, 1000 for MuJoCo tasks)", minimum=1))
-    quiet: bool = field(default=False, metadata=_help("hide the step/episode progress bars of MushroomRL's Core"))
+    quiet: bool = field(default=False, metadata=_help(
+        "hide the step/episode progress bars of MushroomRL's Core (hidden anyway when not on a terminal)"))
     n_threads: int = field(default=1, metadata=_help('the number of PyTorch threads', minimum=1))
     device: str = field(default='cpu', metadata=_help(
         "where the agent's networks, optimizers and update batches live: cpu, cuda or cuda:N (not run-defining: a "
@@ -219,7 +219,8 @@ def _check_choices(config: RunConfig) -> None:
     """The algorithm, the environment id and the task options."""
     algorithms = available_algorithms()
     if config.algorithm not in algorithms:
-        raise ExperimentConfigError(f'Unknown algorithm {config.algorithm!r}. Valid algorithms: '
+        raise ExperimentConfigError(f'Unknown algorithm {config.algorithm!r}.'
+                                    f'{did_you_mean(config.algorithm, algorithms)} Valid algorithms: '
                                     f'{", ".join(algorithms)}', 'algorithm')
     try:
         env_options(config.env_id)
@@ -298,8 +299,7 @@ def parse_hyperparameters(hyperparameters: Union[str, Mapping[str, Any], None]) 
     Args:
         hyperparameters ([str, Mapping, None]): e.g. ``'{"lr_actor": 3e-4}'``; '' or None for none.
 
-    Returns:
-        The overrides, a new dictionary.
+    Returns: the overrides, a new dictionary.
 
     Raises:
         ExperimentConfigError: if the text is not a JSON object; the message quotes it.
@@ -359,13 +359,10 @@ def parse_bool(text: str) -> bool:
     return words[text.lower()]
 
 
-def add_config_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def add_config_arguments(parser: argparse.ArgumentParser, required: Tuple[str, ...] = ()) -> argparse.ArgumentParser:
     """
-    Add one option per :class:`RunConfig` field: ``--<name>`` with the field's type, default and help.
-    A boolean takes an optional value: ``--quiet`` means ``--quiet True``; ``--resume False``.
-
-    Args:
-        parser (argparse.ArgumentParser): the parser to extend.
+    Add one option per :class:`RunConfig` field: ``--<name>`` with the field's type, default and help; the fields in
+    ``required`` without a default. A boolean takes an optional value: ``--quiet`` means ``--quiet True``.
 
     Returns:
         The parser.
@@ -376,8 +373,11 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         kind = _base_type(_type_hints()[f.name])
         bounds = [f'{word} {f.metadata[key]}' for key, word in (('minimum', '>='), ('maximum', '<='))
                   if key in f.metadata]
-        text = f.metadata['help'].replace('%', '%%') + f' ({"; ".join(bounds + ["default: %(default)s"])})'
-        if kind is bool:
+        last = 'required' if f.name in required else 'default: %(default)s'
+        text = f.metadata['help'].replace('%', '%%') + f' ({"; ".join(bounds + [last])})'
+        if f.name in required:
+            group.add_argument(f'--{f.name}', type=kind, required=True, help=text)
+        elif kind is bool:
             group.add_argument(f'--{f.name}', type=parse_bool, nargs='?', const=True, default=f.default,
                                metavar='BOOL', help=text)
         else:

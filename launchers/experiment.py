@@ -39,7 +39,7 @@ import torch
 from experiment_launcher import run_experiment
 
 # The launchers package first: it silences MuJoCo's display warning, also when SLURM runs this file as a script.
-from launchers import program_name
+from launchers import Parser, program_name
 from launchers.checkpoint import RunPaths, load_checkpoint_state, run_directory
 from launchers.config import ExperimentConfigError, RunConfig, add_config_arguments, experiment_signature
 from launchers.preemption import PREEMPTED_EXIT_CODE, Preempted, preemptible
@@ -48,6 +48,10 @@ from launchers.training import PROGRESS_COLUMNS, train
 from environments import PROJECT_ENV_IDS
 from mushroom_s2pg.algorithms import available_algorithms
 from mushroom_s2pg.core import NonFiniteLossError
+
+#: The options the command line requires, so that a bare command does not start the default run of many hours (the
+#: Python function keeps RunConfig's defaults).
+REQUIRED_OPTIONS = ('env_id', 'algorithm')
 
 __all__ = ['experiment', 'ExperimentConfigError', 'PROGRESS_COLUMNS', 'RunConfig', 'RunLockedError', 'run_directory',
            'build_parser', 'main']
@@ -86,7 +90,11 @@ def experiment(**arguments: Any) -> Dict[str, Any]:
     config.check_data()
     run_dir = run_directory(config.results_dir, config.seed)
     created = [path for path in (run_dir, config.results_dir) if not os.path.isdir(path)]
-    os.makedirs(run_dir, exist_ok=True)
+    try:
+        os.makedirs(run_dir, exist_ok=True)
+    except OSError as error:  # e.g. a read-only place, or a path below a file
+        raise ExperimentConfigError(f'cannot create the run folder {run_dir} ({error.strerror or error})',
+                                    'results_dir') from None
     lock = RunLock(run_dir).acquire()  # one process per run folder, before anything is written in it
     previous_threads = torch.get_num_threads()
     try:
@@ -145,9 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
                    f'environment ids: {", ".join(PROJECT_ENV_IDS)} (or any registered Gymnasium id)\n\n'
                    'Results go to <results_dir>/<seed>/: progress.csv, learning_curve.png, agent.zip, '
                    'checkpoint/, args.json.')
-    parser = argparse.ArgumentParser(prog=program_name('launchers.experiment'), description=description,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    return add_config_arguments(parser)
+    parser = Parser(prog=program_name('launchers.experiment'), description=description,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    return add_config_arguments(parser, required=REQUIRED_OPTIONS)
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 from environments import make_env
 from environments.point_mass import (DOOR_MAX_EPISODE_STEPS, MEMORY_MAX_EPISODE_STEPS, WALL_HALF_THICKNESS,
                                      PointMassDoorEnv, PointMassMemoryEnv)
-from launchers import program_name
+from launchers import Parser, program_name
 
 __all__ = ['door_passage', 'goal_following', 'main']
 
@@ -121,7 +121,7 @@ def _run_arguments(run_dir: str) -> Dict[str, object]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    parser = argparse.ArgumentParser(prog=program_name('launchers.goal_following'),
+    parser = Parser(prog=program_name('launchers.goal_following'),
                                      description=__doc__.split('\n\n')[0])
     parser.add_argument('run_dirs', nargs='+',
                         help=f'run folders (<results_dir>/<seed>) of {ENV_ID} or {DOOR_ENV_ID}')

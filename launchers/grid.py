@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from experiment_launcher import Launcher
 
-from launchers import program_name
+from launchers import command_line
 from launchers.config import ExperimentConfigError, RunConfig
 from launchers.grid_cli import build_parser, entry_hyperparameters, n_seeds, parse_args, run_configs, run_settings
 from launchers.grid_slurm import SubmissionError, submit_grid
@@ -138,8 +138,8 @@ def _print_local_commands(spec: GridSpec, args: argparse.Namespace, runs: Sequen
     experiments = {(exp['env_id__'], exp['variant__']): exp for exp in grid_experiments(spec, args, local=True)}
     for env_id, label, seed, run_dir in runs:
         arguments = [f'--{key.rstrip("_")}={value}' for key, value in experiments[env_id, label].items()]
-        print('  ' + shlex.join(['python', '-m', EXPERIMENT_MODULE, *arguments, f'--seed={seed}',
-                                 f'--results_dir={os.path.dirname(run_dir)}']))
+        print('  ' + command_line(EXPERIMENT_MODULE, *arguments, f'--seed={seed}',
+                                  f'--results_dir={os.path.dirname(run_dir)}'))
 
 
 def _make_launcher(spec: GridSpec, args: argparse.Namespace, parser: argparse.ArgumentParser,
@@ -192,6 +192,7 @@ def run_grid(spec: GridSpec, argv: Optional[Sequence[str]] = None) -> int:
     mode = args.mode or 'local'
     local = mode == 'local'
     _check_grid_data(spec, args, parser)
+    new_folders = _missing_folders(args.base_dir)   # what a dry run must leave as it found it
     launcher = _make_launcher(spec, args, parser, local)
     runs = grid_runs(spec, args, launcher, local)
     folder = launcher.log_dir(local=local)
@@ -201,16 +202,13 @@ def run_grid(spec: GridSpec, argv: Optional[Sequence[str]] = None) -> int:
 
     if args.dry_run and local:
         _print_local_commands(spec, args, runs)
-        try:
-            os.rmdir(folder)  # created by the Launcher; empty in a dry run
-        except OSError:
-            pass
+        _remove_empty([folder] + new_folders)  # created by the Launcher; empty in a dry run
         return 0
 
     manifest = GridManifest(spec.name, mode, [GridRun(env_id, label, seed, run_dir,
                                                       run_settings(spec, args, spec.entry(label))['n_epochs'])
                                               for env_id, label, seed, run_dir in runs])
-    status_command = shlex.join([*program_name(spec.module).split(), '--status', folder])
+    status_command = command_line(spec.module, '--status', os.path.abspath(folder))
     if not local:
         try:
             submit_grid(launcher, manifest, args.start_seed, n_seeds(spec, args), args.requeue_grace, args.dry_run,
@@ -229,10 +227,28 @@ def run_grid(spec: GridSpec, argv: Optional[Sequence[str]] = None) -> int:
     return failed
 
 
+def _missing_folders(path: str) -> List[str]:
+    """``path`` and its parents that do not exist yet, deepest first."""
+    missing, path = [], os.path.abspath(path)
+    while not os.path.exists(path) and os.path.dirname(path) != path:
+        missing.append(path)
+        path = os.path.dirname(path)
+    return missing
+
+
+def _remove_empty(folders: Sequence[str]) -> None:
+    """Remove each of ``folders`` (in order) that exists and is empty."""
+    for folder in folders:
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass
+
+
 def _print_report_command(results_dir: str, when: str) -> None:
     """The command that turns the grid's results folder into figures and tables (``launchers/report.py``)."""
-    command = shlex.join(['python', '-m', 'launchers.report', results_dir,
-                          '--out', os.path.join(results_dir, 'report')])
+    results_dir = os.path.abspath(results_dir)
+    command = command_line('launchers.report', results_dir, '--out', os.path.join(results_dir, 'report'))
     print(f'[launch] {when}: {command}')
 
 

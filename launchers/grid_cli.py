@@ -12,7 +12,7 @@ import argparse
 import os
 from typing import Any, Dict, List, Optional, Sequence
 
-from launchers import program_name
+from launchers import Parser, program_name
 from launchers.config import ExperimentConfigError, RunConfig, parse_hyperparameters
 from launchers.grid_spec import GridEntry, GridSpec, entry_run_config
 from launchers.slurm import REQUEUE_GRACE_S
@@ -53,7 +53,7 @@ def build_parser(spec: GridSpec) -> argparse.ArgumentParser:
     paper = spec.paper_settings
     summary = (spec.description or '').strip().split('\n\n')[0]
     entries = '\n'.join(f'  {entry.describe()}' for entry in spec.entries)
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=program_name(spec.module), formatter_class=argparse.RawDescriptionHelpFormatter,
         description=f'{summary}\n\ntasks: {", ".join(spec.tasks)}\nalgorithms: {", ".join(spec.algorithms)}\n'
                     f'entries (--algorithms selects them by label):\n{entries}\n'
@@ -110,7 +110,7 @@ def _add_grid_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> None
                       help='JSON object of hyperparameter overrides for every selected entry (each must accept '
                            'them, and they may not change a value that defines an entry)')
     grid.add_argument('--exp_name', default=spec.name, help=f'experiment name (default: {spec.name})')
-    grid.add_argument('--base_dir', default='./logs', help='results base folder (default: ./logs)')
+    grid.add_argument('--base_dir', default='results', help='results base folder (default: results)')
     grid.add_argument('--no_timestamp', action='store_true', help='do not append a timestamp to the experiment name')
     grid.add_argument('--resume', action='store_true',
                       help='continue the experiment folder <base_dir>/<exp_name> (implies --no_timestamp): finished '

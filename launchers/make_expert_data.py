@@ -43,7 +43,7 @@ from typing import Any, ContextManager, Dict, List, Optional
 import numpy as np
 
 # The launchers package first: it silences MuJoCo's display warning.
-from launchers import program_name
+from launchers import Parser, program_name
 from launchers.config import ExperimentConfigError, parse_bool
 from launchers.experiment import experiment
 from environments import available_env_ids, make_env
@@ -279,7 +279,7 @@ def _write_task_file(agent: Any, env_id: str, output: str, n_episodes: int, epis
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=program_name('launchers.make_expert_data'),
+    parser = Parser(prog=program_name('launchers.make_expert_data'),
                                      description=__doc__.split('\n\n')[0],
                                      epilog=f'tasks: {", ".join(EXPERT_TASK_IDS)}')
     add = parser.add_argument

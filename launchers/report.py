@@ -1,21 +1,24 @@
 """From grid results to the paper's figures and tables in one command.
 
-    python -m launchers.report RESULTS_DIR [RESULTS_DIR ...] --out DIR
+    s2pg-report RESULTS_DIR [RESULTS_DIR ...] --out DIR [--benchmark training_time.json]
 
 reads every run (``args.json`` and ``progress.csv``) below the given folders, any mix of grids
-(``launchers/report_runs.py``), aggregates them with pandas (``launchers/report_stats.py``) and writes into
-``DIR``: learning curves per task (``curves_<grid>_<task>.png``), the Figure 3 summary per grid
-(``summary_<grid>.png``), the low- vs high-dimensional tasks (``dims.png``, Figure 13), the memory and CPG
-figures (``memory.png``, ``cpg.png``; Figures 4/8, 9), Tables 1-2 (``table_time.md/.csv``), the normalized
-returns (``table_normalized.md/.csv``, ``normalization.md/.csv``), the runs used (``runs.csv``), the curves'
-numbers (``curves.csv``) and ``report.md``, which links them all, defines every number and lists the runs,
-the files skipped and the figures that could not be made (and why).
+(``launchers/report_runs.py``), aggregates them (per task: ``launchers/report_stats.py``; over tasks and seeds with
+rliable: ``launchers/report_aggregate.py``) and writes into ``DIR``: learning curves per task
+(``curves_<grid>_<task>.png``), the Figure 3 summary per grid (``summary_<grid>.png``), performance profiles per
+grid (``profile_<grid>.png``), the low- vs high-dimensional tasks (``dims.png``, Figure 13), the memory and CPG
+figures (``memory.png``, ``cpg.png``; Figures 4/8, 9), Tables 1-2 from run clocks (``table_time.md/.csv``), the
+normalized returns (``table_normalized.md/.csv``, ``normalization.md/.csv``), the probabilities of improvement
+(``table_improvement.md/.csv``), the runs used (``runs.csv``), the curves' numbers (``curves.csv``) and
+``report.md``, which links them all, defines every number and lists the runs, the files skipped, the figures that
+could not be made (and why) and the notes (tasks left out of the normalized aggregate, runs that shared cores).
 
 Missing or malformed run files are reported by name and skipped; a given folder that does not exist stops the
 command before anything is written (exit status 2); no usable run at all: exit status 1.
 
 """
 import argparse
+import json
 import os
 import re
 import shlex
@@ -24,23 +27,34 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pandas as pd
 
-from launchers import program_name
-from launchers.report_figures import plot_curves, plot_dims, plot_summary
-from launchers.report_markdown import (Figure, Report, normalized_markdown, references_markdown, report_markdown,
-                                       runs_markdown, time_markdown)
+from launchers import Parser, command_line, program_name
+from launchers.report_aggregate import REPS, improvement_table, performance_profiles, variant_summary
+from launchers.report_figures import plot_curves, plot_dims, plot_profiles, plot_summary
+from launchers.report_markdown import (Figure, Report, improvement_markdown, normalized_markdown,
+                                       references_markdown, report_markdown, runs_markdown, time_markdown)
 from launchers.report_runs import load_runs, missing_folders
-from launchers.report_stats import curves, dims_summary, normalized_returns, time_table, variant_summary
+from launchers.report_stats import EVALUATIONS, curves, normalized_returns, task_dims, time_notes, time_table
 
-__all__ = ['build_parser', 'write_report', 'main', 'ReportError']
+__all__ = ['build_parser', 'write_report', 'report_command', 'main', 'ReportError']
 
 
 class ReportError(RuntimeError):
     """No report can be written (no usable run)."""
 
 
-def _command(folders: Sequence[str], out: str) -> str:
-    """The shell command of a report on ``folders`` into ``out``."""
-    return shlex.join(['python', '-m', 'launchers.report', *folders, '--out', out])
+def report_command(folders: Sequence[str], out: str) -> str:
+    """The command that writes a report on ``folders`` into ``out``, runnable from any folder."""
+    return command_line('launchers.report', *(os.path.abspath(folder) for folder in folders), '--out',
+                        os.path.abspath(out))
+
+
+def typed_command(argv: Optional[Sequence[str]]) -> str:
+    """The command line as it was typed; for a call from Python (``argv`` given), the equivalent command."""
+    if argv is not None:
+        return command_line('launchers.report', *argv)
+    invoked = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ''
+    program = [invoked] if invoked.startswith('s2pg-') else ['python', '-m', 'launchers.report']
+    return shlex.join([*program, *sys.argv[1:]])
 
 
 def _slug(text: str) -> str:
@@ -60,21 +74,32 @@ def _runs_of(runs: pd.DataFrame, pairs: Sequence[Tuple[str, str]]) -> pd.DataFra
     return runs[[pair in set(pairs) for pair in zip(runs['grid'], runs['task'])]]
 
 
-def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame) -> Tuple[List[Figure], List[Tuple]]:
+def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame, summary: pd.DataFrame,
+                  reps: int) -> Tuple[List[Figure], List[Tuple]]:
     """Draw every figure the runs allow; the figures made and (name, why) of those not made."""
     figures, missing = [], []
     pairs = list(runs[['grid', 'task']].drop_duplicates().itertuples(index=False, name=None))
     for grid in dict.fromkeys(runs['grid']):
+        of_grid, budget = runs[runs['grid'] == grid], _budget(runs[runs['grid'] == grid])
         file = f'summary_{_slug(grid)}.png'
-        plot_summary(variant_summary(runs[runs['grid'] == grid]), os.path.join(out, file),
-                     f'{grid}: normalized return and time per 1M steps\n{_budget(runs[runs["grid"] == grid])}')
-        figures.append(Figure(file, f'{grid}: normalized return per variant and time per 1M steps',
+        plot_summary(summary[summary['grid'] == grid], os.path.join(out, file),
+                     f'{grid}: IQM normalized return and run-clock time per 1M steps\n{budget}')
+        figures.append(Figure(file, f'{grid}: IQM normalized return per variant and time per 1M steps',
                               'Figure 3: normalized return and training time per grid'))
-    dims = dims_summary(runs)
-    if dims.empty:
+        profiles = {evaluation: performance_profiles(of_grid, column, reps=reps)
+                    for evaluation, (_, _, column) in EVALUATIONS.items()}
+        if all(table.empty for table in profiles.values()):
+            missing.append((f'profile_{_slug(grid)}.png', f'no normalized return in grid {grid} (see Notes)'))
+        else:
+            file = f'profile_{_slug(grid)}.png'
+            plot_profiles(profiles, os.path.join(out, file), f'{grid}: performance profiles\n{budget}')
+            figures.append(Figure(file, f'{grid}: performance profiles', 'Performance profiles per grid'))
+    dims_runs = runs.assign(dims=runs['task'].map(task_dims)).dropna(subset=['dims'])
+    if dims_runs.empty:
         missing.append(('dims.png (Figure 13)', 'no POMDP locomotion task (Hopper, Walker2d, HalfCheetah, Ant, '
                                                 'Humanoid) in the inputs'))
     else:
+        dims = variant_summary(dims_runs, ('grid', 'label', 'dims'), reps=reps)
         plot_dims(dims, os.path.join(out, 'dims.png'), _budget(runs[runs['grid'].isin(set(dims['grid']))]))
         absent = {'low', 'high'} - set(dims['dims'])
         note = f' (no {absent.pop()}-dimensional task in the inputs)' if absent else ''
@@ -99,13 +124,15 @@ def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame) -> Tu
     return figures, missing
 
 
-def _write_tables(out: str, runs: pd.DataFrame, references: pd.DataFrame,
-                  curve_table: pd.DataFrame) -> List[Tuple[str, str, str]]:
+def _write_tables(out: str, runs: pd.DataFrame, references: pd.DataFrame, curve_table: pd.DataFrame,
+                  summary: pd.DataFrame, times: pd.DataFrame, improvements: pd.DataFrame) -> List[Tuple[str, str, str]]:
     """Write the tables (Markdown and CSV) and the runs' and curves' CSV; (title, stem, Markdown) per table."""
-    summary, times = variant_summary(runs), time_table(runs)
-    tables = [('Tables 1-2: time for 1M steps and factor vs the vanilla variant', 'table_time', times,
+    tables = [('Tables 1-2: time for 1M steps (run clocks) and factor vs the vanilla variant', 'table_time', times,
                time_markdown(times)),
-              ('Normalized return per variant (Figure 3)', 'table_normalized', summary, normalized_markdown(summary)),
+              ('Normalized return per variant: IQM over tasks x seeds (Figure 3)', 'table_normalized', summary,
+               normalized_markdown(summary)),
+              ('Probability of improvement of each RS variant over its twins', 'table_improvement', improvements,
+               improvement_markdown(improvements)),
               ('Normalization: R_start and R_ref per task', 'normalization', references,
                references_markdown(references))]
     for _, stem, frame, text in tables:
@@ -117,14 +144,17 @@ def _write_tables(out: str, runs: pd.DataFrame, references: pd.DataFrame,
     return [(title, stem, text) for title, stem, _, text in tables]
 
 
-def write_report(folders: Sequence[str], out: str, command: Optional[str] = None) -> Dict[str, Any]:
+def write_report(folders: Sequence[str], out: str, command: Optional[str] = None,
+                 benchmark: Optional[Dict[str, Any]] = None, reps: int = REPS) -> Dict[str, Any]:
     """
     Read the runs below ``folders`` and write the report into ``out``.
 
     Args:
         folders (Sequence[str]): existing result folders (any mix of grids);
         out (str): the output folder (created; never searched for runs);
-        command (str, None): the command to name in ``report.md``.
+        command (str, None): the command to name in ``report.md`` (default: :func:`report_command`);
+        benchmark (dict, None): a result of ``benchmarks/training_time.py`` (its JSON) to set beside the run clocks;
+        reps (int, REPS): bootstrap resamples of the aggregates.
 
     Returns:
         ``report`` (path of report.md), ``figures`` and ``tables`` (paths), ``missing`` ((figure, why) of the
@@ -139,12 +169,12 @@ def write_report(folders: Sequence[str], out: str, command: Optional[str] = None
         skipped = ''.join(f'\n  {problem}' for problem in run_set.problems)
         raise ReportError(f'no usable run below {", ".join(folders)}{skipped or " (no progress.csv or args.json)"}')
     runs, references, notes = normalized_returns(run_set.runs)
-    curve_table = curves(run_set.progress)
+    curve_table, summary, times = curves(run_set.progress), variant_summary(runs, reps=reps), time_table(runs, benchmark)
     os.makedirs(out, exist_ok=True)
-    figures, missing = _make_figures(out, runs, curve_table)
-    tables = _write_tables(out, runs, references, curve_table)
-    command = command or _command(folders, out)
-    report = Report(command, list(folders), figures, missing, run_set.problems, run_set.notes + notes)
+    figures, missing = _make_figures(out, runs, curve_table, summary, reps)
+    tables = _write_tables(out, runs, references, curve_table, summary, times, improvement_table(runs))
+    report = Report(command or report_command(folders, out), list(folders), figures, missing, run_set.problems,
+                    run_set.notes + notes + time_notes(runs, times))
     path = os.path.join(out, 'report.md')
     with open(path, 'w') as f:
         f.write(report_markdown(report, runs, tables, runs_markdown(runs)))
@@ -156,13 +186,31 @@ def write_report(folders: Sequence[str], out: str, command: Optional[str] = None
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m launchers.report``."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=program_name('launchers.report'), formatter_class=argparse.RawDescriptionHelpFormatter,
         description=__doc__.split('\n\n')[0] + '\n\n' + __doc__.split('\n\n')[2])
     parser.add_argument('results_dirs', nargs='+', metavar='RESULTS_DIR',
                         help='result folders (a grid\'s <exp_name>_<timestamp> folder, or any folder above runs)')
     parser.add_argument('--out', required=True, metavar='DIR', help='the folder to write the report into')
+    parser.add_argument('--benchmark', metavar='JSON', default=None,
+                        help='a result of benchmarks/training_time.py (training_time.json): its factors are set '
+                             'beside the run clocks\' and disagreements noted')
+    parser.add_argument('--reps', type=int, default=REPS, help=f'bootstrap resamples of the aggregates ({REPS})')
     return parser
+
+
+def _read_benchmark(path: Optional[str]) -> Optional[Dict[str, Any]]:
+    """The benchmark's JSON, or None; a file that is not one is an error naming it."""
+    if path is None:
+        return None
+    try:
+        with open(path) as f:
+            content = json.load(f)
+    except (OSError, ValueError) as error:
+        raise ReportError(f'--benchmark {path}: not a readable JSON file ({error})') from None
+    if not isinstance(content, dict) or content.get('benchmark') != 'training_time':
+        raise ReportError(f'--benchmark {path}: not a result of benchmarks/training_time.py')
+    return content
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -178,8 +226,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     missing = missing_folders(args.results_dirs)
     if missing:
         parser.error('; '.join(missing))
+    if args.reps < 1:
+        parser.error(f'--reps {args.reps}: must be at least 1')
     try:
-        result = write_report(args.results_dirs, args.out, _command(args.results_dirs, args.out))
+        result = write_report(args.results_dirs, args.out, typed_command(argv), _read_benchmark(args.benchmark),
+                              args.reps)
     except ReportError as error:
         print(f'[report] error: {error}', file=sys.stderr)
         return 1

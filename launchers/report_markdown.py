@@ -9,8 +9,8 @@ import pandas as pd
 
 from launchers.report_stats import EVALUATIONS, label_order
 
-__all__ = ['Figure', 'Report', 'markdown_table', 'time_markdown', 'normalized_markdown', 'references_markdown',
-           'runs_markdown', 'report_markdown', 'DEFINITIONS']
+__all__ = ['Figure', 'Report', 'markdown_table', 'time_markdown', 'normalized_markdown', 'improvement_markdown',
+           'references_markdown', 'runs_markdown', 'report_markdown', 'DEFINITIONS']
 
 DEFINITIONS = """\
 - **Runs**: one per (grid, task, variant label, seed), found by their `args.json` and `progress.csv`. The grid is the
@@ -18,19 +18,29 @@ DEFINITIONS = """\
   merged. Runs of one variant with different budgets (epochs x steps per epoch) are never mixed: they are reported
   as `LABEL@<epochs>x<steps>`. Unfinished runs are used up to their last epoch and flagged below.
 - **Learning curves**: the return (undiscounted, mean over the evaluation episodes of an epoch) against
-  environment steps, stochastic and deterministic evaluation; mean over the seeds with a 95 % confidence
-  interval (t-interval, `scipy.stats.t.interval`; none with one seed).
-- **Normalized return** (Figure 3): per grid, algorithm family (label prefix: SAC, TD3, PPO, GAIL, LSIQ) and task,
-  `(R - R_start) / (R_ref - R_start)`, where `R` is a run's return at its last epoch, `R_start` the mean epoch-0
-  return (before any training) of all variants of the family on the task, and `R_ref` the mean final return of
-  the family's oracle variant (`<FAMILY>_ORACLE`), or of its best variant where no oracle ran. 0 = untrained,
-  1 = the reference. Computed for the stochastic and the deterministic evaluation separately; mean and 95 % CI
-  (t-interval) over all tasks and seeds of the variant. Undefined where `R_ref = R_start`.
-- **Time per 1M steps** (Tables 1-2): per run `(time_s[last] - time_s[epoch 0]) / (steps[last] - steps[epoch 0])
-  x 1e6`, from the run's own `progress.csv`: the wall-clock time of training and of the per-epoch evaluations,
-  without the epoch-0 evaluation (`time_s` is cumulative and does not separate the two). Factor: the variant's
-  mean over the mean of its family's vanilla variant on the same task; over all tasks, the mean of the per-task
-  factors.
+  environment steps, stochastic and deterministic evaluation; the mean over the seeds (n in the legend) with a
+  95 % percentile bootstrap interval of the mean (`scipy.stats.bootstrap`, none with one seed), which stays within
+  the seeds' returns.
+- **Normalized return** (Figure 3): per grid, algorithm family (label prefix: SAC, TD3, PPO, GAIL, LSIQ), task and
+  evaluation, `(R - R_start) / (R_ref - R_start)`, where `R` is a run's return at its last epoch, `R_start` the mean
+  epoch-0 return (before any training) of all variants of the family on the task, and `R_ref` the mean final return
+  of the family's oracle variant (`<FAMILY>_ORACLE`) or, where no oracle ran, the task's declared reference (a table
+  with its source, `launchers/report_references.py`); never the best variant. 0 = untrained, 1 = the reference.
+  A task is left out of the normalized aggregate, and named in the Notes, when it has no reference or when
+  `R_ref - R_start` is below 10 % of `max(|R_start|, |R_ref|)` (a reference that ended below, or hardly above, the
+  start would flip or blow up the scale).
+- **Aggregates** ([rliable](https://github.com/google-research/rliable)): the interquartile mean (IQM) of the
+  normalized returns over tasks x seeds, with a 95 % stratified-bootstrap interval (seeds resampled within each
+  task, percentile method, 2000 resamples, seeded); performance profiles (fraction of runs above each normalized
+  return tau, with bootstrap bands); the probability of improvement P(RS > twin) of each RS variant over its
+  BPTT, window and vanilla twins on the final returns, averaged over the tasks both ran (500 resamples).
+- **Time per 1M steps** (Tables 1-2), from run clocks: per run `(time_s[last] - time_s[epoch 0]) / (steps[last] -
+  steps[epoch 0]) x 1e6` from its own `progress.csv`, the wall-clock time of training and of the per-epoch
+  evaluations on whatever machine and load the run had; median and range (min-max) over the runs. Factor: the ratio
+  of the medians to the family's vanilla variant on the same task; over all tasks, the median of the per-task
+  factors. The column "benchmark factor" (when the report is given `--benchmark`) comes from
+  `benchmarks/training_time.py`, which times the variants side by side on one machine: that is the speed
+  measurement; run clocks are not, when runs shared cores (see Notes).
 - **Low/high-dimensional** (Figure 13): Hopper, Walker2d, HalfCheetah (POMDP) vs Ant, Humanoid (POMDP).
 """
 
@@ -67,37 +77,53 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return '\n'.join(lines) + '\n'
 
 
-def _interval(table: pd.DataFrame, prefix: str, scale: float = 1.) -> List[str]:
-    """``mean [low, high]`` per row (``mean`` alone where the CI is undefined)."""
+def _interval(table: pd.DataFrame, center: str, low: str, high: str, scale: float = 1.) -> List[str]:
+    """``center [low, high]`` per row (``center`` alone where the interval is undefined)."""
     cells = []
-    for mean, low, high in zip(*(table[f'{prefix}_{part}'] * scale for part in ('mean', 'low', 'high'))):
-        ci = f' [{_cell(low)}, {_cell(high)}]' if np.isfinite(low) else ''
-        cells.append(_cell(mean) + ci)
+    for middle, lower, upper in zip(*(table[column] * scale for column in (center, low, high))):
+        cells.append(_cell(middle) + (f' [{_cell(lower)}, {_cell(upper)}]' if np.isfinite(lower) else ''))
     return cells
 
 
 def time_markdown(table: pd.DataFrame) -> str:
     """Tables 1-2 (:func:`launchers.report_stats.time_table`) in Markdown."""
     frame = pd.DataFrame({'grid': table['grid'], 'task': table['task'], 'variant': table['label'],
-                          'seconds per 1M steps [95 % CI]': _interval(table, 'time'),
-                          'hours per 1M steps': table['time_mean'] / 3600., 'runs': table['time_n'],
-                          'factor vs vanilla': table['factor'], 'vanilla': table['vanilla']})
+                          'run clock, s per 1M steps: median [min, max]': _interval(table, 'time_median', 'time_min',
+                                                                                    'time_max'),
+                          'hours per 1M steps (median)': table['time_median'] / 3600., 'runs': table['time_n'],
+                          'run-clock factor vs vanilla': table['factor'],
+                          'benchmark factor vs vanilla': table['benchmark_factor'], 'vanilla': table['vanilla']})
     return markdown_table(frame)
 
 
 def normalized_markdown(summary: pd.DataFrame) -> str:
-    """The normalized returns and times per variant (:func:`launchers.report_stats.variant_summary`)."""
+    """The IQM of the normalized returns and run clocks per variant (``launchers.report_aggregate``)."""
     frame = pd.DataFrame({'grid': summary['grid'], 'variant': summary['label']})
     for evaluation, (_, _, column) in EVALUATIONS.items():
-        frame[f'normalized return, {evaluation} [95 % CI]'] = _interval(summary, column)
-    frame['tasks x seeds'] = summary['normalized_n']
-    frame['hours per 1M steps [95 % CI]'] = _interval(summary, 'time_per_1M', 1 / 3600.)
+        frame[f'IQM normalized return, {evaluation} [95 % CI]'] = _interval(summary, f'{column}_iqm', f'{column}_low',
+                                                                             f'{column}_high')
+    frame['tasks'] = summary['normalized_tasks']
+    frame['seeds'] = summary['normalized_seeds']
+    frame['run-clock hours per 1M steps: median [min, max]'] = _interval(summary, 'time_median', 'time_min',
+                                                                         'time_max', 1 / 3600.)
+    return markdown_table(frame)
+
+
+def improvement_markdown(table: pd.DataFrame) -> str:
+    """The probabilities of improvement (:func:`launchers.report_aggregate.improvement_table`)."""
+    if table.empty:
+        return 'No RS variant ran beside a BPTT, window or vanilla twin.\n'
+    frame = pd.DataFrame({'grid': table['grid'], 'evaluation': table['evaluation'], 'X': table['label'],
+                          'Y': table['twin'], 'P(X > Y) [95 % CI]': _interval(table, 'p', 'low', 'high'),
+                          'tasks': table['tasks'], 'seeds X': table['seeds_rs'], 'seeds Y': table['seeds_twin']})
     return markdown_table(frame)
 
 
 def references_markdown(references: pd.DataFrame) -> str:
-    """The ``R_start`` and ``R_ref`` of every normalization."""
-    return markdown_table(references[['grid', 'family', 'task', 'evaluation', 'R_start', 'R_ref', 'reference']])
+    """The ``R_start`` and ``R_ref`` of every normalization, where ``R_ref`` comes from and whether it is used."""
+    frame = references[['grid', 'family', 'task', 'evaluation', 'R_start', 'R_ref', 'kind', 'reference']].copy()
+    frame['in the aggregate'] = references['included'].map({True: 'yes', False: 'no (see Notes)'})
+    return markdown_table(frame)
 
 
 def _ranges(values: Iterable[int]) -> str:

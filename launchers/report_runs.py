@@ -28,6 +28,8 @@ __all__ = ['RunSet', 'RunFileError', 'REQUIRED_COLUMNS', 'RETURN_COLUMNS', 'miss
 REQUIRED_COLUMNS: Tuple[str, ...] = ('epoch', 'steps', 'time_s', 'R_mean', 'R_mean_deterministic')
 #: The returns the report shows: stochastic and deterministic evaluation.
 RETURN_COLUMNS: Tuple[str, ...] = ('R_mean', 'R_mean_deterministic')
+#: The ``progress.csv`` columns used where present: the machine's load average per epoch (``launchers.training``).
+OPTIONAL_COLUMNS: Tuple[str, ...] = ('load_1m',)
 #: The ``args.json`` arguments a run needs.
 REQUIRED_ARGUMENTS: Tuple[str, ...] = ('env_id', 'algorithm', 'seed', 'n_epochs', 'n_steps_per_epoch')
 
@@ -75,18 +77,20 @@ def find_run_folders(root: str, skip: Sequence[str] = ()) -> Iterator[str]:
             yield folder
 
 
-def _read_arguments(path: str) -> Dict[str, Any]:
+def _read_arguments(path: str) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """The run's ``arguments`` and the whole ``args.json`` (machine facts: ``cpu_count``, ``torch_threads``)."""
     if not os.path.exists(path):
         raise RunFileError(f'{path}: missing')
     try:
         with open(path) as f:
-            arguments = json.load(f).get('arguments')
+            content = json.load(f)
+        arguments = content.get('arguments')
     except (OSError, ValueError, AttributeError) as error:
         raise RunFileError(f'{path}: not a readable args.json ({error})') from None
     missing = [key for key in REQUIRED_ARGUMENTS if not isinstance(arguments, dict) or arguments.get(key) is None]
     if missing:
         raise RunFileError(f'{path}: no {", ".join(missing)} in "arguments"')
-    return arguments
+    return arguments, content
 
 
 def _read_progress(path: str) -> pd.DataFrame:
@@ -99,12 +103,21 @@ def _read_progress(path: str) -> pd.DataFrame:
     missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
     if missing:
         raise RunFileError(f'{path}: no column {", ".join(missing)}')
-    frame = frame[list(REQUIRED_COLUMNS)].apply(pd.to_numeric, errors='coerce')
+    optional = [column for column in OPTIONAL_COLUMNS if column in frame.columns]
+    frame = frame[list(REQUIRED_COLUMNS) + optional].apply(pd.to_numeric, errors='coerce')
     if frame.empty:
         raise RunFileError(f'{path}: no rows')
     if frame[['epoch', 'steps', 'time_s']].isna().any().any():
         raise RunFileError(f'{path}: non-numeric or empty epoch, steps or time_s')
     return frame.drop_duplicates('epoch', keep='last').sort_values('epoch').reset_index(drop=True)
+
+
+def _number(value: Any) -> float:
+    """A recorded machine fact as a float (NaN where the run did not record it)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float('nan')
 
 
 def _grid_name(run_dir: str, root: str, task: str, label: str) -> str:
@@ -135,14 +148,15 @@ def read_run(run_dir: str, root: str) -> Tuple[Dict[str, Any], pd.DataFrame]:
     Returns:
         The run's row (``path``, ``grid``, ``task``, ``label``, ``family``, ``seed``, ``n_epochs``,
         ``n_steps_per_epoch``, ``random_mass``, ``last_epoch``, ``last_steps``, ``finished``, ``R_start``,
-        ``R_start_deterministic`` (epoch 0), ``R_final``, ``R_final_deterministic`` (last epoch), ``time_per_1M``)
-        and its ``progress.csv`` rows.
+        ``R_start_deterministic`` (epoch 0), ``R_final``, ``R_final_deterministic`` (last epoch), ``time_per_1M``,
+        ``horizon`` (None: the task's), ``load_median`` (median 1-minute load average over its epochs),
+        ``cpu_count`` and ``torch_threads``; NaN where the run did not record them) and its ``progress.csv`` rows.
 
     Raises:
         RunFileError: naming the file that is missing or cannot be used.
 
     """
-    arguments = _read_arguments(os.path.join(run_dir, 'args.json'))
+    arguments, content = _read_arguments(os.path.join(run_dir, 'args.json'))
     progress = _read_progress(os.path.join(run_dir, 'progress.csv'))
     task, label = str(arguments['env_id']), str(arguments.get('variant') or arguments['algorithm'])
     first, last = progress.iloc[0], progress.iloc[-1]
@@ -154,7 +168,9 @@ def read_run(run_dir: str, root: str) -> Tuple[Dict[str, Any], pd.DataFrame]:
                finished=bool(last['epoch'] >= int(arguments['n_epochs'])),
                R_start=float(start['R_mean']), R_start_deterministic=float(start['R_mean_deterministic']),
                R_final=float(last['R_mean']), R_final_deterministic=float(last['R_mean_deterministic']),
-               time_per_1M=_time_per_million(progress))
+               time_per_1M=_time_per_million(progress), horizon=arguments.get('horizon'),
+               load_median=(float(progress['load_1m'].median()) if 'load_1m' in progress else float('nan')),
+               cpu_count=_number(content.get('cpu_count')), torch_threads=_number(content.get('torch_threads')))
     return row, progress.assign(path=row['path'])
 
 

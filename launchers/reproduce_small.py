@@ -32,7 +32,7 @@ import os
 import sys
 from typing import Dict, List, Optional, Sequence
 
-from launchers import launch_memory, launch_pomdp, launch_pomdp_privileged, program_name
+from launchers import Parser, launch_memory, launch_pomdp, launch_pomdp_privileged, program_name
 
 _MEMORY_HYPERPARAMETERS = dict(initial_replay_size=1000, warmup_transitions=1000, lr_actor=3e-4, lr_critic=3e-4,
                                tau=0.005)
@@ -62,9 +62,8 @@ def part_argv(part: str, base_dir: str, n_parallel: int) -> List[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=program_name('launchers.reproduce_small'), description=__doc__.split('\n\n')[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=f'parts: {", ".join(PARTS)}')
+    parser = Parser(prog=program_name('launchers.reproduce_small'), description=__doc__.split('\n\n')[0],
+                    formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f'parts: {", ".join(PARTS)}')
     parser.add_argument('--parts', nargs='+', default=list(PARTS), choices=list(PARTS), help='the parts to run')
     parser.add_argument('--base_dir', default=os.path.join('results', 'small'),
                         help='results folder (default: %(default)s)')

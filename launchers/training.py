@@ -161,13 +161,14 @@ def _resumed_run(config: RunConfig, paths: RunPaths, state: Dict[str, Any]) -> _
 # ------------------------------------------------------------------------------------------------
 def _learn_epochs(run: _Run, core: Core, steps_per_fit: int, elapsed: Callable[[], float]) -> None:
     """Learn, evaluate, log and checkpoint from ``run.first_epoch`` to ``n_epochs``, under a progress bar."""
-    config = run.config
+    config, quiet = run.config, _quiet(run.config)
     bar = tqdm(total=config.n_epochs, initial=min(run.first_epoch - 1, config.n_epochs),
-               desc=f'{config.algorithm} {config.env_id} s{config.seed}', unit='epoch', dynamic_ncols=True)
+               desc=f'{config.algorithm} {config.env_id} s{config.seed}', unit='epoch', dynamic_ncols=True,
+               disable=not _terminal())
     try:
         for epoch in range(run.first_epoch, config.n_epochs + 1):
             try:
-                core.learn(n_steps=config.n_steps_per_epoch, n_steps_per_fit=steps_per_fit, quiet=config.quiet)
+                core.learn(n_steps=config.n_steps_per_epoch, n_steps_per_fit=steps_per_fit, quiet=quiet)
             except NonFiniteLossError as error:
                 _fail(run, epoch, error)
             steps = epoch * config.n_steps_per_epoch
@@ -186,12 +187,22 @@ def _learn_epochs(run: _Run, core: Core, steps_per_fit: int, elapsed: Callable[[
         run.mdp.stop()
 
 
+def _terminal() -> bool:
+    """Whether progress goes to a terminal; elsewhere (a file, a pipe, a SLURM log) a run prints one line per epoch."""
+    return sys.stderr.isatty()
+
+
+def _quiet(config: RunConfig) -> bool:
+    """Whether MushroomRL's step and episode bars are hidden: asked for, or not on a terminal."""
+    return config.quiet or not _terminal()
+
+
 def _evaluation_row(run: _Run, core: Core, epoch: int, steps: int, elapsed: Callable[[], float]) -> Dict[str, Any]:
     """Evaluate the stochastic, then the deterministic policy; the row of ``progress.csv`` (time at the end)."""
     row: Dict[str, Any] = dict(epoch=epoch, steps=steps, time_s=None)
     for suffix, context in (('', nullcontext()), ('_deterministic', run.agent.deterministic())):
         with context:
-            dataset = core.evaluate(n_episodes=run.config.n_eval_episodes, quiet=run.config.quiet)
+            dataset = core.evaluate(n_episodes=run.config.n_eval_episodes, quiet=_quiet(run.config))
         R = np.asarray(compute_J(dataset, 1.), dtype=float)
         J = np.asarray(compute_J(dataset, run.mdp.info.gamma), dtype=float)
         lengths = np.asarray(compute_episodes_length(dataset), dtype=float)

@@ -8,6 +8,7 @@ import contextlib
 import io
 import os
 import shlex
+import sys
 
 import pytest
 
@@ -26,11 +27,11 @@ SELECTIONS = {
 
 def _report_command(output):
     """The report command a grid printed, as the arguments of ``launchers.report``."""
-    lines = [line for line in output.splitlines() if 'launchers.report' in line]
+    lines = [line for line in output.splitlines() if 'figures and tables: ' in line]
     assert len(lines) == 1, output
     words = shlex.split(lines[0].split(': ', 1)[1])
-    assert words[:3] == ['python', '-m', 'launchers.report']
-    return words[3:]
+    assert words[:3] == [sys.executable, '-m', 'launchers.report'] or words[0] == 's2pg-report', words
+    return words[3:] if words[0] == sys.executable else words[1:]
 
 
 @pytest.fixture(scope='module')

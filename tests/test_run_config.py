@@ -169,10 +169,13 @@ def _words(text):
     return ' '.join(text.split())
 
 
+REQUIRED = ['--env_id', 'HalfCheetahPOMDP-v5', '--algorithm', 'SAC_RS']
+
+
 def test_every_field_has_an_option_with_its_help_type_and_default():
     parser = build_parser()
     text = _words(parser.format_help())
-    defaults = vars(parser.parse_args([]))
+    defaults = vars(parser.parse_args(REQUIRED))
     names = [f.name for f in config_fields()]
     assert names == [f.name for f in fields(RunConfig) if f.name != 'overrides']
     for f in config_fields():
@@ -180,8 +183,18 @@ def test_every_field_has_an_option_with_its_help_type_and_default():
         assert _words(f.metadata['help']) in text
         assert defaults[f.name] == f.default
     assert set(defaults) == set(names)
-    args = vars(parser.parse_args(['--n_epochs', '3', '--seed', '4', '--horizon', '20', '--env_id', 'Ant-v5']))
+    args = vars(parser.parse_args(['--n_epochs', '3', '--seed', '4', '--horizon', '20', '--env_id', 'Ant-v5',
+                                   '--algorithm', 'SAC_RS']))
     assert (args['n_epochs'], args['seed'], args['horizon'], args['env_id']) == (3, 4, 20, 'Ant-v5')
+
+
+def test_the_command_line_requires_the_task_and_the_algorithm(capsys):
+    """No silent multi-hour default run from a bare command; the error is one line."""
+    with pytest.raises(SystemExit) as error:
+        build_parser().parse_args([])
+    assert error.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and 'required: --env_id, --algorithm' in err and 'usage' not in err
 
 
 @pytest.mark.parametrize('argv, quiet, resume', [
@@ -191,16 +204,18 @@ def test_every_field_has_an_option_with_its_help_type_and_default():
     (['--quiet=false', '--resume', 'no'], False, False),
 ])
 def test_boolean_options_take_an_optional_value(argv, quiet, resume):
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(REQUIRED + argv)
     assert (args.quiet, args.resume) == (quiet, resume)
 
 
 def test_a_bad_option_value_is_a_usage_error(capsys):
     for argv in (['--quiet', 'maybe'], ['--n_epochs', 'many']):
         with pytest.raises(SystemExit) as error:
-            build_parser().parse_args(argv)
+            build_parser().parse_args(REQUIRED + argv)
         assert error.value.code == 2
-    assert 'maybe' in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert err.count('\n') == 1 and 'usage' not in err, 'one line, no usage block'
+        assert argv[1] in err
 
 
 def test_experiment_signature_is_the_fields():

@@ -218,6 +218,9 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
     #: the form of the demonstrations (``expert_data_type.from_dataset``): transitions with actions
     expert_data_type = ExpertTransitions
 
+    #: The arguments that act only where the internal state is sampled (``policy.stochastic_policy_state``).
+    SAMPLED_STATE_HYPERPARAMETERS = ('init_alpha_z', 'lr_alpha_z', 'target_entropy_z', 'tau_z')
+
     def __init__(self, mdp_info, policy: StatefulPolicy, critic: torch.nn.Module,
                  expert_data: Optional[ExpertTransitions] = None, batch_size: int = 256,
                  initial_replay_size: int = 25000, max_replay_size: int = 1000000, warmup_transitions: int = 26000,

@@ -69,6 +69,8 @@ class LSIQ_BPTT(StatefulLSIQ):
     actor's learning rate is the reference BPTT launcher's (3e-5; it leaves the script's default).
 
     """
+    UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
                  truncation_length: int = 5, policy_state_dim: int = 32, n_features_actor: int = 256,
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -5., log_std_max: float = 2.,
@@ -84,6 +86,8 @@ class LSIQ_BPTT(StatefulLSIQ):
 
 class LSIQ_VANILLA(StatefulLSIQ):
     """LS-IQ with a stateless MLP policy on the current (masked) observation; privileged critic Q(s_full, a)."""
+    UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -5., log_std_max: float = 2., **kwargs):
@@ -93,6 +97,8 @@ class LSIQ_VANILLA(StatefulLSIQ):
 
 class LSIQ_ORACLE(StatefulLSIQ):
     """LS-IQ with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -5., log_std_max: float = 2., **kwargs):

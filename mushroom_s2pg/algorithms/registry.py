@@ -5,8 +5,9 @@ The reference values are data (:mod:`mushroom_s2pg.algorithms.reference_hyperpar
 constructors' defaults; the table is checked against the constructors when this module is imported.
 
 """
+import difflib
 import inspect
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Iterable, Tuple
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, 
 from mushroom_s2pg.core.device import resolve_device
 
 __all__ = ['ALGORITHMS', 'IMITATION_ALGORITHMS', 'expert_data_for', 'available_algorithms', 'check_hyperparameters',
-           'default_hyperparameters', 'make_agent', 'hyperparameter_names', 'needs_expert_data']
+           'did_you_mean', 'default_hyperparameters', 'make_agent', 'hyperparameter_names', 'needs_expert_data']
 
 ALGORITHMS: Dict[str, type] = {
     'SAC_RS': SAC_RS,
@@ -80,9 +81,17 @@ def expert_data_for(name: str, dataset):
     return ALGORITHMS[name].expert_data_type.from_dataset(dataset)
 
 
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """`` Did you mean 'X'?`` for the closest of ``choices`` to ``name`` (case ignored; difflib), else ``''``."""
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" Did you mean '{by_lower[close[0]]}'?" if close else ''
+
+
 def _check_name(name: str) -> type:
     if name not in ALGORITHMS:
-        raise ValueError(f"Unknown algorithm '{name}'. Valid algorithms: {', '.join(ALGORITHMS)}")
+        raise ValueError(f"Unknown algorithm '{name}'.{did_you_mean(name, ALGORITHMS)} "
+                         f"Valid algorithms: {', '.join(ALGORITHMS)}")
     return ALGORITHMS[name]
 
 
@@ -108,8 +117,9 @@ def _signature_defaults(cls: type) -> Dict[str, Any]:
 
 
 def hyperparameter_names(name: str) -> Tuple[str, ...]:
-    """The constructor arguments of an algorithm that can be overridden."""
-    return tuple(_signature_defaults(_check_name(name)))
+    """The constructor arguments an algorithm uses, which can be overridden (not its ``UNUSED_HYPERPARAMETERS``)."""
+    cls = _check_name(name)
+    return tuple(p for p in _signature_defaults(cls) if p not in cls.UNUSED_HYPERPARAMETERS)
 
 
 def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
@@ -126,8 +136,9 @@ def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
         The full dictionary of constructor keyword arguments.
 
     """
+    used = hyperparameter_names(name)
     defaults = {p: v for p, v in _signature_defaults(_check_name(name)).items()
-                if v is not inspect.Parameter.empty}
+                if v is not inspect.Parameter.empty and p in used}
     defaults.update(reference_hyperparameters(name, env_id))
     return defaults
 
@@ -141,15 +152,40 @@ def check_hyperparameters(name: str, overrides: Dict[str, Any]) -> Dict[str, Any
         The overrides, as a new dictionary.
 
     Raises:
-        ValueError: for an unknown algorithm or hyperparameter, naming it and listing the valid ones.
+        ValueError: for an unknown algorithm or hyperparameter, or one the algorithm does not use, naming it (with the
+            closest valid name) and listing the valid ones; for a value whose type does not match the default's.
 
     """
-    valid = hyperparameter_names(name)
+    valid, cls = hyperparameter_names(name), _check_name(name)
+    unused = sorted(set(overrides) & set(cls.UNUSED_HYPERPARAMETERS))
+    if unused:
+        raise ValueError(f"{name} does not use {', '.join(map(repr, unused))} (its internal state is not sampled). "
+                         f"It uses: {', '.join(valid)}")
     unknown = sorted(set(overrides) - set(valid))
     if unknown:
-        raise ValueError(f"Unknown hyperparameter(s) {', '.join(map(repr, unknown))} for {name}. "
+        hints = ''.join(did_you_mean(bad, valid) for bad in unknown)
+        raise ValueError(f"Unknown hyperparameter(s) {', '.join(map(repr, unknown))} for {name}.{hints} "
                          f"Valid hyperparameters: {', '.join(valid)}")
+    defaults = _signature_defaults(cls)
+    for key, value in overrides.items():
+        problem = _type_problem(value, defaults[key])
+        if problem:
+            raise ValueError(f'hyperparameter {key} of {name}: {problem}, got {value!r}')
     return dict(overrides)
+
+
+def _type_problem(value: Any, default: Any) -> str:
+    """What is wrong with the type of ``value`` for an argument with ``default`` ('' when nothing, or unknown)."""
+    is_number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    if isinstance(default, (bool, np.bool_)):
+        return '' if isinstance(value, (bool, np.bool_)) else 'expected true or false'
+    if isinstance(default, (int, np.integer)):
+        return '' if is_number and float(value).is_integer() else 'expected an integer'
+    if isinstance(default, (float, np.floating)):
+        return '' if is_number and np.isfinite(value) else 'expected a finite number'
+    if isinstance(default, str):
+        return '' if isinstance(value, str) else 'expected a string'
+    return ''
 
 
 def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '', expert_data=None,

@@ -26,6 +26,9 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
     still untrained actor.
 
     """
+    #: The arguments that act only where the internal state is sampled (``policy.stochastic_policy_state``).
+    SAMPLED_STATE_HYPERPARAMETERS = ('init_alpha_z', 'lr_alpha_z', 'target_entropy_z', 'tau_z',
+                                     'policy_state_entropy_in_target', 'temperature_loss_z', 'refresh_before_warmup')
     #: class default for agents saved before the option existed
     _refresh_before_warmup = False
 

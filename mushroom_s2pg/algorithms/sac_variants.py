@@ -84,6 +84,8 @@ class SAC_BPTT(StatefulSAC):
     unrolled in one batched call from the stored hidden state. Privileged critic Q(s_full, a).
 
     """
+    UNUSED_HYPERPARAMETERS = StatefulSAC.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 32, n_features_actor: int = 256, critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -20., log_std_max: float = 2., **kwargs):
@@ -101,6 +103,8 @@ class SAC_WINDOW(StatefulSAC):
     (zero-padded at the episode start); privileged critic Q(s_full, a).
 
     """
+    UNUSED_HYPERPARAMETERS = StatefulSAC.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -20., log_std_max: float = 2., **kwargs):
@@ -110,6 +114,8 @@ class SAC_WINDOW(StatefulSAC):
 
 class SAC_VANILLA(StatefulSAC):
     """SAC with a stateless MLP policy on the current (masked) observation; privileged critic Q(s_full, a)."""
+    UNUSED_HYPERPARAMETERS = StatefulSAC.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,
                  **kwargs):
@@ -119,6 +125,8 @@ class SAC_VANILLA(StatefulSAC):
 
 class SAC_ORACLE(StatefulSAC):
     """SAC with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    UNUSED_HYPERPARAMETERS = StatefulSAC.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,
                  **kwargs):

@@ -22,6 +22,9 @@ class StatefulTD3(OffPolicyStatefulAgent):
     move by ``tau``.
 
     """
+    #: The arguments that act only where the internal state is sampled (``policy.stochastic_policy_state``).
+    SAMPLED_STATE_HYPERPARAMETERS = ('tau_z',)
+
     def __init__(self, mdp_info, policy: DeterministicPolicy, critic: TwinCritic, batch_size: int = 100,
                  initial_replay_size: int = 10000, max_replay_size: int = 1000000, tau: float = 0.005,
                  lr_actor: float = 1e-3, lr_critic: float = 1e-3, policy_delay: int = 2, target_noise: float = 0.2,

@@ -50,6 +50,8 @@ class TD3_RS(StatefulTD3):
 
 class TD3_BPTT(StatefulTD3):
     """TD3 with the TD3-RS GRU actor trained by truncated BPTT over stored windows; critic Q(s_full, a)."""
+    UNUSED_HYPERPARAMETERS = StatefulTD3.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 32, n_features_actor: int = 128,
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
@@ -63,6 +65,8 @@ class TD3_BPTT(StatefulTD3):
 
 class TD3_WINDOW(StatefulTD3):
     """TD3 with a stateless MLP policy on the last ``window_length`` observations; critic Q(s_full, a)."""
+    UNUSED_HYPERPARAMETERS = StatefulTD3.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  std: float = 0.1, **kwargs):
@@ -72,6 +76,8 @@ class TD3_WINDOW(StatefulTD3):
 
 class TD3_VANILLA(StatefulTD3):
     """TD3 with a stateless MLP policy on the current (masked) observation; critic Q(s_full, a)."""
+    UNUSED_HYPERPARAMETERS = StatefulTD3.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, 1, actor_features, critic_features,
@@ -80,6 +86,8 @@ class TD3_VANILLA(StatefulTD3):
 
 class TD3_ORACLE(StatefulTD3):
     """TD3 with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    UNUSED_HYPERPARAMETERS = StatefulTD3.SAMPLED_STATE_HYPERPARAMETERS
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,

@@ -1,6 +1,6 @@
 """Serialisation of torch state, loss bookkeeping and the non-finite-loss guard shared by all learners."""
 import math
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, ClassVar, Dict, Optional, Tuple, Union
 
 import torch
 
@@ -43,6 +43,10 @@ class TrainableStatefulAgent(StatefulAgent):
     to a device (:mod:`mushroom_s2pg.core.device`), and :meth:`save` writes them from the CPU.
 
     """
+    #: Constructor arguments the class accepts (through its maths class) but does not use, e.g. the temperature of
+    #: a sampled internal state in a variant whose internal state is not sampled; the registry refuses them as
+    #: overrides (:func:`mushroom_s2pg.algorithms.check_hyperparameters`).
+    UNUSED_HYPERPARAMETERS: ClassVar[Tuple[str, ...]] = ()
     #: class default for agents saved before the device option existed
     _device = 'cpu'
 
