@@ -28,6 +28,9 @@ install_requires = [
     'mujoco==2.3.7',                # exactly what loco-mujoco 0.4.1 requires
     'loco-mujoco>=0.4.1,<1',        # 1.0 is a rewrite (other API and dataset layout)
     'experiment-launcher>=3.3',
+    # the report's aggregates (IQM, stratified bootstrap, performance profiles, probability of improvement);
+    # (1.2.0 tested; it needs arch, statsmodels and seaborn)
+    'rliable>=1.2',
 ]
 
 extras_require = {

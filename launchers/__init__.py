@@ -41,14 +41,17 @@ def console_script(module: str) -> str:
 
 def command_line(module: str, *arguments: str) -> str:
     """
-    A command that runs ``module`` with ``arguments`` from any folder, for printing: the console script where it is
-    installed beside this Python and found first on the PATH, else this Python with ``-m <module>``.
+    A command that runs ``module`` with ``arguments`` from any folder, for printing: the console script installed
+    beside this Python (by its name where the PATH finds that one, else by its path), else this Python with
+    ``-m <module>``.
 
     """
-    script = console_script(module)
-    found = shutil.which(script)
-    beside = found is not None and os.path.dirname(os.path.abspath(found)) == os.path.dirname(sys.executable)
-    program = [script] if beside else [sys.executable, '-m', module]
+    beside = os.path.join(os.path.dirname(sys.executable), console_script(module))
+    if os.path.isfile(beside):
+        found = shutil.which(console_script(module))
+        program = [console_script(module) if found and os.path.samefile(found, beside) else beside]
+    else:
+        program = [sys.executable, '-m', module]
     return shlex.join([*program, *arguments])
 
 

@@ -176,7 +176,7 @@ def plot_profiles(profiles: Dict[str, pd.DataFrame], path: str, title: str) -> s
 
     """
     figure, axes = _figure(1, len(profiles), 5., 3.6)
-    colors = _colors(pd.concat(list(profiles.values()))['label'])
+    colors = _colors([label for table in profiles.values() for label in table['label']])
     for axis, (evaluation, table) in zip(axes[0], profiles.items()):
         for label in label_order(table['label']):
             line = table[table['label'] == label]
@@ -187,6 +187,7 @@ def plot_profiles(profiles: Dict[str, pd.DataFrame], path: str, title: str) -> s
         axis.set_ylabel('fraction of runs above tau')
         axis.set_ylim(0., 1.02)
         axis.grid(True, alpha=0.3)
-        axis.legend(fontsize=7, loc='best')
+        if not table.empty:
+            axis.legend(fontsize=7, loc='best')
     figure.suptitle(title, fontsize=10)
     return _save(figure, path)

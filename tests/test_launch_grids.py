@@ -2,6 +2,7 @@
 import json
 import os
 import shlex
+import sys
 
 import pytest
 
@@ -44,15 +45,17 @@ N_RUNS = {'pomdp_privileged': 1750, 'pomdp': 875, 'memory': 200, 'cpg': 100}
 
 
 def _experiment_commands(output):
-    """The ``python -m launchers.experiment ...`` lines of a local dry run, parsed by the experiment's parser."""
+    """The experiment command lines of a local dry run (the console script, or this Python with ``-m``), parsed by
+    the experiment's parser."""
     parser = experiment_module.build_parser()
     runs = []
-    for line in output.splitlines():
-        if 'launchers.experiment' not in line:
-            continue
-        words = shlex.split(line)
-        assert words[:3] == ['python', '-m', 'launchers.experiment']
-        runs.append(vars(parser.parse_args(words[3:])))
+    for words in (shlex.split(line) for line in output.splitlines() if line.startswith('  ')):
+        if os.path.basename(words[0]) == 's2pg-experiment':
+            runs.append(vars(parser.parse_args(words[1:])))
+        else:
+            assert words[:3] == [sys.executable, '-m', 'launchers.experiment'], words[:3]
+            runs.append(vars(parser.parse_args(words[3:])))
+    assert runs, output
     return runs
 
 

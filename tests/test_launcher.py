@@ -207,10 +207,11 @@ def test_help_lists_algorithms_and_environments():
 
 def test_parser_types_and_boolean_flags():
     parser = build_parser()
-    args = vars(parser.parse_args(['--n_epochs', '3', '--quiet', '--resume', 'false', '--truncation_length', '5']))
+    args = vars(parser.parse_args(['--n_epochs', '3', '--quiet', '--resume', 'false', '--truncation_length', '5',
+                                   '--env_id', 'HopperPOMDP-v5', '--algorithm', 'SAC_BPTT']))
     assert args['n_epochs'] == 3 and args['quiet'] is True and args['resume'] is False
     assert args['truncation_length'] == 5 and args['window_length'] is None
-    assert args['seed'] == 0 and args['results_dir'] == './logs'
+    assert args['seed'] == 0 and args['results_dir'] == 'results'
 
 
 def _python_env():
@@ -256,7 +257,8 @@ def test_grid_uses_every_registered_sac_and_td3_algorithm():
 def test_grid_dry_run_local_lists_every_run(tmp_path, capsys):
     status = launch_pomdp_privileged.main(['--local', '--dry_run', '--base_dir', str(tmp_path), '--n_seeds', '2'])
     assert status == 0
-    lines = [line for line in capsys.readouterr().out.splitlines() if 'launchers.experiment' in line]
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if 's2pg-experiment ' in line or '-m launchers.experiment ' in line]
     assert len(lines) == len(POMDP_ENV_IDS) * len(launch_pomdp_privileged.SPEC.labels) * 2
     assert all('--n_epochs=200' in line and '--n_steps_per_epoch=10000' in line for line in lines)
     assert list(tmp_path.iterdir()) == []  # a dry run leaves nothing behind

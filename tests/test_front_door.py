@@ -1,0 +1,119 @@
+"""The front door of the command lines: one-line errors naming the problem, suggestions for typos, no silent defaults,
+dry runs that write nothing, one progress line per epoch off a terminal, no display warning on import."""
+import os
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+from launchers import command_line, console_script, launch_memory
+from launchers.experiment import main as experiment_main
+from mushroom_s2pg.algorithms import check_hyperparameters, hyperparameter_names
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TINY = ['--env_id', 'PointMassMemory-v0', '--algorithm', 'SAC_RS', '--n_epochs', '1', '--n_steps_per_epoch', '20',
+        '--n_eval_episodes', '1', '--horizon', '10', '--quiet']
+
+
+def _one_line_error(capsys, argv):
+    """Run the experiment's command line, expecting status 2; its stderr."""
+    with pytest.raises(SystemExit) as stop:
+        experiment_main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and 'usage:' not in err and 'Traceback' not in err, err
+    return err
+
+
+def test_a_results_folder_below_a_file_is_one_line_naming_it(tmp_path, capsys):
+    (tmp_path / 'file').write_text('')
+    err = _one_line_error(capsys, TINY + ['--results_dir', str(tmp_path / 'file' / 'runs')])
+    assert '--results_dir' in err and str(tmp_path / 'file' / 'runs') in err
+    assert sorted(os.listdir(tmp_path)) == ['file']
+
+
+@pytest.mark.parametrize('hyperparameters, words', [
+    ('{"lr_actor": "abc"}', ['lr_actor', 'expected a finite number', "'abc'"]),
+    ('{"batch_size": 3.5}', ['batch_size', 'expected an integer']),
+    ('{"lr_actr": 1e-3}', ["'lr_actr'", "Did you mean 'lr_actor'?"]),
+])
+def test_a_hyperparameter_of_the_wrong_type_or_name_is_one_line(tmp_path, capsys, hyperparameters, words):
+    err = _one_line_error(capsys, TINY + ['--results_dir', str(tmp_path / 'r'), '--hyperparameters', hyperparameters])
+    assert all(word in err for word in words), err
+    assert not (tmp_path / 'r').exists()
+
+
+def test_hyperparameters_an_algorithm_does_not_use_are_refused_naming_those_it_uses(tmp_path, capsys):
+    argv = TINY + ['--results_dir', str(tmp_path / 'r'), '--hyperparameters', '{"init_alpha_z": 0.1, "tau_z": 0.5}']
+    argv[argv.index('SAC_RS')] = 'SAC_BPTT'
+    err = _one_line_error(capsys, argv)
+    assert "SAC_BPTT does not use 'init_alpha_z', 'tau_z'" in err and 'It uses: truncation_length' in err
+    assert not (tmp_path / 'r').exists()
+    for name in ('SAC_WINDOW', 'SAC_VANILLA', 'SAC_ORACLE', 'LSIQ_BPTT', 'TD3_BPTT'):
+        assert 'tau_z' not in hyperparameter_names(name)
+        with pytest.raises(ValueError, match='does not use'):
+            check_hyperparameters(name, dict(tau_z=0.5))
+    assert {'tau_z', 'init_alpha_z'} <= set(hyperparameter_names('SAC_RS'))
+    assert check_hyperparameters('SAC_RS', dict(tau_z=0.5, lr_actor=1)) == dict(tau_z=0.5, lr_actor=1)
+
+
+@pytest.mark.parametrize('option, typo, suggestion', [
+    ('--algorithm', 'sac_rs', 'SAC_RS'),
+    ('--env_id', 'HalfCheetahPOMPD-v5', 'HalfCheetahPOMDP-v5'),
+])
+def test_a_typo_gets_a_suggestion(tmp_path, capsys, option, typo, suggestion):
+    argv = TINY + ['--results_dir', str(tmp_path / 'r')]
+    argv[argv.index(option) + 1] = typo
+    err = _one_line_error(capsys, argv)
+    assert f"Did you mean '{suggestion}'?" in err
+
+
+def test_a_grid_dry_run_writes_nothing(tmp_path, capsys):
+    base = tmp_path / 'new' / 'results'
+    assert launch_memory.main(['--local', '--dry_run', '--envs', 'PointMassMemory-v0', '--algorithms', 'SAC_RS',
+                               '--base_dir', str(base)]) == 0
+    printed = capsys.readouterr().out
+    assert '(dry run)' in printed and ('s2pg-experiment' in printed or '-m launchers.experiment' in printed)
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_default_results_folder_is_results():
+    from launchers.config import RunConfig
+    from launchers.grid_cli import build_parser
+    assert RunConfig().results_dir == 'results'
+    assert build_parser(launch_memory.main.spec).parse_args(['--local']).base_dir == 'results'
+
+
+def test_printed_commands_run_from_any_folder():
+    assert console_script('launchers.launch_pomdp_privileged') == 's2pg-launch-pomdp-privileged'
+    with open(os.path.join(ROOT, 'setup.py')) as f:
+        setup = f.read()
+    for module in ('launchers.experiment', 'launchers.report', 'launchers.launch_memory', 'launchers.reproduce_small'):
+        assert f"'{console_script(module)} = {module}:" in setup
+    words = shlex.split(command_line('launchers.report', '/a b', '--out', '/c'))
+    assert words[-3:] == ['/a b', '--out', '/c']
+    assert words[:-3] in (['s2pg-report'], [os.path.join(os.path.dirname(sys.executable), 's2pg-report')],
+                          [sys.executable, '-m', 'launchers.report'])
+    result = subprocess.run(words[:-3] + ['--help'], capture_output=True, text=True, cwd='/', timeout=300)
+    assert result.returncode == 0 and result.stdout.startswith('usage: '), result.stderr
+
+
+def test_off_a_terminal_a_run_prints_one_progress_line_per_epoch(tmp_path):
+    argv = [sys.executable, '-m', 'launchers.experiment', '--env_id', 'PointMassMemory-v0', '--algorithm',
+            'SAC_VANILLA', '--n_epochs', '3', '--n_steps_per_epoch', '50', '--n_eval_episodes', '1', '--horizon',
+            '20', '--results_dir', str(tmp_path / 'r'), '--hyperparameters', '{"initial_replay_size": 20}']
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=str(tmp_path), timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = (result.stdout + result.stderr).splitlines()
+    assert len([line for line in lines if line.startswith('[experiment] epoch ')]) == 4   # epoch 0 is evaluated
+    assert len(lines) < 25, lines   # no progress-bar redraws: the header, one line per epoch, the summary
+    assert 'DISPLAY' not in result.stderr and 'GLFW' not in result.stderr
+
+
+def test_importing_the_packages_prints_nothing():
+    code = 'import mushroom_s2pg.algorithms, environments, launchers.report'
+    environment = {key: value for key, value in os.environ.items() if key != 'DISPLAY'}
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=environment,
+                            timeout=300)
+    assert result.returncode == 0 and result.stderr == '' and result.stdout == '', result.stderr
