@@ -154,6 +154,8 @@ def _make_launcher(spec: GridSpec, args: argparse.Namespace, parser: argparse.Ar
     except FileExistsError as error:
         message = (f'the experiment folder {error.filename} exists already: use another --exp_name or drop '
                    '--no_timestamp, or continue it with --resume')
+    except OSError as error:  # e.g. a read-only place, or a path below a file
+        message = f'--base_dir {args.base_dir}: cannot create {error.filename} ({error.strerror or error})'
     except Exception as error:  # e.g. conda_env without a conda installation
         message = str(error)
     parser.error(message)

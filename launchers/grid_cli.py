@@ -16,7 +16,7 @@ from launchers import Parser, program_name
 from launchers.config import ExperimentConfigError, RunConfig, parse_hyperparameters
 from launchers.grid_spec import GridEntry, GridSpec, entry_run_config
 from launchers.slurm import REQUEUE_GRACE_S
-from mushroom_s2pg.algorithms import needs_expert_data
+from mushroom_s2pg.algorithms import did_you_mean, needs_expert_data
 
 __all__ = ['build_parser', 'parse_args', 'run_settings', 'entry_hyperparameters', 'run_configs', 'n_seeds']
 
@@ -176,6 +176,8 @@ def _unknown_labels_message(spec: GridSpec, unknown: Sequence[str]) -> str:
         labels = [entry.label for entry in spec.entries if entry.algorithm == name]
         if labels:
             hints.append(f'{name} is the algorithm of {", ".join(labels)}: select entries by label')
+        elif did_you_mean(name, spec.labels):
+            hints.append(did_you_mean(name, spec.labels).strip())
     return (f'unknown algorithm label(s) {list(unknown)} for grid {spec.name!r}; valid: {", ".join(spec.labels)}'
             + (f' ({"; ".join(hints)})' if hints else ''))
 
@@ -184,7 +186,8 @@ def _grid_error(spec: GridSpec, args: argparse.Namespace) -> Optional[str]:
     """What only the grid checks (sets ``args.overrides``); the message of the first error, or None."""
     unknown_envs = [env for env in args.envs if env not in spec.tasks]
     if unknown_envs:
-        return f'unknown task(s) {unknown_envs} for grid {spec.name!r}; valid: {", ".join(spec.tasks)}'
+        hints = ''.join(did_you_mean(env, spec.tasks) for env in unknown_envs)
+        return f'unknown task(s) {unknown_envs} for grid {spec.name!r};{hints} valid: {", ".join(spec.tasks)}'
     unknown_labels = [label for label in args.algorithms if label not in spec.labels]
     if unknown_labels:
         return _unknown_labels_message(spec, unknown_labels)

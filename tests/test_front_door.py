@@ -117,3 +117,15 @@ def test_importing_the_packages_prints_nothing():
     result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=environment,
                             timeout=300)
     assert result.returncode == 0 and result.stderr == '' and result.stdout == '', result.stderr
+
+
+def test_grid_errors_are_one_line_with_suggestions(tmp_path, capsys):
+    (tmp_path / 'file').write_text('')
+    for argv, words in ((['--base_dir', str(tmp_path / 'file' / 'x'), '--test'], ['--base_dir', 'cannot create']),
+                        (['--dry_run', '--algorithms', 'SAC_RSS'], ["Did you mean 'SAC_RS'?"]),
+                        (['--dry_run', '--envs', 'PointMassMemroy-v0'], ["Did you mean 'PointMassMemory-v0'?"])):
+        with pytest.raises(SystemExit) as stop:
+            launch_memory.main(['--local', *argv])
+        err = capsys.readouterr().err
+        assert stop.value.code == 2 and err.count('\n') == 1 and all(word in err for word in words), err
+    assert sorted(os.listdir(tmp_path)) == ['file']
