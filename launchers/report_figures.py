@@ -115,7 +115,8 @@ def plot_summary(summary: pd.DataFrame, path: str, title: str) -> str:
     times.bar(positions, summary['time_median'] / 3600.,
               yerr=_errors(summary, 'time_median', 'time_min', 'time_max') / 3600.,
               color=[colors[label] for label in summary['label']], capsize=3)
-    times.set_ylabel('hours per 1M steps (run clocks: median, range)')
+    times.set_ylabel('hours per 1M steps')
+    times.set_title('run clocks: median (bar) and range of the runs', fontsize=9)
     for axis in (returns, times):
         axis.set_xticks(positions, summary['label'], rotation=45, ha='right', fontsize=8)
         axis.grid(True, axis='y', alpha=0.3)
