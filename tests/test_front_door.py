@@ -58,6 +58,13 @@ def test_hyperparameters_an_algorithm_does_not_use_are_refused_naming_those_it_u
     assert check_hyperparameters('SAC_RS', dict(tau_z=0.5, lr_actor=1)) == dict(tau_z=0.5, lr_actor=1)
 
 
+def test_null_is_a_value_where_the_argument_is_optional():
+    assert check_hyperparameters('TD3_RS', dict(critic_init_scale=None)) == dict(critic_init_scale=None)  # Optional
+    assert check_hyperparameters('SAC_RS', dict(target_entropy=None)) == dict(target_entropy=None)  # default None
+    with pytest.raises(ValueError, match='lr_actor of TD3_RS: expected a value, not null'):
+        check_hyperparameters('TD3_RS', dict(lr_actor=None))
+
+
 @pytest.mark.parametrize('option, typo, suggestion', [
     ('--algorithm', 'sac_rs', 'SAC_RS'),
     ('--env_id', 'HalfCheetahPOMPD-v5', 'HalfCheetahPOMDP-v5'),

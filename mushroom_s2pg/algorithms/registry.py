@@ -7,6 +7,7 @@ constructors' defaults; the table is checked against the constructors when this 
 """
 import difflib
 import inspect
+import typing
 from typing import Any, Dict, Iterable, Tuple
 
 import numpy as np
@@ -101,7 +102,12 @@ def _signature_defaults(cls: type) -> Dict[str, Any]:
     (the variants pass them to the maths class).
 
     """
-    arguments: Dict[str, Any] = dict()
+    return {name: parameter.default for name, parameter in _signature_parameters(cls).items()}
+
+
+def _signature_parameters(cls: type) -> Dict[str, inspect.Parameter]:
+    """The constructor parameters of ``cls`` (see :func:`_signature_defaults`)."""
+    arguments: Dict[str, inspect.Parameter] = dict()
     for klass in cls.__mro__:
         if '__init__' not in vars(klass):
             continue
@@ -110,7 +116,7 @@ def _signature_defaults(cls: type) -> Dict[str, Any]:
             if v.kind in (v.VAR_KEYWORD, v.VAR_POSITIONAL) or p in arguments:
                 continue
             if p not in _INTERNAL_ARGUMENTS:
-                arguments[p] = v.default
+                arguments[p] = v
         if not any(v.kind == v.VAR_KEYWORD for v in parameters.values()):
             break
     return arguments
@@ -166,16 +172,21 @@ def check_hyperparameters(name: str, overrides: Dict[str, Any]) -> Dict[str, Any
         hints = ''.join(did_you_mean(bad, valid) for bad in unknown)
         raise ValueError(f"Unknown hyperparameter(s) {', '.join(map(repr, unknown))} for {name}.{hints} "
                          f"Valid hyperparameters: {', '.join(valid)}")
-    defaults = _signature_defaults(cls)
+    parameters = _signature_parameters(cls)
     for key, value in overrides.items():
-        problem = _type_problem(value, defaults[key])
+        problem = _type_problem(value, parameters[key])
         if problem:
             raise ValueError(f'hyperparameter {key} of {name}: {problem}, got {value!r}')
     return dict(overrides)
 
 
-def _type_problem(value: Any, default: Any) -> str:
-    """What is wrong with the type of ``value`` for an argument with ``default`` ('' when nothing, or unknown)."""
+def _type_problem(value: Any, parameter: inspect.Parameter) -> str:
+    """What is wrong with the type of ``value`` for ``parameter``, judged by its default ('' when nothing, or when the
+    default tells nothing); None is right where the default or the annotation (``Optional[...]``) allows it."""
+    default = parameter.default
+    if value is None:
+        optional = default is None or type(None) in typing.get_args(parameter.annotation)
+        return '' if optional else 'expected a value, not null'
     is_number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
     if isinstance(default, (bool, np.bool_)):
         return '' if isinstance(value, (bool, np.bool_)) else 'expected true or false'
