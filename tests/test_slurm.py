@@ -88,7 +88,7 @@ def test_a_test_grid_runs_every_job_array_to_the_end_and_reports(slurm, tmp_path
 
 
 def test_a_crashing_run_fails_its_job_and_the_status_names_it(slurm, tmp_path, capsys):
-    # a file where the run folder must go: the run crashes with a traceback when it creates the folder
+    # a file where the run folder must go: the run stops with an error when it creates the folder
     blocked = tmp_path / 'memory_test' / 'PointMassMemory-v0' / 'SAC_VANILLA'
     blocked.mkdir(parents=True)
     (blocked / '0').write_text('not a folder')
@@ -102,7 +102,8 @@ def test_a_crashing_run_fails_its_job_and_the_status_names_it(slurm, tmp_path, c
     assert 'JobState=FAILED' in state and 'ExitCode=0:0' not in state
     assert launch_memory.main(['--status', folder]) == 1
     status_output = capsys.readouterr().out
-    assert 'FAILED' in status_output and f'job {job}' in status_output and 'Error' in status_output
+    assert 'FAILED' in status_output and f'job {job}' in status_output
+    assert 'cannot create the run folder' in status_output, 'the status names the error of the log'
 
 
 def test_a_refused_submission_is_an_error(slurm, tmp_path, capsys):
