@@ -263,12 +263,13 @@ def test_reproduce_small_runs_its_parts_then_the_report_and_resumes(tmp_path, mo
 
 
 @pytest.mark.parametrize('module', [launch_pomdp_privileged, launch_memory, launch_cpg])
-def test_paper_grids_run_sac_rs_with_the_reference_critic_initialisation(module):
+def test_paper_grids_run_the_s2pg_critics_with_the_reference_initialisation(module):
     # the library default (PyTorch's initialisation) learns short-memory tasks; the grids reproduce the paper
     spec = module.SPEC
     for env_id in spec.tasks:
         for entry in spec.entries:
-            if entry.algorithm == 'SAC_RS':
-                resolved = {**default_hyperparameters('SAC_RS', env_id), **entry.hyperparameters}
+            if entry.algorithm in ('SAC_RS', 'TD3_RS'):
+                resolved = {**default_hyperparameters(entry.algorithm, env_id), **entry.hyperparameters}
                 assert resolved['critic_init_scale'] == 0.1, (spec.name, env_id, entry.label)
-    assert default_hyperparameters('SAC_RS', 'PendulumPOMDP-v1')['critic_init_scale'] is None
+    for algorithm in ('SAC_RS', 'TD3_RS'):
+        assert default_hyperparameters(algorithm, 'PendulumPOMDP-v1')['critic_init_scale'] is None

@@ -64,7 +64,7 @@ EXPECTED = {
     'SAC_ORACLE': dict(SAC_SCRIPT, tau=0.001, lr_critic=3e-4,
                        lr_alpha=(3e-4,    3e-4,  3e-4,    3e-4, 5e-6)),
     # 02_RS/02_POMDP_Privileged_Information/02_TD3_RS
-    'TD3_RS': dict(TD3_SCRIPT, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32,
+    'TD3_RS': dict(TD3_SCRIPT, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32, critic_init_scale=0.1,
                    lr_actor=(1e-3,        1e-3,  1e-3,    1e-3, 1e-4),
                    std=(0.4,              0.1,   0.1,     0.1,  0.1),
                    std_z=(0.01,           0.01,  0.1,     0.1,  0.01)),

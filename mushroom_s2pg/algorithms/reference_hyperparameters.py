@@ -127,7 +127,7 @@ REFERENCE_HYPERPARAMETERS: Dict[str, ReferenceEntry] = {
     # ----------------------------------------------------------------------------------------------- TD3
     'TD3_RS': ReferenceEntry(
         source='02_RS/02_POMDP_Privileged_Information/02_TD3_RS',
-        common=dict(_TD3, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32),
+        common=dict(_TD3, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32, critic_init_scale=0.1),
         per_task=_per_task(
             #        HalfCheetah Hopper Walker2d Ant   Humanoid
             lr_actor=(1e-3,      1e-3,  1e-3,    1e-3, 1e-4),

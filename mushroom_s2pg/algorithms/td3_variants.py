@@ -30,13 +30,15 @@ class TD3_RS(StatefulTD3):
     TD3-RS (Al-Hafez et al., 2024, Algorithm 1): deterministic stateful GRU policy (a, z') with exploration
     noise N(0, std) on a and N(0, std_z) on z', privileged critic Q(s_full, z, a, z', a_prev). ``critic_encoders``
     and ``critic_init_scale`` are the ``encoders`` and ``init_scale`` of
-    :class:`~mushroom_s2pg.networks.critics.StatefulQNetwork`. Further keyword arguments: those of
-    :class:`StatefulTD3`.
+    :class:`~mushroom_s2pg.networks.critics.StatefulQNetwork`; as SAC_RS's, the critic starts from PyTorch's
+    initialisation by default (``critic_init_scale=None``), with which TD3_RS learns short-memory tasks, where the
+    reference's 0.1 (its value on the paper's tasks in the reference table) does not. Further keyword arguments:
+    those of :class:`StatefulTD3`.
 
     """
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
                  n_features_actor: int = 128, n_features_critic: int = 256, std: float = 0.1,
-                 std_z: float = 0.01, critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = 0.1,
+                 std_z: float = 0.01, critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = None,
                  **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
         policy = DeterministicPolicy(DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
