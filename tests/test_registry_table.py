@@ -1,6 +1,11 @@
 """
 The registry's reference hyperparameters against a table transcribed from the reference launchers, the check of
-the reference table, and the README's generated hyperparameter block.
+the reference table, and the generated hyperparameter tables of the documentation (``docs/algorithms.md``).
+
+The tables between the markers ``<!-- hyperparameters:start -->`` and ``<!-- hyperparameters:end -->`` of
+``docs/algorithms.md`` are rendered from the registry; rewrite them after a change of the reference values with::
+
+    python tests/test_registry_table.py
 
 The table below is written out independently of ``mushroom_s2pg/algorithms/reference_hyperparameters.py``, from
 ``robfiras/s2pg``, ``experiments/01_Reinforcement_Learning/<variant>/<setting>/launcher.py`` (and its
@@ -8,8 +13,8 @@ The table below is written out independently of ``mushroom_s2pg/algorithms/refer
 on (HalfCheetah, Hopper, Walker2d, Ant, Humanoid).
 
 """
-import importlib.util
 import os
+import sys
 
 import pytest
 
@@ -19,17 +24,24 @@ from mushroom_s2pg.algorithms.reference_hyperparameters import ReferenceEntry, c
 
 TASKS = ('HalfCheetah', 'Hopper', 'Walker2d', 'Ant', 'Humanoid')
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PAGE = os.path.join(ROOT, 'docs', 'algorithms.md')
+START = '<!-- hyperparameters:start -->'
+END = '<!-- hyperparameters:end -->'
+COMMAND = 'python tests/test_registry_table.py'
 
 
-def _load_render_script():
-    path = os.path.join(ROOT, 'docs', 'render_hyperparameters.py')
-    spec = importlib.util.spec_from_file_location('render_hyperparameters', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def page_block(text: str) -> str:
+    """The text between the markers (without them)."""
+    if text.count(START) != 1 or text.count(END) != 1 or text.index(START) > text.index(END):
+        raise ValueError(f'docs/algorithms.md needs exactly one {START} ... {END} block')
+    return text[text.index(START) + len(START):text.index(END)]
 
 
-render_hyperparameters = _load_render_script()
+def with_block(text: str, table: str) -> str:
+    """``text`` with the block between the markers replaced by ``table``."""
+    page_block(text)
+    return text[:text.index(START) + len(START)] + '\n' + table + text[text.index(END):]
+
 
 # Common to the SAC experiment scripts (alg_params and the launchers' defaults).
 SAC_SCRIPT = dict(batch_size=256, initial_replay_size=5000, max_replay_size=500000, warmup_transitions=10000,
@@ -165,17 +177,33 @@ def test_package_table_is_valid():
     check_reference_table(REFERENCE_HYPERPARAMETERS, ALGORITHMS, hyperparameter_names)
 
 
-def test_readme_hyperparameter_block_is_generated():
-    with open(os.path.join(ROOT, 'README.md')) as f:
+def test_documented_hyperparameter_tables_are_generated():
+    with open(PAGE) as f:
         text = f.read()
-    block = render_hyperparameters.readme_block(text)
-    assert block == '\n' + hyperparameter_table_markdown(), \
-        f'README.md\'s hyperparameter table differs from the registry; regenerate it with: ' \
-        f'{render_hyperparameters.COMMAND}'
-    assert text.index('## Algorithms') < text.index('## Hyperparameters') < text.index(render_hyperparameters.START)
+    assert page_block(text) == '\n' + hyperparameter_table_markdown(), \
+        f'docs/algorithms.md\'s hyperparameter tables differ from the registry; regenerate them with: {COMMAND}'
+    assert text.index('## Hyperparameters') < text.index(START)
+
+
+def test_the_block_is_replaced_and_nothing_else():
+    text = f'before\n{START}\nold\n{END}\nafter\n'
+    assert with_block(text, 'new\n') == f'before\n{START}\nnew\n{END}\nafter\n'
+    with pytest.raises(ValueError, match='exactly one'):
+        page_block('no markers')
 
 
 def test_rendered_table_shows_per_task_values():
     table = hyperparameter_table_markdown()
     assert '| `lr_critic` | 1e-3 (Walker2d 3e-4; Ant, Humanoid 1e-4) | 3e-4 |' in table
     assert '| `eps_clip` | 0.2 (Hopper, Walker2d 0.05; Humanoid 0.1) |' in table
+
+
+if __name__ == '__main__':   # rewrite the page's generated block
+    with open(PAGE) as f:
+        current = f.read()
+    updated = with_block(current, hyperparameter_table_markdown())
+    if updated != current:
+        with open(PAGE, 'w') as f:
+            f.write(updated)
+    print(f'{PAGE}: ' + ('updated' if updated != current else 'up to date'))
+    sys.exit(0)

@@ -135,7 +135,8 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
 
         Args:
             batch (dict): torch tensors of a replay batch (with ``window`` when ``replay_window_length``);
-            current, next (bool): which steps to evaluate;
+            current (bool): whether to evaluate the step t;
+            next (bool): whether to evaluate the step t+1;
             network (torch.nn.Module, None): another network of the same shape (e.g. a target network).
 
         """
