@@ -13,15 +13,20 @@ RUN_DIR ?= results/make_run
 RUN_SEED ?= 0
 RUN_HYPERPARAMETERS := {"initial_replay_size": 500, "warmup_transitions": 1000, "max_replay_size": 10000}
 
+# The documentation tools: the docs extra of setup.py (pinned in constraints.txt).
+DOCS_TOOLS := 'mkdocs>=1.6,<2' 'mkdocs-material>=9.5,<10' 'mkdocstrings[python]>=1.0'
+SITE_DIR ?= site
+
 # make data: loco-mujoco's offline mini datasets (imitation tasks), from outside this repository.
 MINI_DATA ?= ../shared/data/loco_mujoco_mini
 
-.PHONY: help venv data test test-slow test-slurm slurm-start slurm-stop run benchmark reproduce-small clean distclean
+.PHONY: help venv data docs test test-slow test-slurm slurm-start slurm-stop run benchmark reproduce-small clean distclean
 
 help:
 	@echo "make venv        create .venv (torch CPU first, then the pinned requirements, then this package)"
 	@echo "make data        install loco-mujoco's mini datasets from $(MINI_DATA) (else: how to download)"
-	@echo "make test        run the fast test suite (after make data)"
+	@echo "make test        run the fast test suite and the strict documentation build (after make data)"
+	@echo "make docs        build the documentation site strictly into $(SITE_DIR)/ (mkdocs build --strict)"
 	@echo "make test-slow   run the slow learning tests (-m slow)"
 	@echo "make test-slurm  run the grids on a local single-node SLURM (-m slurm; installs it as root if missing)"
 	@echo "make slurm-start / slurm-stop   start or stop that local SLURM (launchers/local_slurm.sh)"
@@ -38,13 +43,18 @@ $(STAMP): requirements.txt constraints.txt setup.py
 	$(PIP) install $(TORCH)
 	$(PIP) install -c constraints.txt -r requirements.txt
 	$(PIP) install --no-deps -e .
+	$(PIP) install -c constraints.txt $(DOCS_TOOLS)
 	touch $(STAMP)
 
 # Copies $(MINI_DATA)/real/*.npz into the installed loco-mujoco (never into this repository); idempotent.
 data: venv
 	$(PY) -W ignore -m environments.loco_data install --source $(MINI_DATA)
 
-test: venv data
+# A broken link, a missing page, an unreadable docstring or an excluded file in the nav fails the build.
+docs: venv
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet --site-dir $(SITE_DIR)
+
+test: venv data docs
 	$(PY) -m pytest -q
 
 test-slow: venv
@@ -78,7 +88,7 @@ reproduce-small: venv
 	$(PY) -m launchers.reproduce_small --base_dir results/small
 
 clean:
-	rm -rf results logs .pytest_cache
+	rm -rf results logs .pytest_cache $(SITE_DIR)
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 
 distclean: clean

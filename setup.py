@@ -36,6 +36,9 @@ install_requires = [
 extras_require = {
     'test': ['pytest>=7'],          # 7: the pythonpath option of pytest.ini
     'bench': [],                    # the benchmarks need only the core requirements
+    # the documentation site (make docs): mkdocs.yml, docs/; verified: mkdocs 1.6.1, mkdocs-material 9.8.2,
+    # mkdocstrings 1.0.8 with mkdocstrings-python 2.0.11
+    'docs': ['mkdocs>=1.6,<2', 'mkdocs-material>=9.5,<10', 'mkdocstrings[python]>=1.0'],
 }
 
 console_scripts = [
