@@ -1,6 +1,7 @@
 """The front door of the command lines: one-line errors naming the problem, suggestions for typos, no silent defaults,
 dry runs that write nothing, one progress line per epoch off a terminal, no display warning on import."""
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -136,3 +137,41 @@ def test_grid_errors_are_one_line_with_suggestions(tmp_path, capsys):
         err = capsys.readouterr().err
         assert stop.value.code == 2 and err.count('\n') == 1 and all(word in err for word in words), err
     assert sorted(os.listdir(tmp_path)) == ['file']
+
+
+# ------------------------------------------------------------------ the README's commands and links
+def _readme():
+    with open(os.path.join(ROOT, 'README.md')) as f:
+        return f.read()
+
+
+def _readme_commands():
+    """Every console script (``s2pg-...``) and ``python -m`` module of the packages that the README shows."""
+    text = _readme()
+    scripts = sorted(set(re.findall(r'(?<![\w/-])(s2pg-[a-z][a-z-]*[a-z])', text)))
+    modules = sorted(set(re.findall(r'python -m ((?:launchers|environments)(?:\.\w+)+)', text)))
+    return [('script', name) for name in scripts] + [('module', name) for name in modules]
+
+
+def test_the_readme_shows_commands():
+    kinds = {kind for kind, _ in _readme_commands()}
+    assert kinds == {'script', 'module'} and len(_readme_commands()) >= 8
+
+
+@pytest.mark.parametrize('kind, name', _readme_commands(), ids=lambda value: value)
+def test_every_readme_command_answers_help(kind, name):
+    """The console scripts are those next to this Python (the virtual environment's), run from any folder."""
+    if kind == 'script':
+        argv = [os.path.join(os.path.dirname(sys.executable), name)]
+        assert os.path.isfile(argv[0]), f'README.md shows {name}, which is not installed next to {sys.executable}'
+    else:
+        argv = [sys.executable, '-m', name]
+    result = subprocess.run(argv + ['--help'], capture_output=True, text=True, cwd='/', timeout=300)
+    assert result.returncode == 0 and result.stdout.startswith('usage: '), (name, result.stderr[-2000:])
+
+
+def test_the_readme_links_exist():
+    links = re.findall(r'\]\(((?!https?:|#)[^)\s]+)\)', _readme())
+    assert links
+    missing = [link for link in links if not os.path.exists(os.path.join(ROOT, link.split('#')[0]))]
+    assert not missing, f'README.md links to missing files: {missing}'
