@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from launchers.report_stats import EVALUATIONS, label_order
+from launchers.report.stats import EVALUATIONS, label_order
 
 __all__ = ['SEED', 'REPS', 'IMPROVEMENT_REPS', 'score_matrix', 'variant_summary', 'performance_profiles',
            'improvement_table', 'TWIN_KINDS']

@@ -7,7 +7,7 @@ from typing import Iterable, List, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from launchers.report_stats import EVALUATIONS, label_order
+from launchers.report.stats import EVALUATIONS, label_order
 
 __all__ = ['Figure', 'Report', 'markdown_table', 'time_markdown', 'normalized_markdown', 'improvement_markdown',
            'references_markdown', 'runs_markdown', 'report_markdown', 'DEFINITIONS']
@@ -25,7 +25,7 @@ DEFINITIONS = """\
   evaluation, `(R - R_start) / (R_ref - R_start)`, where `R` is a run's return at its last epoch, `R_start` the mean
   epoch-0 return (before any training) of all variants of the family on the task, and `R_ref` the mean final return
   of the family's oracle variant (`<FAMILY>_ORACLE`) or, where no oracle ran, the task's declared reference (a table
-  with its source, `launchers/report_references.py`); never the best variant. 0 = untrained, 1 = the reference.
+  with its source, `launchers/report/references.py`); never the best variant. 0 = untrained, 1 = the reference.
   A task is left out of the normalized aggregate, and named in the Notes, when it has no reference or when
   `R_ref - R_start` is below 10 % of `max(|R_start|, |R_ref|)` (a reference that ended below, or hardly above, the
   start would flip or blow up the scale).
@@ -86,7 +86,7 @@ def _interval(table: pd.DataFrame, center: str, low: str, high: str, scale: floa
 
 
 def time_markdown(table: pd.DataFrame) -> str:
-    """Tables 1-2 (:func:`launchers.report_stats.time_table`) in Markdown."""
+    """Tables 1-2 (:func:`launchers.report.stats.time_table`) in Markdown."""
     frame = pd.DataFrame({'grid': table['grid'], 'task': table['task'], 'variant': table['label'],
                           'run clock, s per 1M steps: median [min, max]': _interval(table, 'time_median', 'time_min',
                                                                                     'time_max'),
@@ -97,7 +97,7 @@ def time_markdown(table: pd.DataFrame) -> str:
 
 
 def normalized_markdown(summary: pd.DataFrame) -> str:
-    """The IQM of the normalized returns and run clocks per variant (``launchers.report_aggregate``)."""
+    """The IQM of the normalized returns and run clocks per variant (``launchers.report.aggregate``)."""
     frame = pd.DataFrame({'grid': summary['grid'], 'variant': summary['label']})
     for evaluation, (_, _, column) in EVALUATIONS.items():
         frame[f'IQM normalized return, {evaluation} [95 % CI]'] = _interval(summary, f'{column}_iqm', f'{column}_low',
@@ -110,7 +110,7 @@ def normalized_markdown(summary: pd.DataFrame) -> str:
 
 
 def improvement_markdown(table: pd.DataFrame) -> str:
-    """The probabilities of improvement (:func:`launchers.report_aggregate.improvement_table`)."""
+    """The probabilities of improvement (:func:`launchers.report.aggregate.improvement_table`)."""
     if table.empty:
         return 'No RS variant ran beside a BPTT, window or vanilla twin.\n'
     frame = pd.DataFrame({'grid': table['grid'], 'evaluation': table['evaluation'], 'X': table['label'],

@@ -28,7 +28,7 @@ __all__ = ['RunSet', 'RunFileError', 'REQUIRED_COLUMNS', 'RETURN_COLUMNS', 'miss
 REQUIRED_COLUMNS: Tuple[str, ...] = ('epoch', 'steps', 'time_s', 'R_mean', 'R_mean_deterministic')
 #: The returns the report shows: stochastic and deterministic evaluation.
 RETURN_COLUMNS: Tuple[str, ...] = ('R_mean', 'R_mean_deterministic')
-#: The ``progress.csv`` columns used where present: the machine's load average per epoch (``launchers.training``).
+#: The ``progress.csv`` columns used where present: the machine's load average per epoch (``launchers.run.training``).
 OPTIONAL_COLUMNS: Tuple[str, ...] = ('load_1m',)
 #: The ``args.json`` arguments a run needs.
 REQUIRED_ARGUMENTS: Tuple[str, ...] = ('env_id', 'algorithm', 'seed', 'n_epochs', 'n_steps_per_epoch')

@@ -3,8 +3,8 @@
     s2pg-report RESULTS_DIR [RESULTS_DIR ...] --out DIR [--benchmark training_time.json]
 
 reads every run (``args.json`` and ``progress.csv``) below the given folders, any mix of grids
-(``launchers/report_runs.py``), aggregates them (per task: ``launchers/report_stats.py``; over tasks and seeds with
-rliable: ``launchers/report_aggregate.py``) and writes into ``DIR``: learning curves per task
+(``launchers/report/runs.py``), aggregates them (per task: ``launchers/report/stats.py``; over tasks and seeds with
+rliable: ``launchers/report/aggregate.py``) and writes into ``DIR``: learning curves per task
 (``curves_<grid>_<task>.png``), the Figure 3 summary per grid (``summary_<grid>.png``), performance profiles per
 grid (``profile_<grid>.png``), the low- vs high-dimensional tasks (``dims.png``, Figure 13), the memory and CPG
 figures (``memory.png``, ``cpg.png``; Figures 4/8, 9), Tables 1-2 from run clocks (``table_time.md/.csv``), the
@@ -28,12 +28,12 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import pandas as pd
 
 from launchers import Parser, command_line, program_name
-from launchers.report_aggregate import REPS, improvement_table, performance_profiles, variant_summary
-from launchers.report_figures import plot_curves, plot_dims, plot_profiles, plot_summary
-from launchers.report_markdown import (Figure, Report, improvement_markdown, normalized_markdown,
+from launchers.report.aggregate import REPS, improvement_table, performance_profiles, variant_summary
+from launchers.report.figures import plot_curves, plot_dims, plot_profiles, plot_summary
+from launchers.report.markdown import (Figure, Report, improvement_markdown, normalized_markdown,
                                        references_markdown, report_markdown, runs_markdown, time_markdown)
-from launchers.report_runs import load_runs, missing_folders
-from launchers.report_stats import EVALUATIONS, curves, normalized_returns, task_dims, time_notes, time_table
+from launchers.report.runs import load_runs, missing_folders
+from launchers.report.stats import EVALUATIONS, curves, normalized_returns, task_dims, time_notes, time_table
 
 __all__ = ['build_parser', 'write_report', 'report_command', 'main', 'ReportError']
 
