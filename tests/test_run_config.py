@@ -248,16 +248,21 @@ def test_grid_rejects_a_bad_run_naming_the_option(argv, named, tmp_path, capsys)
 
 
 def test_launchers_insert_nothing_into_sys_path_nor_patch_argparse():
-    for path in glob.glob(os.path.join(ROOT, 'launchers', '*.py')):
+    paths = glob.glob(os.path.join(ROOT, 'launchers', '**', '*.py'), recursive=True)
+    assert len(paths) > 20
+    for path in paths:
         with open(path) as f:
             source = f.read()
         for forbidden in ('sys.path', '_actions'):
             assert forbidden not in source, f'{path} uses {forbidden}'
         # command lines are built from the RunConfig fields, never by parsing docstrings (the report's own
-        # modules match folder and task names with regular expressions, and slurm.py reads batch files and
+        # modules match folder and task names with regular expressions, and grids/slurm.py reads batch files and
         # scontrol's output with them, which is fine)
-        if not os.path.basename(path).startswith('report') and os.path.basename(path) != 'slurm.py':
+        relative = os.path.relpath(path, os.path.join(ROOT, 'launchers'))
+        if not relative.startswith('report' + os.sep) and relative != os.path.join('grids', 'slurm.py'):
             assert 'import re\n' not in source, f'{path} uses import re'
-    for name in ('experiment.py', 'grid.py'):
+        with open(path) as f:
+            assert len(f.readlines()) <= 400, path
+    for name in (os.path.join('run', 'experiment.py'), os.path.join('grids', 'runner.py')):
         with open(os.path.join(ROOT, 'launchers', name)) as f:
             assert len(f.readlines()) < 400
