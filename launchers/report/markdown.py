@@ -1,6 +1,5 @@
 """The report's text: Markdown tables (Tables 1-2, normalized returns, runs used) and ``report.md``."""
 import datetime
-import os
 from dataclasses import dataclass, field
 from typing import Iterable, List, Sequence, Tuple
 
@@ -62,6 +61,7 @@ class Report:
     missing: List[Tuple[str, str]] = field(default_factory=list)   # (figure, why not made)
     problems: List[str] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
+    compact: bool = False   # only report.md, the figures and returns.csv are written
 
 
 def _cell(value) -> str:
@@ -164,12 +164,23 @@ def _figures_section(report: Report) -> List[str]:
     return lines
 
 
-def _tables_section(tables: Sequence[Tuple[str, str, str]]) -> List[str]:
-    """``(title, stem, markdown)`` per table: its files linked, its Markdown inline."""
+def _tables_section(tables: Sequence[Tuple[str, str, str]], linked: bool = True) -> List[str]:
+    """``(title, stem, markdown)`` per table: its Markdown inline, its files linked where ``linked``."""
     lines = ['## Tables', '']
     for title, stem, text in tables:
-        lines += [f'### {title}', '', f'Files: [{stem}.md]({stem}.md), [{stem}.csv]({stem}.csv).', '', text]
+        files = [f'Files: [{stem}.md]({stem}.md), [{stem}.csv]({stem}.csv).', ''] if linked else []
+        lines += [f'### {title}', '', *files, text]
     return lines
+
+
+def _runs_files(compact: bool) -> str:
+    """The sentence that links the runs' files."""
+    table = ('Every run\'s returns per epoch with its settings: [returns.csv](returns.csv) (`s2pg-report '
+             '--from_table returns.csv --out DIR` writes this report again from it).')
+    if compact:
+        return table
+    return ('Every run with its path, budget, last epoch and returns: [runs.csv](runs.csv). '
+            'Curves (mean, CI and seeds per step): [curves.csv](curves.csv). ' + table)
 
 
 def report_markdown(report: Report, runs: pd.DataFrame, tables: Sequence[Tuple[str, str, str]],
@@ -178,7 +189,8 @@ def report_markdown(report: Report, runs: pd.DataFrame, tables: Sequence[Tuple[s
     The text of ``report.md``.
 
     Args:
-        report (Report): the command, folders, figures (made and not), problems and notes;
+        report (Report): the command, folders (or table) as they are to be shown, figures (made and not),
+            problems and notes;
         runs (pd.DataFrame): the runs used;
         tables (Sequence[Tuple[str, str, str]]): (title, file stem, Markdown) of each table;
         runs_table (str): :func:`runs_markdown`.
@@ -191,15 +203,14 @@ def report_markdown(report: Report, runs: pd.DataFrame, tables: Sequence[Tuple[s
     grids = ', '.join(dict.fromkeys(runs['grid']))
     lines = [f'# Results report: {grids}', '',
              f'Written by `{report.command}` on {datetime.datetime.now():%Y-%m-%d %H:%M}, from '
-             + ', '.join(f'`{os.path.abspath(folder)}`' for folder in report.folders) + '.', '',
+             + ', '.join(f'`{folder}`' for folder in report.folders) + '.', '',
              f'{len(runs)} runs: {runs["grid"].nunique()} grid(s), {runs["task"].nunique()} task(s), '
              f'{runs["label"].nunique()} variant(s); {len(unfinished)} unfinished (used up to their last epoch, '
              f'flagged in "Runs used"); {len(report.problems)} run folder(s) skipped (see "Skipped files").', '',
              '## Definitions', '', DEFINITIONS]
     lines += _figures_section(report)
-    lines += _tables_section(tables)
-    lines += ['## Runs used', '', 'Every run with its path, budget, last epoch and returns: [runs.csv](runs.csv). '
-              'Curves (mean, CI and seeds per step): [curves.csv](curves.csv).', '', runs_table]
+    lines += _tables_section(tables, linked=not report.compact)
+    lines += ['## Runs used', '', _runs_files(report.compact), '', runs_table]
     if len(unfinished):
         lines += ['Unfinished runs (last epoch < n_epochs):', '']
         lines += [f'- `{row.path}`: epoch {row.last_epoch} of {row.n_epochs}' for row in unfinished.itertuples()]
