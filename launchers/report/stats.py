@@ -1,4 +1,5 @@
-"""The per-task numbers of the report, from the tables of ``report_runs``: curves, normalized returns, run clocks.
+"""The per-task numbers of the report, from the tables of ``launchers.report.runs``: curves, normalized returns,
+run clocks.
 
 - **Curves**: per (grid, task, variant, evaluation, steps) the mean return over the seeds with a 95 % percentile
   bootstrap interval of that mean (``scipy.stats.bootstrap``, seeded): it never leaves the range of the seeds'
