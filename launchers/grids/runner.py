@@ -248,7 +248,7 @@ def _remove_empty(folders: Sequence[str]) -> None:
 
 
 def _print_report_command(results_dir: str, when: str) -> None:
-    """The command that turns the grid's results folder into figures and tables (``launchers/report.py``)."""
+    """The command that turns the grid's results folder into figures and tables (``python -m launchers.report``)."""
     results_dir = os.path.abspath(results_dir)
     command = command_line('launchers.report', results_dir, '--out', os.path.join(results_dir, 'report'))
     print(f'[launch] {when}: {command}')
