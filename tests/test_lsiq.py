@@ -317,7 +317,8 @@ def test_networks_pickled_before_the_option_keep_reading_the_previous_action():
 
 # ----- the imitation task ---------------------------------------------------------------------------
 def _atlas_perfect_file(path, n_episodes=3, length=8):
-    """A perfect-format file (full states and actions, as launchers/tools/make_expert_data.py writes) of random actions."""
+    """A perfect-format file (full states and actions, as launchers/tools/make_expert_data.py writes) of random
+    actions."""
     mdp = make_env('Atlas.carry')
     mdp.seed(0)
     rng = np.random.default_rng(0)

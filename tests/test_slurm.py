@@ -1,5 +1,6 @@
-"""The grids on a real single-node SLURM (``launchers/grids/local_slurm.sh``): jobs that run to the end, a crash that is
-reported as one, a refused submission, and a run requeued in the middle of an epoch that ends as if never stopped.
+"""The grids on a real single-node SLURM (``launchers/grids/local_slurm.sh``): jobs that run to the end, a crash
+that is reported as one, a refused submission, and a run requeued in the middle of an epoch that ends as if never
+stopped.
 
 Marker ``slurm`` (``make test-slurm``); the fixture starts the local cluster (installing it as root when missing) and
 stops it again if it was not running before. About 3 minutes on 2 cores.

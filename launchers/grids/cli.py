@@ -89,8 +89,9 @@ def _add_grid_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> None
                       help=f'entries, by label (default: all {len(spec.entries)})')
     if spec.imitates:
         grid.add_argument('--expert_dir', default=os.path.join('results', 'expert'), metavar='DIR',
-                          help='expert data <DIR>/<env_id>.perfect.npz (launchers.tools.make_expert_data writes them) for the '
-                               "imitating entries; without a file a task's default dataset is used (default: %(default)s)")
+                          help='expert data <DIR>/<env_id>.perfect.npz (launchers.tools.make_expert_data writes '
+                               "them) for the imitating entries; without a file a task's default dataset is used "
+                               '(default: %(default)s)')
     grid.add_argument('--n_seeds', type=int, default=None,
                       help=f'seeds per configuration (default: {spec.n_seeds}, --test: {spec.test_n_seeds})')
     grid.add_argument('--start_seed', type=int, default=0, help='first seed (default: 0)')
@@ -251,8 +252,8 @@ def run_configs(spec: GridSpec, args: argparse.Namespace) -> List[RunConfig]:
 
 
 def _expert_file(spec: GridSpec, args: argparse.Namespace, env_id: str, label: str) -> Optional[str]:
-    """``<expert_dir>/<env_id>.perfect.npz`` (what ``launchers.tools.make_expert_data`` writes) for an imitating entry when
-    the file exists; else None: the task's default data (GAIL: loco-mujoco's; LS-IQ, needing actions: an error)."""
+    """``<expert_dir>/<env_id>.perfect.npz`` (what ``launchers.tools.make_expert_data`` writes) for an imitating
+    entry when the file exists; else None: the task's default data (GAIL: loco-mujoco's; LS-IQ, needing actions: an error)."""
     if not (spec.imitates and needs_expert_data(spec.entry(label).algorithm)):
         return None
     path = os.path.abspath(os.path.join(args.expert_dir, f'{env_id}.perfect.npz'))

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A single-node SLURM on this machine, for trying the grids' --slurm path and for the `slurm` tests.
 #
-#   launchers/grids/local_slurm.sh start    install slurmctld/slurmd/munge if missing (Debian's packages, as root), write
-#                                     the configuration, start munged, slurmctld and slurmd, wait until the node is idle
-#   launchers/grids/local_slurm.sh stop     stop exactly the daemons that `start` started (their pid files), nothing else
+#   launchers/grids/local_slurm.sh start    install slurmctld/slurmd/munge if missing (Debian's packages, as
+#                                           root), write the configuration, start munged, slurmctld and
+#                                           slurmd, wait until the node is idle
+#   launchers/grids/local_slurm.sh stop     stop exactly the daemons that `start` started (their pid files),
+#                                           nothing else
 #   launchers/grids/local_slurm.sh status   the daemons' pids and `sinfo`
 #   launchers/grids/local_slurm.sh conf     print the path of the configuration (export SLURM_CONF=$(... conf))
 #
