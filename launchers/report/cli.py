@@ -12,8 +12,8 @@ figures (``memory.png``, ``cpg.png``; Figures 4/8, 9), Tables 1-2 from run clock
 normalized returns (``table_normalized.md/.csv``, ``normalization.md/.csv``), the probabilities of improvement
 (``table_improvement.md/.csv``), the runs used (``runs.csv``), the curves' numbers (``curves.csv``), every run's
 returns per epoch with its settings (``returns.csv``, ``launchers/report/table.py``) and ``report.md``, which links
-them all, defines every number and lists the runs, the files skipped, the figures that
-could not be made (and why) and the notes (tasks left out of the normalized aggregate, runs that shared cores).
+them all, defines every number and lists the runs, the files skipped, the figures that could not be made (and why)
+and the notes (tasks left out of the normalized aggregate, runs that shared cores).
 
 With ``--from_table`` the runs are read from such a ``returns.csv`` instead of run folders: the same figures
 and tables again. With ``--compact`` only ``report.md``, the figures and ``returns.csv`` are written (a study
