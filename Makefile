@@ -29,7 +29,7 @@ help:
 	@echo "make docs        build the documentation site strictly into $(SITE_DIR)/ (mkdocs build --strict)"
 	@echo "make test-slow   run the slow learning tests (-m slow)"
 	@echo "make test-slurm  run the grids on a local single-node SLURM (-m slurm; installs it as root if missing)"
-	@echo "make slurm-start / slurm-stop   start or stop that local SLURM (launchers/local_slurm.sh)"
+	@echo "make slurm-start / slurm-stop   start or stop that local SLURM (launchers/grids/local_slurm.sh)"
 	@echo "make run         short SAC_RS training on HalfCheetahPOMDP-v5 into $(RUN_DIR)/$(RUN_SEED)/"
 	@echo "make benchmark   training-time benchmark (benchmarks/training_time.py)"
 	@echo "make reproduce-small  reduced-budget reproduction + report into results/small (about 1 h on 2 cores, resumable)"
@@ -65,13 +65,13 @@ test-slurm: venv
 	$(PY) -m pytest -q -m slurm
 
 slurm-start:
-	launchers/local_slurm.sh start
+	launchers/grids/local_slurm.sh start
 
 slurm-stop:
-	launchers/local_slurm.sh stop
+	launchers/grids/local_slurm.sh stop
 
 run: venv
-	$(PY) -m launchers.experiment --env_id HalfCheetahPOMDP-v5 --algorithm SAC_RS \
+	$(PY) -m launchers.run.experiment --env_id HalfCheetahPOMDP-v5 --algorithm SAC_RS \
 		--n_epochs 3 --n_steps_per_epoch 2000 --n_eval_episodes 3 \
 		--hyperparameters '$(RUN_HYPERPARAMETERS)' \
 		--seed $(RUN_SEED) --results_dir $(RUN_DIR) --resume False
@@ -82,10 +82,10 @@ run: venv
 benchmark: venv
 	$(PY) benchmarks/training_time.py
 
-# The reduced grids of launchers/reproduce_small.py, then the report (results/small/report/report.md).
+# The reduced grids of launchers/grids/reproduce_small.py, then the report (results/small/report/report.md).
 # Resumable: run it again after an interruption.
 reproduce-small: venv
-	$(PY) -m launchers.reproduce_small --base_dir results/small
+	$(PY) -m launchers.grids.reproduce_small --base_dir results/small
 
 clean:
 	rm -rf results logs .pytest_cache $(SITE_DIR)

@@ -42,16 +42,16 @@ extras_require = {
 }
 
 console_scripts = [
-    's2pg-experiment = launchers.experiment:main',
-    's2pg-report = launchers.report:main',
-    's2pg-make-expert-data = launchers.make_expert_data:cli',
-    's2pg-launch-memory = launchers.launch_memory:main',
-    's2pg-launch-pomdp = launchers.launch_pomdp:main',
-    's2pg-launch-pomdp-privileged = launchers.launch_pomdp_privileged:main',
-    's2pg-launch-cpg = launchers.launch_cpg:main',
-    's2pg-launch-imitation = launchers.launch_imitation:main',
-    's2pg-reproduce-small = launchers.reproduce_small:main',
-    's2pg-goal-following = launchers.goal_following:main',
+    's2pg-experiment = launchers.run.experiment:main',
+    's2pg-report = launchers.report.cli:main',
+    's2pg-make-expert-data = launchers.tools.make_expert_data:cli',
+    's2pg-launch-memory = launchers.grids.memory:main',
+    's2pg-launch-pomdp = launchers.grids.pomdp:main',
+    's2pg-launch-pomdp-privileged = launchers.grids.pomdp_privileged:main',
+    's2pg-launch-cpg = launchers.grids.cpg:main',
+    's2pg-launch-imitation = launchers.grids.imitation:main',
+    's2pg-reproduce-small = launchers.grids.reproduce_small:main',
+    's2pg-goal-following = launchers.tools.goal_following:main',
 ]
 
 setup(

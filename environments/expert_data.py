@@ -10,14 +10,14 @@
    the mini datasets (``make data``), through loco-mujoco's ``create_dataset()``.
 
 Any other task (e.g. ``PointMassMemory-v0``) has no default dataset: ``path`` is required, a perfect-format file
-with ``next_states`` whose episodes may differ in length (``launchers/make_expert_data.py`` writes it), read with
+with ``next_states`` whose episodes may differ in length (``launchers/tools/make_expert_data.py`` writes it), read with
 numpy and checked against the task's observation and action sizes. Such a file may also record the task options
 that shape its observations (``task_options``, a JSON object such as ``{"normalize_observation": true}``;
 :func:`file_task_options` reads it), so that a run imitating it can check that it observes the same way.
 
 A missing dataset raises :class:`environments.loco_data.MissingDatasetError` with how to get it; a bad
 file raises :class:`ExpertDataError` naming the file and the key. The perfect files written by
-``launchers/make_expert_data.py`` hold full observations (the hidden weight or scale included), so that a
+``launchers/tools/make_expert_data.py`` hold full observations (the hidden weight or scale included), so that a
 critic or a discriminator can see everything; motion-capture data hold the joint positions and velocities
 only (``ExpertDataset.full_state`` is False), which is exactly what the policy sees.
 
@@ -172,7 +172,7 @@ def _check_episodes(data: Dict[str, np.ndarray], path: str, env_id: str, equal_l
         raise _error(path, 'last', 'episodes of one state; at least 2 are needed.')
     if not equal_lengths and 'next_states' not in data:
         raise _error(path, 'next_states', f'missing: the expert data of {env_id} (not a loco-mujoco task) must hold '
-                                          'the successor of every state (launchers.make_expert_data writes it).')
+                                          'the successor of every state (launchers.tools.make_expert_data writes it).')
     return ends
 
 
@@ -285,7 +285,7 @@ def expert_dataset(env_id: str, path: Optional[str] = None) -> ExpertDataset:
         env_id (str): an imitation task id (``environments.loco_tasks.LOCO_TASK_IDS``), or any other task of
             ``environments.make_env`` with ``path``;
         path (str, None): a perfect-format ``.npz``; for a motion-capture id, its ``.perfect`` variant reads it; for
-            another task (e.g. ``PointMassMemory-v0``), the file written by ``launchers.make_expert_data``.
+            another task (e.g. ``PointMassMemory-v0``), the file written by ``launchers.tools.make_expert_data``.
 
     Returns:
         The :class:`ExpertDataset`.
@@ -322,8 +322,8 @@ def _task_file_dataset(env_id: str, path: Optional[str]) -> ExpertDataset:
 
     if path is None:
         raise ValueError(f'No expert data for {env_id!r}: it is not a loco-mujoco imitation task ({", ".join(LOCO_TASK_IDS)}), '
-                         f'so it has no default dataset. Write one with python -m launchers.make_expert_data --env_id '
-                         f'{env_id} and pass it as expert_data.')
+                         f'so it has no default dataset. Write one with python -m launchers.tools.make_expert_data '
+                         f'--env_id {env_id} and pass it as expert_data.')
     if env_id not in available_env_ids():
         raise ValueError(f'Unknown task {env_id!r}. Tasks: {", ".join(available_env_ids())}.')
     mdp = make_env(env_id)

@@ -127,7 +127,7 @@ def missing_data_message(what: str, perfect: bool = False) -> str:
     lines = [f'{what}, which is not installed.']
     if perfect:
         lines.append('  - Pass a perfect-format .npz (keys states, actions, last, absorbing) with dataset_path=..., '
-                     'e.g. one written by `python -m launchers.make_expert_data`;')
+                     'e.g. one written by `python -m launchers.tools.make_expert_data`;')
         lines.append(f'  - or, on a machine with internet: `{DOWNLOAD_COMMAND}-perfect` (loco-mujoco\'s download).')
     else:
         lines.append(f'  - Offline mini datasets (tests, smoke runs): `make data` in a checkout of this repository, or '

@@ -106,7 +106,7 @@ class LocoTaskEnv(Environment):
             (``positions``, ``velocities``, ``foot_forces`` when used, ``weight`` or ``env_type``).
 
     """
-    #: ``launchers.checkpoint`` saves ``mdp.env.unwrapped.np_random`` when it is a NumPy generator; loco-mujoco
+    #: ``launchers.run.checkpoint`` saves ``mdp.env.unwrapped.np_random`` when it is a NumPy generator; loco-mujoco
     #: draws from NumPy's global generator instead, which the checkpoint saves anyway.
     np_random = None
 
@@ -307,7 +307,7 @@ class LocoTaskEnv(Environment):
         bits = np.rint(entries).astype(int)  # the model index in binary, most significant bit first
         return (bits * (2 ** np.arange(bits.shape[-1] - 1, -1, -1))).sum(axis=-1)
 
-    # ``launchers.checkpoint`` reads ``mdp.env.unwrapped.np_random`` (Gymnasium's layout).
+    # ``launchers.run.checkpoint`` reads ``mdp.env.unwrapped.np_random`` (Gymnasium's layout).
     @property
     def env(self) -> 'LocoTaskEnv':
         return self

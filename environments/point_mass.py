@@ -72,7 +72,7 @@ memory task, ~149, needs ~83 steps; the door task needs at least 130 / 1.8 ~ 73 
 detours to the doors.
 
 Two options, both off by default (the paper's tasks), help experts learn the tasks quickly, e.g. the
-``SAC_ORACLE`` experts of ``launchers/make_expert_data.py``:
+``SAC_ORACLE`` experts of ``launchers/tools/make_expert_data.py``:
 
 - ``normalize_observation=True`` divides the full state by the field size (every entry in ``[0, 1]``);
   the networks see inputs of order 1 instead of order 100. Expert data written under it holds normalised

@@ -168,8 +168,8 @@ class ScriptedPolicy(Policy):
 def scripted_agent(env_id: str, name: str, normalize_observation: bool = False) -> Agent:
     """
     A MushroomRL agent that follows the script ``name`` (``'oracle'`` or ``'memoryless'``) of ``env_id``, for
-    ``mushroom_rl.core.Core`` (e.g. to write expert data with ``launchers.make_expert_data --script``). It does not
-    learn.
+    ``mushroom_rl.core.Core`` (e.g. to write expert data with ``launchers.tools.make_expert_data --script``). It
+    does not learn.
 
     Raises:
         ValueError: for a task without scripts or an unknown script, naming the valid ones.

@@ -7,7 +7,7 @@ import torch
 from mushroom_rl.core import Agent, Core
 
 from algorithm_helpers import tiny_hyperparameters
-from launchers.config import ExperimentConfigError, RunConfig
+from launchers.run.config import ExperimentConfigError, RunConfig
 from mushroom_s2pg.algorithms import ExpertData, make_agent
 from test_lsiq import toy_expert
 from mushroom_s2pg.core.device import resolve_device

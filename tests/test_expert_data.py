@@ -1,5 +1,5 @@
 """Tests of the expert data of the imitation tasks: each source, bad files, ``make data`` and the own expert
-data written by ``launchers/make_expert_data.py`` (end to end at a tiny budget)."""
+data written by ``launchers/tools/make_expert_data.py`` (end to end at a tiny budget)."""
 import dataclasses
 import json
 import os
@@ -191,7 +191,7 @@ def test_makefile_data_target():
 
 # ------------------------------------------------------------------ own expert data, end to end
 def test_make_expert_data_round_trip_and_resume(tmp_path):
-    from launchers import make_expert_data as med
+    from launchers.tools import make_expert_data as med
     arguments = ['--env_id', 'HumanoidTorque4Ages.walk.all', '--results_dir', str(tmp_path / 'expert'),
                  '--n_epochs', '1', '--n_steps_per_epoch', '200', '--n_eval_episodes', '1', '--n_episodes', '4',
                  '--episode_length', '4', '--hyperparameters',
@@ -222,7 +222,7 @@ def test_make_expert_data_round_trip_and_resume(tmp_path):
 
 def test_make_expert_data_on_a_task_with_episodes_of_any_length(tmp_path):
     """Point-mass expert data: episodes as they come (absorbing ones shorter), next_states written, read back."""
-    from launchers import make_expert_data as med
+    from launchers.tools import make_expert_data as med
     result = med.main(['--env_id', 'PointMassMemory-v0', '--results_dir', str(tmp_path / 'expert'), '--n_epochs', '1',
                        '--n_steps_per_epoch', '200', '--n_eval_episodes', '1', '--n_episodes', '6', '--episode_length',
                        '30', '--deterministic', 'False', '--hyperparameters',
@@ -244,9 +244,9 @@ def test_make_expert_data_on_a_task_with_episodes_of_any_length(tmp_path):
 def test_expert_data_of_the_point_mass_training_aids_and_the_check_of_its_imitators(tmp_path):
     """An expert trained with normalize_observation and progress_reward writes normalised states and records the
     option; a run imitating the file must observe alike, else it is refused before anything is written."""
-    from launchers import make_expert_data as med
-    from launchers.config import ExperimentConfigError, RunConfig
-    from launchers.experiment import experiment
+    from launchers.tools import make_expert_data as med
+    from launchers.run.config import ExperimentConfigError, RunConfig
+    from launchers.run.experiment import experiment
     from environments.expert_data import file_task_options
     result = med.main(['--env_id', 'PointMassMemory-v0', '--results_dir', str(tmp_path / 'expert'), '--n_epochs', '1',
                        '--n_steps_per_epoch', '200', '--n_eval_episodes', '1', '--n_episodes', '3',
@@ -267,7 +267,7 @@ def test_expert_data_of_the_point_mass_training_aids_and_the_check_of_its_imitat
 
 
 def test_imitation_on_any_task_needs_its_expert_file(tmp_path):
-    from launchers.config import ExperimentConfigError, RunConfig
+    from launchers.run.config import ExperimentConfigError, RunConfig
     with pytest.raises(ExperimentConfigError, match=r"LSIQ_RS imitates expert data.*'PointMassMemory-v0' with "
                                                     r'expert_data') as error:
         RunConfig(env_id='PointMassMemory-v0', algorithm='LSIQ_RS')
@@ -292,8 +292,8 @@ def test_imitation_on_any_task_needs_its_expert_file(tmp_path):
 
 # ------------------------------------------------------------------ the launcher's expert_data
 def test_run_config_checks_expert_data_before_anything_is_written(tmp_path, atlas_file):
-    from launchers.config import ExperimentConfigError, RunConfig
-    from launchers.experiment import main
+    from launchers.run.config import ExperimentConfigError, RunConfig
+    from launchers.run.experiment import main
     path, _ = atlas_file
     config = RunConfig(env_id='Atlas.carry.perfect', algorithm='SAC_RS', expert_data=str(path))
     assert config.task_options['dataset_path'] == str(path)
@@ -316,7 +316,7 @@ def test_run_config_checks_expert_data_before_anything_is_written(tmp_path, atla
 def test_make_expert_data_of_a_scripted_point_mass_expert(tmp_path):
     """--script writes a scripted policy's episodes without training; the door oracle passes both doors in every
     episode (no absorbing step), in normalised states."""
-    from launchers import make_expert_data as med
+    from launchers.tools import make_expert_data as med
     from environments.expert_data import file_task_options
     result = med.main(['--env_id', 'PointMassDoor-v0', '--script', 'oracle', '--results_dir', str(tmp_path / 'expert'),
                        '--n_episodes', '4', '--normalize_observation'])
@@ -333,7 +333,7 @@ def test_make_expert_data_of_a_scripted_point_mass_expert(tmp_path):
     (['--env_id', 'HalfCheetahPOMDP-v5', '--script', 'oracle'], r'HalfCheetahPOMDP-v5 has no scripted policies; tasks '
                                                                 r'with scripts: PointMassMemory-v0, PointMassDoor-v0')])
 def test_make_expert_data_refuses_an_unknown_script(tmp_path, capsys, args, message):
-    from launchers import make_expert_data as med
+    from launchers.tools import make_expert_data as med
     with pytest.raises(SystemExit):
         med.main(args + ['--results_dir', str(tmp_path / 'expert')])
     assert re.search(message, capsys.readouterr().err) and not (tmp_path / 'expert').exists()

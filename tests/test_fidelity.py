@@ -138,8 +138,9 @@ def test_sac_temperature_loss_goes_through_log_alpha():
 
 
 def test_ppo_grid_shows_humanoid_actuator_forces_and_the_privileged_grid_hides_them():
-    from launchers import launch_pomdp, launch_pomdp_privileged
-    from launchers.grid import grid_experiments, parse_args
+    from launchers.grids import pomdp as launch_pomdp
+    from launchers.grids import pomdp_privileged as launch_pomdp_privileged
+    from launchers.grids.runner import grid_experiments, parse_args
     visible = dict()
     for module in (launch_pomdp, launch_pomdp_privileged):
         args = parse_args(module.SPEC, ['--local', '--envs', 'HumanoidPOMDP-v5'])

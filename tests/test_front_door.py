@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from launchers import command_line, console_script, launch_memory
-from launchers.experiment import main as experiment_main
+from launchers import CONSOLE_SCRIPTS, command_line, console_script
+from launchers.grids import memory as launch_memory
+from launchers.run.experiment import main as experiment_main
 from mushroom_s2pg.algorithms import check_hyperparameters, hyperparameter_names
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -82,23 +83,23 @@ def test_a_grid_dry_run_writes_nothing(tmp_path, capsys):
     assert launch_memory.main(['--local', '--dry_run', '--envs', 'PointMassMemory-v0', '--algorithms', 'SAC_RS',
                                '--base_dir', str(base)]) == 0
     printed = capsys.readouterr().out
-    assert '(dry run)' in printed and ('s2pg-experiment' in printed or '-m launchers.experiment' in printed)
+    assert '(dry run)' in printed and ('s2pg-experiment' in printed or '-m launchers.run.experiment' in printed)
     assert os.listdir(tmp_path) == []
 
 
 def test_the_default_results_folder_is_results():
-    from launchers.config import RunConfig
-    from launchers.grid_cli import build_parser
+    from launchers.run.config import RunConfig
+    from launchers.grids.cli import build_parser
     assert RunConfig().results_dir == 'results'
     assert build_parser(launch_memory.main.spec).parse_args(['--local']).base_dir == 'results'
 
 
 def test_printed_commands_run_from_any_folder():
-    assert console_script('launchers.launch_pomdp_privileged') == 's2pg-launch-pomdp-privileged'
+    assert console_script('launchers.grids.pomdp_privileged') == 's2pg-launch-pomdp-privileged'
     with open(os.path.join(ROOT, 'setup.py')) as f:
         setup = f.read()
-    for module in ('launchers.experiment', 'launchers.report', 'launchers.launch_memory', 'launchers.reproduce_small'):
-        assert f"'{console_script(module)} = {module}:" in setup
+    for module, script in CONSOLE_SCRIPTS.items():   # launchers.report's entry point is its cli module
+        assert f"'{script} = {module}:" in setup or f"'{script} = {module}.cli:" in setup, module
     words = shlex.split(command_line('launchers.report', '/a b', '--out', '/c'))
     assert words[-3:] == ['/a b', '--out', '/c']
     assert words[:-3] in (['s2pg-report'], [os.path.join(os.path.dirname(sys.executable), 's2pg-report')],
@@ -108,7 +109,7 @@ def test_printed_commands_run_from_any_folder():
 
 
 def test_off_a_terminal_a_run_prints_one_progress_line_per_epoch(tmp_path):
-    argv = [sys.executable, '-m', 'launchers.experiment', '--env_id', 'PointMassMemory-v0', '--algorithm',
+    argv = [sys.executable, '-m', 'launchers.run.experiment', '--env_id', 'PointMassMemory-v0', '--algorithm',
             'SAC_VANILLA', '--n_epochs', '3', '--n_steps_per_epoch', '50', '--n_eval_episodes', '1', '--horizon',
             '20', '--results_dir', str(tmp_path / 'r'), '--hyperparameters', '{"initial_replay_size": 20}']
     result = subprocess.run(argv, capture_output=True, text=True, cwd=str(tmp_path), timeout=300)

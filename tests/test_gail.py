@@ -189,7 +189,7 @@ def test_light_save_needs_the_expert_data_back(atlas_mdp, atlas_expert, tmp_path
 
 def test_command_line_runs_gail_rs_on_atlas(tmp_path):
     ensure_mini_data()
-    command = [sys.executable, '-m', 'launchers.experiment', '--env_id', TASK, '--algorithm', 'GAIL_RS',
+    command = [sys.executable, '-m', 'launchers.run.experiment', '--env_id', TASK, '--algorithm', 'GAIL_RS',
                '--n_epochs', '1', '--n_steps_per_epoch', '300', '--n_eval_episodes', '1', '--horizon', '50',
                '--hyperparameters', '{"n_steps_per_fit": 100, "n_epochs": 1, "discriminator_batch_size": 200}',
                '--results_dir', str(tmp_path), '--seed', '0', '--quiet']
@@ -252,7 +252,7 @@ def test_discriminator_is_trained_every_nth_fit(name, every):
 
 
 def test_run_config_keeps_imitation_algorithms_on_imitation_tasks(tmp_path):
-    from launchers.config import ExperimentConfigError, RunConfig
+    from launchers.run.config import ExperimentConfigError, RunConfig
     with pytest.raises(ExperimentConfigError, match=r'GAIL_RS imitates expert data.*Atlas\.carry') as error:
         RunConfig(env_id='HalfCheetahPOMDP-v5', algorithm='GAIL_RS')
     assert error.value.field == 'env_id'

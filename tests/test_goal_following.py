@@ -1,4 +1,4 @@
-"""The point-mass memory diagnostics (launchers/goal_following.py) on scripted agents."""
+"""The point-mass memory diagnostics (launchers/tools/goal_following.py) on scripted agents."""
 import contextlib
 import json
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from environments.point_mass_scripts import door_memoryless_action, door_oracle_action, memory_oracle_action
-from launchers.goal_following import door_passage, goal_following, main
+from launchers.tools.goal_following import door_passage, goal_following, main
 
 
 class _Scripted:

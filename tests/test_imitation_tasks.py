@@ -11,8 +11,8 @@ from environments.loco_data import MissingDatasetError
 from environments.registry import PROJECT_ENVS
 from environments.loco_tasks import CARRY_WEIGHTS, HUMANOID_SCALES, LOCO_TASK_IDS, LOCO_TASKS
 from imitation_helpers import MINI_SOURCE, REAL_TASKS, ensure_mini_data, rollout
-from launchers.config import ExperimentConfigError, RunConfig
-from launchers.experiment import build_parser
+from launchers.run.config import ExperimentConfigError, RunConfig
+from launchers.run.experiment import build_parser
 from mushroom_s2pg.algorithms import make_agent
 
 PERFECT_TASKS = tuple(env_id + '.perfect' for env_id in REAL_TASKS)

@@ -1,4 +1,5 @@
-"""The experiment grids of ``launchers/launch_*.py`` (declared with ``launchers/grid.py``)."""
+"""The experiment grids of ``launchers/grids/`` (declared with ``launchers/grids/spec.py``, run by
+``launchers/grids/runner.py``)."""
 import json
 import os
 import shlex
@@ -7,9 +8,12 @@ import sys
 import pytest
 
 from environments import POMDP_ENV_IDS
-from launchers import launch_cpg, launch_memory, launch_pomdp, launch_pomdp_privileged
-from launchers import experiment as experiment_module
-from launchers.grid import GridEntry, GridSpec, make_main, paper_variants
+from launchers.grids import cpg as launch_cpg
+from launchers.grids import memory as launch_memory
+from launchers.grids import pomdp as launch_pomdp
+from launchers.grids import pomdp_privileged as launch_pomdp_privileged
+from launchers.run import experiment as experiment_module
+from launchers.grids.runner import GridEntry, GridSpec, make_main, paper_variants
 from mushroom_s2pg.algorithms import default_hyperparameters
 from mushroom_s2pg.utils import read_progress
 
@@ -53,7 +57,7 @@ def _experiment_commands(output):
         if os.path.basename(words[0]) == 's2pg-experiment':
             runs.append(vars(parser.parse_args(words[1:])))
         else:
-            assert words[:3] == [sys.executable, '-m', 'launchers.experiment'], words[:3]
+            assert words[:3] == [sys.executable, '-m', 'launchers.run.experiment'], words[:3]
             runs.append(vars(parser.parse_args(words[3:])))
     assert runs, output
     return runs
@@ -206,7 +210,8 @@ def test_grid_spec_is_checked_when_declared():
 
 
 def test_launch_files_are_specs_only():
-    """The parser and launcher code lives in launchers/grid.py: each launch file is a spec and ``make_main``."""
+    """The parser and launcher code lives in launchers/grids/runner.py and cli.py: each grid module is a spec
+    and ``make_main``."""
     for module in (launch_pomdp_privileged, launch_pomdp, launch_memory, launch_cpg):
         with open(module.__file__) as f:
             source = f.read()
@@ -219,8 +224,8 @@ def test_readme_lists_the_launch_files():
     with open(os.path.join(ROOT, 'README.md')) as f:
         readme = f.read()
     assert '## Experiment grids' in readme or '### Experiment grids' in readme
-    for name in ('launch_pomdp_privileged', 'launch_pomdp', 'launch_memory', 'launch_cpg'):
-        assert f'launchers.{name} ' in readme
+    for name in ('pomdp_privileged', 'pomdp', 'memory', 'cpg'):
+        assert f'launchers.grids.{name} ' in readme
 
 
 def test_resume_continues_an_experiment_folder(tmp_path, capsys):
@@ -235,7 +240,7 @@ def test_resume_continues_an_experiment_folder(tmp_path, capsys):
     assert launch_memory.main(argv + ['--resume']) == 0
     assert progress.read_text() == first
     assert 'resuming after epoch 1' in capsys.readouterr().out
-    from launchers import reproduce_small
+    from launchers.grids import reproduce_small
     for part in reproduce_small.PARTS:  # the reduced reproduction's grids parse (checked runs, nothing written)
         grid_main, _ = reproduce_small.PARTS[part]
         assert grid_main(reproduce_small.part_argv(part, str(tmp_path / 'small'), 2) + ['--dry_run']) == 0
@@ -243,7 +248,7 @@ def test_resume_continues_an_experiment_folder(tmp_path, capsys):
 
 def test_reproduce_small_runs_its_parts_then_the_report_and_resumes(tmp_path, monkeypatch, capsys):
     """make reproduce-small end to end at a tiny budget: the grids, the report, and a second call that trains nothing."""
-    from launchers import reproduce_small
+    from launchers.grids import reproduce_small
     tiny = ['--envs', 'PointMassMemory-v0', '--algorithms', 'SAC_VANILLA', '--n_seeds', '1', '--n_epochs', '1',
             '--n_steps_per_epoch', '150', '--n_eval_episodes', '1', '--hyperparameters',
             json.dumps(dict(initial_replay_size=64, warmup_transitions=100, batch_size=16))]

@@ -4,8 +4,8 @@ import shutil
 import pytest
 
 from imitation_helpers import ensure_mini_data
-from launchers import launch_imitation
-from launchers.grid import grid_experiments, parse_args
+from launchers.grids import imitation as launch_imitation
+from launchers.grids.runner import grid_experiments, parse_args
 from mushroom_s2pg.utils import read_progress
 
 

@@ -10,10 +10,10 @@ import torch
 from mushroom_rl.core import Agent
 
 from environments import POMDP_ENV_IDS, PROJECT_ENV_IDS
-from launchers import launch_pomdp_privileged
-from launchers.experiment import (PROGRESS_COLUMNS, ExperimentConfigError, build_parser, experiment,
+from launchers.grids import pomdp_privileged as launch_pomdp_privileged
+from launchers.run.experiment import (PROGRESS_COLUMNS, ExperimentConfigError, build_parser, experiment,
                                   run_directory)
-from launchers.training import CLOCK_COLUMNS
+from launchers.run.training import CLOCK_COLUMNS
 from mushroom_s2pg.algorithms import ALGORITHMS, available_algorithms
 from mushroom_s2pg.core import NonFiniteLossError
 from mushroom_s2pg.utils import (ProgressLogger, get_rng_state, plot_learning_curve, plot_learning_curves,
@@ -221,7 +221,7 @@ def _python_env():
 
 
 def test_command_line_runs_an_experiment(tmp_path):
-    command = [sys.executable, '-m', 'launchers.experiment', '--env_id', 'HopperPOMDP-v5', '--algorithm', 'TD3_RS',
+    command = [sys.executable, '-m', 'launchers.run.experiment', '--env_id', 'HopperPOMDP-v5', '--algorithm', 'TD3_RS',
                '--n_epochs', '1', '--n_steps_per_epoch', '120', '--n_eval_episodes', '1', '--horizon', '50',
                '--hyperparameters', '{"initial_replay_size": 60, "batch_size": 16, "max_replay_size": 500}',
                '--results_dir', str(tmp_path), '--seed', '3', '--quiet']
@@ -258,7 +258,7 @@ def test_grid_dry_run_local_lists_every_run(tmp_path, capsys):
     status = launch_pomdp_privileged.main(['--local', '--dry_run', '--base_dir', str(tmp_path), '--n_seeds', '2'])
     assert status == 0
     lines = [line for line in capsys.readouterr().out.splitlines()
-             if 's2pg-experiment ' in line or '-m launchers.experiment ' in line]
+             if 's2pg-experiment ' in line or '-m launchers.run.experiment ' in line]
     assert len(lines) == len(POMDP_ENV_IDS) * len(launch_pomdp_privileged.SPEC.labels) * 2
     assert all('--n_epochs=200' in line and '--n_steps_per_epoch=10000' in line for line in lines)
     assert list(tmp_path.iterdir()) == []  # a dry run leaves nothing behind
@@ -276,7 +276,7 @@ def test_grid_dry_run_slurm_writes_batch_files(tmp_path, monkeypatch, capsys):
     assert len(files) == 2
     script = files[0].read_text()
     assert '#SBATCH -p cpu' in script and '#SBATCH -t 1-12:00:00' in script and '#SBATCH -a 0-24' in script
-    assert 'launchers/experiment.py' in script
+    assert 'launchers/run/experiment.py' in script
     assert '--hyperparameters \'{"lr_actor":0.0003}\'' in script
 
 

@@ -99,7 +99,7 @@ def point_mass_expert(tmp_path_factory):
     """A SAC_ORACLE expert of PointMassMemory-v0 trained with the training aids (normalised observations, progress
     reward 0.1) for 60k steps, its file of 100 deterministic episodes, and its task return (the paper's reward) over
     32 episodes. About 5 minutes; shared by the tests below."""
-    from launchers.make_expert_data import make_expert_data
+    from launchers.tools.make_expert_data import make_expert_data
     from mushroom_rl.core import Agent
     expert = make_expert_data(env_id='PointMassMemory-v0', algorithm='SAC_ORACLE', n_epochs=12, n_steps_per_epoch=5000,
                               n_eval_episodes=20, hyperparameters=_EXPERT_SAC,
@@ -140,7 +140,7 @@ def test_sac_oracle_becomes_a_point_mass_expert_with_the_training_aids(point_mas
 def _imitate(env_id, name, seed, expert_file, results_dir, hyperparameters, n_epochs):
     """One imitation run of a point-mass task (the paper's reward, normalised observations); its progress rows."""
     import os
-    from launchers.experiment import experiment
+    from launchers.run.experiment import experiment
     from mushroom_s2pg.utils import read_progress
     run = experiment(env_id=env_id, algorithm=name, seed=seed, expert_data=expert_file,
                      normalize_observation=True, n_epochs=n_epochs, n_steps_per_epoch=5000, n_eval_episodes=32,
@@ -193,7 +193,7 @@ IMITATION_SEEDS = (2, 3, 4)
     'issue 12 is open on this point. Measured on 2026-11-26 with this test as written (one run, 60 minutes): mean '
     'score over seeds 2, 3, 4: LSIQ_RS 1.75 (-0.14, 4.05, 1.35) against LSIQ_VANILLA 4.89 (4.00, 2.65, 8.02); with '
     'seeds 0 and 1 (same settings and expert file) LSIQ_RS has no advantage at 120k steps, nor at 240k (3.40 against '
-    '4.18), and neither imitator follows its goal (launchers.goal_following). Curves and tables: '
+    '4.18), and neither imitator follows its goal (launchers.tools.goal_following). Curves and tables: '
     'docs/results_imitation_memory/ (measured with a_prev in LSIQ_RS, before 9ac2397). The task does not need '
     'memory: a memoryless script reaches the optimum (environments.point_mass_scripts); see the door-task test '
     'below'))
@@ -223,7 +223,7 @@ def door_expert(tmp_path_factory):
     """The door task's expert file: 100 episodes of the oracle script (through the centres of the true doors) in
     normalised states. SAC_ORACLE with the training aids does not become an expert here (task return 172 after 150k
     steps, measured), so the expert is scripted."""
-    from launchers.make_expert_data import make_expert_data
+    from launchers.tools.make_expert_data import make_expert_data
     return make_expert_data(env_id='PointMassDoor-v0', script='oracle', n_episodes=100, normalize_observation=True,
                             results_dir=str(tmp_path_factory.mktemp('door_expert')))
 

@@ -317,7 +317,8 @@ def test_networks_pickled_before_the_option_keep_reading_the_previous_action():
 
 # ----- the imitation task ---------------------------------------------------------------------------
 def _atlas_perfect_file(path, n_episodes=3, length=8):
-    """A perfect-format file (full states and actions, as launchers/make_expert_data.py writes) of random actions."""
+    """A perfect-format file (full states and actions, as launchers/tools/make_expert_data.py writes) of random
+    actions."""
     mdp = make_env('Atlas.carry')
     mdp.seed(0)
     rng = np.random.default_rng(0)
@@ -366,7 +367,7 @@ def test_atlas_carry_motion_capture_is_refused_and_perfect_data_fit(tmp_path):
 
 def test_registry_and_run_config_give_lsiq_transitions_with_actions(tmp_path):
     from environments import expert_dataset
-    from launchers.config import ExperimentConfigError, RunConfig
+    from launchers.run.config import ExperimentConfigError, RunConfig
     from mushroom_s2pg.algorithms import ExpertData, expert_data_for, needs_expert_data
     ensure_mini_data()
     assert needs_expert_data('LSIQ_RS')

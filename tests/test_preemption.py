@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from launchers.experiment import RunLockedError, experiment
-from launchers.training import CLOCK_COLUMNS
-from launchers.preemption import PREEMPTED_EXIT_CODE, Preempted, deferred, preemptible
-from launchers.run_lock import LOCK_FILE, RunLock
+from launchers.run.experiment import RunLockedError, experiment
+from launchers.run.training import CLOCK_COLUMNS
+from launchers.run.preemption import PREEMPTED_EXIT_CODE, Preempted, deferred, preemptible
+from launchers.run.lock import LOCK_FILE, RunLock
 from mushroom_s2pg.utils import read_progress
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -26,14 +26,14 @@ def _env():
 
 
 def _experiment(results_dir, *extra):
-    return subprocess.Popen([sys.executable, '-m', 'launchers.experiment', *ARGUMENTS, '--results_dir',
+    return subprocess.Popen([sys.executable, '-m', 'launchers.run.experiment', *ARGUMENTS, '--results_dir',
                              str(results_dir), *extra], cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
 
 
 def _hold_lock(run_dir):
     """A process that takes the run folder's lock and sleeps."""
-    code = (f'import time; from launchers.run_lock import RunLock; lock = RunLock({str(run_dir)!r}).acquire(); '
+    code = (f'import time; from launchers.run.lock import RunLock; lock = RunLock({str(run_dir)!r}).acquire(); '
             'print("held", flush=True); time.sleep(60)')
     holder = subprocess.Popen([sys.executable, '-c', code], cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == 'held'

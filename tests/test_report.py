@@ -6,10 +6,10 @@ import math
 import pandas as pd
 import pytest
 
-from launchers import report
-from launchers.report_runs import load_runs
-from launchers.report_aggregate import improvement_table, performance_profiles, variant_summary
-from launchers.report_stats import (counterpart, curves, label_order, normalized_returns, time_notes,
+from launchers.report import cli as report
+from launchers.report.runs import load_runs
+from launchers.report.aggregate import improvement_table, performance_profiles, variant_summary
+from launchers.report.stats import (counterpart, curves, label_order, normalized_returns, time_notes,
                                     time_table)
 
 STAMP = '_2024-01-01_12-00-00'
@@ -251,7 +251,7 @@ def test_label_order_and_counterparts():
 
 def test_every_figure_carries_its_budget_and_seeds():
     import pandas as pd
-    from launchers.report import _budget
+    from launchers.report.cli import _budget
     runs = pd.DataFrame(dict(n_epochs=[5, 5, 5], n_steps_per_epoch=[5000] * 3, seed=[0, 1, 2]))
     assert _budget(runs) == 'budget 5 x 5000 steps, seeds 0-2 (3)'
     mixed = pd.DataFrame(dict(n_epochs=[5, 2], n_steps_per_epoch=[5000, 20000], seed=[0, 3]))

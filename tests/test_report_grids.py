@@ -13,7 +13,12 @@ import sys
 import pytest
 
 from imitation_helpers import ensure_mini_data
-from launchers import launch_cpg, launch_imitation, launch_memory, launch_pomdp, launch_pomdp_privileged, report
+from launchers.report import cli as report
+from launchers.grids import cpg as launch_cpg
+from launchers.grids import imitation as launch_imitation
+from launchers.grids import memory as launch_memory
+from launchers.grids import pomdp as launch_pomdp
+from launchers.grids import pomdp_privileged as launch_pomdp_privileged
 
 SELECTIONS = {
     'memory': (launch_memory, ['PointMassMemory-v0'], ['SAC_RS', 'SAC_VANILLA']),

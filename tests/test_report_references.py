@@ -4,7 +4,7 @@ import pytest
 
 from environments import make_env
 from environments.point_mass_scripts import door_oracle_action, memory_oracle_action, rollout
-from launchers.report_references import DECLARED_REFERENCES, declared_reference
+from launchers.report.references import DECLARED_REFERENCES, declared_reference
 
 
 def test_the_memory_task_reference_is_its_scripted_oracle():

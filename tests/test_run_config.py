@@ -1,4 +1,4 @@
-"""The run configuration (``launchers/config.py``): validation in one place, the command line built from it."""
+"""The run configuration (``launchers/run/config.py``): validation in one place, the command line built from it."""
 import glob
 import inspect
 import json
@@ -12,9 +12,9 @@ import pytest
 from experiment_launcher.launcher import get_experiment_default_params
 
 from environments import POINT_MASS_ENV_IDS, POMDP_ENV_IDS, PROJECT_ENV_IDS, env_options, make_env
-from launchers import launch_memory
-from launchers.config import ExperimentConfigError, RunConfig, config_fields
-from launchers.experiment import build_parser, experiment
+from launchers.grids import memory as launch_memory
+from launchers.run.config import ExperimentConfigError, RunConfig, config_fields
+from launchers.run.experiment import build_parser, experiment
 from mushroom_s2pg.algorithms import available_algorithms, hyperparameter_names
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -92,7 +92,7 @@ def test_experiment_rejects_random_mass_on_a_point_mass_task_before_writing(tmp_
 
 def test_command_line_rejects_random_mass_on_a_point_mass_task_before_creating_the_folder(tmp_path):
     results = tmp_path / 'DIR'
-    result = subprocess.run([sys.executable, '-m', 'launchers.experiment', '--env_id', 'PointMassMemory-v0',
+    result = subprocess.run([sys.executable, '-m', 'launchers.run.experiment', '--env_id', 'PointMassMemory-v0',
                              '--algorithm', 'SAC_RS', '--random_mass', 'True', '--results_dir', str(results)],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
@@ -122,7 +122,7 @@ def test_point_mass_training_aids_are_task_options_of_the_run_and_its_checkpoint
     assert settings['normalize_observation'] is True and settings['progress_reward'] == 1.0
     # a checkpoint of the paper's task resumes only as the paper's task: the options are absent there
     assert 'progress_reward' not in RunConfig(env_id='PointMassMemory-v0').run_defining_settings()
-    from launchers.grid import _launcher_experiment
+    from launchers.grids.runner import _launcher_experiment
     kwargs = _launcher_experiment(config, local=True)
     assert kwargs['normalize_observation'] is True and kwargs['progress_reward'] == 1.0
     mdp = make_env('PointMassMemory-v0', **config.task_options)
@@ -248,16 +248,21 @@ def test_grid_rejects_a_bad_run_naming_the_option(argv, named, tmp_path, capsys)
 
 
 def test_launchers_insert_nothing_into_sys_path_nor_patch_argparse():
-    for path in glob.glob(os.path.join(ROOT, 'launchers', '*.py')):
+    paths = glob.glob(os.path.join(ROOT, 'launchers', '**', '*.py'), recursive=True)
+    assert len(paths) > 20
+    for path in paths:
         with open(path) as f:
             source = f.read()
         for forbidden in ('sys.path', '_actions'):
             assert forbidden not in source, f'{path} uses {forbidden}'
         # command lines are built from the RunConfig fields, never by parsing docstrings (the report's own
-        # modules match folder and task names with regular expressions, and slurm.py reads batch files and
+        # modules match folder and task names with regular expressions, and grids/slurm.py reads batch files and
         # scontrol's output with them, which is fine)
-        if not os.path.basename(path).startswith('report') and os.path.basename(path) != 'slurm.py':
+        relative = os.path.relpath(path, os.path.join(ROOT, 'launchers'))
+        if not relative.startswith('report' + os.sep) and relative != os.path.join('grids', 'slurm.py'):
             assert 'import re\n' not in source, f'{path} uses import re'
-    for name in ('experiment.py', 'grid.py'):
+        with open(path) as f:
+            assert len(f.readlines()) <= 400, path
+    for name in (os.path.join('run', 'experiment.py'), os.path.join('grids', 'runner.py')):
         with open(os.path.join(ROOT, 'launchers', name)) as f:
             assert len(f.readlines()) < 400

@@ -1,5 +1,6 @@
-"""The grids on a real single-node SLURM (``launchers/local_slurm.sh``): jobs that run to the end, a crash that is
-reported as one, a refused submission, and a run requeued in the middle of an epoch that ends as if never stopped.
+"""The grids on a real single-node SLURM (``launchers/grids/local_slurm.sh``): jobs that run to the end, a crash
+that is reported as one, a refused submission, and a run requeued in the middle of an epoch that ends as if never
+stopped.
 
 Marker ``slurm`` (``make test-slurm``); the fixture starts the local cluster (installing it as root when missing) and
 stops it again if it was not running before. About 3 minutes on 2 cores.
@@ -11,15 +12,16 @@ import time
 
 import pytest
 
-from launchers import launch_memory, report
-from launchers.grid_status import GridManifest
-from launchers.training import CLOCK_COLUMNS
+from launchers.report import cli as report
+from launchers.grids import memory as launch_memory
+from launchers.grids.status import GridManifest
+from launchers.run.training import CLOCK_COLUMNS
 from mushroom_s2pg.utils import read_progress
 
 pytestmark = pytest.mark.slurm
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LOCAL_SLURM = os.path.join(ROOT, 'launchers', 'local_slurm.sh')
+LOCAL_SLURM = os.path.join(ROOT, 'launchers', 'grids', 'local_slurm.sh')
 
 
 def _slurm_running() -> bool:

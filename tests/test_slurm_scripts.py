@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from launchers import launch_memory
-from launchers.grid_status import GridManifest, GridRun, assign_jobs
-from launchers.slurm import JobRuns, honest_job_script, job_runs
+from launchers.grids import memory as launch_memory
+from launchers.grids.status import GridManifest, GridRun, assign_jobs
+from launchers.grids.slurm import JobRuns, honest_job_script, job_runs
 
 # The shape of experiment-launcher 3.3's batch file (its header, command lines and final wait).
 GENERATED = '''#!/usr/bin/env bash

@@ -180,7 +180,8 @@ for entry_point in distribution.entry_points:
     with contextlib.redirect_stdout(text), contextlib.suppress(SystemExit):
         entry_point.load()(['--help'])
     helps[entry_point.name] = text.getvalue()
-from launchers import experiment, launch_memory
+from launchers.run import experiment
+from launchers.grids import memory as launch_memory
 assert launch_memory.main(['--local', '--dry_run', '--base_dir', 'grid']) == 0
 experiment.main(['--env_id', 'PointMassMemory-v0', '--algorithm', 'SAC_RS', '--n_epochs', '1',
                  '--n_steps_per_epoch', '100', '--n_eval_episodes', '1', '--horizon', '50', '--results_dir', 'run',
@@ -200,9 +201,17 @@ def _entry_points(wheel):
 def test_entry_points_cover_the_command_lines(wheel):
     entry_points = _entry_points(wheel)
     modules = {target.split(':')[0] for target in entry_points.values()}
-    launch_files = {f'launchers.{name[:-3]}' for name in os.listdir(os.path.join(ROOT, 'launchers'))
-                    if name.startswith('launch_') and name.endswith('.py')}
-    assert launch_files | {'launchers.experiment', 'launchers.make_expert_data', 'launchers.report'} <= modules
+    grids_dir = os.path.join(ROOT, 'launchers', 'grids')
+    grids = set()
+    for name in sorted(name for name in os.listdir(grids_dir) if name.endswith('.py')):
+        with open(os.path.join(grids_dir, name)) as f:
+            if '\nmain = make_main(SPEC)' in f.read():   # a grid module, with its console script
+                grids.add(f'launchers.grids.{name[:-3]}')
+    assert len(grids) == 5
+    assert grids | {'launchers.run.experiment', 'launchers.tools.make_expert_data', 'launchers.report.cli'} <= modules
+    from launchers import CONSOLE_SCRIPTS
+    assert {name: target.split(':')[0] for name, target in entry_points.items()} == {
+        script: module + ('.cli' if module == 'launchers.report' else '') for module, script in CONSOLE_SCRIPTS.items()}
     assert all(name.startswith('s2pg-') for name in entry_points)
 
 

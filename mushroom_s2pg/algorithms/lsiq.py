@@ -25,7 +25,7 @@ __all__ = ['ExpertTransitions', 'MissingExpertActionsError', 'StatefulLSIQ', 'ex
 _HOW_TO_GET_ACTIONS = (
     'LS-IQ learns from expert (state, action) pairs, and the reference code (robfiras/s2pg) has no state-only '
     'LS-IQ; loco-mujoco\'s motion-capture datasets (the mini data included) hold no actions. Write expert data '
-    'with actions and full states with launchers/make_expert_data.py and pass that file (--expert_data PATH, '
+    'with actions and full states with launchers/tools/make_expert_data.py and pass that file (--expert_data PATH, '
     'or the .perfect task), or use GAIL, which imitates states only.')
 
 
@@ -315,7 +315,7 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
             raise ValueError(
                 f'expert states have {expert.states.shape[1]} entries, the task\'s full state {state_dim}: LS-IQ\'s '
                 'critic sees the full state, so the expert data must hold full states (as the files of '
-                'launchers/make_expert_data.py do), not the policy\'s observations (motion capture)')
+                'launchers/tools/make_expert_data.py do), not the policy\'s observations (motion capture)')
         if expert.actions.shape[1] != action_dim:
             raise ValueError(f'expert actions have {expert.actions.shape[1]} entries, the task\'s actions {action_dim}')
         z, z_next, prev_action = expert_policy_states(self.policy, expert.states, expert.actions,

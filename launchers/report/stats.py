@@ -1,4 +1,5 @@
-"""The per-task numbers of the report, from the tables of ``report_runs``: curves, normalized returns, run clocks.
+"""The per-task numbers of the report, from the tables of ``launchers.report.runs``: curves, normalized returns,
+run clocks.
 
 - **Curves**: per (grid, task, variant, evaluation, steps) the mean return over the seeds with a 95 % percentile
   bootstrap interval of that mean (``scipy.stats.bootstrap``, seeded): it never leaves the range of the seeds'
@@ -7,7 +8,7 @@
   LSIQ), task and evaluation, ``(R - R_start) / (R_ref - R_start)``: ``R`` a run's return at its last epoch,
   ``R_start`` the mean epoch-0 return of all runs of the family on the task, ``R_ref`` the mean last-epoch return of
   the family's oracle (``<FAMILY>_ORACLE``) or, where no oracle ran, the task's declared reference
-  (``launchers.report_references``). Never the best variant. A task whose reference is not clearly above its start
+  (``launchers.report.references``). Never the best variant. A task whose reference is not clearly above its start
   (``R_ref - R_start`` below ``MIN_GAP`` of ``max(|R_start|, |R_ref|)``: the reference ended below the start, or
   hardly above it) or that has no reference is left out of the normalized aggregate, with a note naming it.
 - **Run clocks** (Tables 1-2): each run's wall-clock seconds per 1M steps, summarised as median and range over the
@@ -23,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from launchers.report_references import declared_reference
-from launchers.report_runs import RETURN_COLUMNS
+from launchers.report.references import declared_reference
+from launchers.report.runs import RETURN_COLUMNS
 
 __all__ = ['CONFIDENCE', 'EVALUATIONS', 'MIN_GAP', 'CURVE_RESAMPLES', 'label_order', 'counterpart', 'curves',
            'normalized_returns', 'time_table', 'time_notes', 'task_dims']

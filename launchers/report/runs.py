@@ -21,14 +21,14 @@ from typing import Any, Dict, Iterator, List, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-__all__ = ['RunSet', 'RunFileError', 'REQUIRED_COLUMNS', 'RETURN_COLUMNS', 'missing_folders', 'find_run_folders',
-           'read_run', 'load_runs']
+__all__ = ['RunSet', 'RunFileError', 'REQUIRED_COLUMNS', 'RETURN_COLUMNS', 'OPTIONAL_COLUMNS', 'missing_folders',
+           'find_run_folders', 'read_run', 'epoch_rows', 'run_row', 'run_set', 'load_runs']
 
 #: The ``progress.csv`` columns a run needs.
 REQUIRED_COLUMNS: Tuple[str, ...] = ('epoch', 'steps', 'time_s', 'R_mean', 'R_mean_deterministic')
 #: The returns the report shows: stochastic and deterministic evaluation.
 RETURN_COLUMNS: Tuple[str, ...] = ('R_mean', 'R_mean_deterministic')
-#: The ``progress.csv`` columns used where present: the machine's load average per epoch (``launchers.training``).
+#: The ``progress.csv`` columns used where present: the machine's load average per epoch (``launchers.run.training``).
 OPTIONAL_COLUMNS: Tuple[str, ...] = ('load_1m',)
 #: The ``args.json`` arguments a run needs.
 REQUIRED_ARGUMENTS: Tuple[str, ...] = ('env_id', 'algorithm', 'seed', 'n_epochs', 'n_steps_per_epoch')
@@ -100,15 +100,27 @@ def _read_progress(path: str) -> pd.DataFrame:
         frame = pd.read_csv(path)
     except (OSError, ValueError, pd.errors.ParserError) as error:  # EmptyDataError is a ValueError
         raise RunFileError(f'{path}: not a readable CSV ({str(error).strip()})') from None
+    return epoch_rows(frame, path)
+
+
+def epoch_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """
+    A run's epochs, checked: the :data:`REQUIRED_COLUMNS` (and :data:`OPTIONAL_COLUMNS` where present) as numbers,
+    one row per epoch (the last of repeated ones), sorted.
+
+    Raises:
+        RunFileError: naming ``name`` (the file, or the table and run) and what is wrong.
+
+    """
     missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
     if missing:
-        raise RunFileError(f'{path}: no column {", ".join(missing)}')
+        raise RunFileError(f'{name}: no column {", ".join(missing)}')
     optional = [column for column in OPTIONAL_COLUMNS if column in frame.columns]
     frame = frame[list(REQUIRED_COLUMNS) + optional].apply(pd.to_numeric, errors='coerce')
     if frame.empty:
-        raise RunFileError(f'{path}: no rows')
+        raise RunFileError(f'{name}: no rows')
     if frame[['epoch', 'steps', 'time_s']].isna().any().any():
-        raise RunFileError(f'{path}: non-numeric or empty epoch, steps or time_s')
+        raise RunFileError(f'{name}: non-numeric or empty epoch, steps or time_s')
     return frame.drop_duplicates('epoch', keep='last').sort_values('epoch').reset_index(drop=True)
 
 
@@ -159,19 +171,40 @@ def read_run(run_dir: str, root: str) -> Tuple[Dict[str, Any], pd.DataFrame]:
     arguments, content = _read_arguments(os.path.join(run_dir, 'args.json'))
     progress = _read_progress(os.path.join(run_dir, 'progress.csv'))
     task, label = str(arguments['env_id']), str(arguments.get('variant') or arguments['algorithm'])
+    settings = dict(grid=_grid_name(run_dir, root, task, label), task=task, label=label, family=label.split('_')[0],
+                    seed=int(arguments['seed']), n_epochs=int(arguments['n_epochs']),
+                    n_steps_per_epoch=int(arguments['n_steps_per_epoch']),
+                    random_mass=bool(arguments.get('random_mass')), horizon=arguments.get('horizon'),
+                    cpu_count=_number(content.get('cpu_count')), torch_threads=_number(content.get('torch_threads')))
+    row = run_row(os.path.abspath(run_dir), settings, progress)
+    return row, progress.assign(path=row['path'])
+
+
+def run_row(path: str, settings: Dict[str, Any], progress: pd.DataFrame) -> Dict[str, Any]:
+    """
+    The row of one run in :attr:`RunSet.runs`, from its settings and its epochs.
+
+    Args:
+        path (str): the run's folder, or its id (a run read from a table);
+        settings (Dict[str, Any]): ``grid``, ``task``, ``label``, ``family``, ``seed``, ``n_epochs``,
+            ``n_steps_per_epoch``, ``random_mass``, ``horizon``, ``cpu_count`` and ``torch_threads``;
+        progress (pd.DataFrame): its epochs (the :data:`REQUIRED_COLUMNS`, ``load_1m`` where recorded), sorted.
+
+    Returns:
+        The row (see :func:`read_run`).
+
+    """
     first, last = progress.iloc[0], progress.iloc[-1]
     start = first if first['epoch'] == 0 else pd.Series(np.nan, index=progress.columns)
-    row = dict(path=os.path.abspath(run_dir), grid=_grid_name(run_dir, root, task, label), task=task, label=label,
-               family=label.split('_')[0], seed=int(arguments['seed']), n_epochs=int(arguments['n_epochs']),
-               n_steps_per_epoch=int(arguments['n_steps_per_epoch']), random_mass=bool(arguments.get('random_mass')),
-               last_epoch=int(last['epoch']), last_steps=int(last['steps']),
-               finished=bool(last['epoch'] >= int(arguments['n_epochs'])),
-               R_start=float(start['R_mean']), R_start_deterministic=float(start['R_mean_deterministic']),
-               R_final=float(last['R_mean']), R_final_deterministic=float(last['R_mean_deterministic']),
-               time_per_1M=_time_per_million(progress), horizon=arguments.get('horizon'),
-               load_median=(float(progress['load_1m'].median()) if 'load_1m' in progress else float('nan')),
-               cpu_count=_number(content.get('cpu_count')), torch_threads=_number(content.get('torch_threads')))
-    return row, progress.assign(path=row['path'])
+    return dict(path=path, **{key: settings[key] for key in ('grid', 'task', 'label', 'family', 'seed', 'n_epochs',
+                                                             'n_steps_per_epoch', 'random_mass')},
+                last_epoch=int(last['epoch']), last_steps=int(last['steps']),
+                finished=bool(last['epoch'] >= settings['n_epochs']),
+                R_start=float(start['R_mean']), R_start_deterministic=float(start['R_mean_deterministic']),
+                R_final=float(last['R_mean']), R_final_deterministic=float(last['R_mean_deterministic']),
+                time_per_1M=_time_per_million(progress), horizon=settings['horizon'],
+                load_median=(float(progress['load_1m'].median()) if 'load_1m' in progress else float('nan')),
+                cpu_count=settings['cpu_count'], torch_threads=settings['torch_threads'])
 
 
 def _split_settings(runs: pd.DataFrame) -> Tuple[pd.DataFrame, List[str]]:
@@ -222,12 +255,25 @@ def load_runs(folders: Sequence[str], skip: Sequence[str] = ()) -> RunSet:
                 continue
             rows.append(row)
             tables.append(progress)
+    return run_set(rows, tables, problems)
+
+
+def run_set(rows: Sequence[Dict[str, Any]], tables: Sequence[pd.DataFrame], problems: Sequence[str] = ()) -> RunSet:
+    """
+    The :class:`RunSet` of runs read one by one: labels split by setting, one run per seed, sorted.
+
+    Args:
+        rows (Sequence[Dict[str, Any]]): one :func:`run_row` per run;
+        tables (Sequence[pd.DataFrame]): their epochs, each with the run's ``path``;
+        problems (Sequence[str], ()): the files skipped.
+
+    """
     if not rows:
-        return RunSet(pd.DataFrame(), pd.DataFrame(), problems)
+        return RunSet(pd.DataFrame(), pd.DataFrame(), list(problems))
     runs = pd.DataFrame(rows)
     runs, notes = _split_settings(runs)
     runs, duplicate_notes = _drop_duplicate_seeds(runs)
     runs = runs.sort_values(['grid', 'task', 'label', 'seed']).reset_index(drop=True)
     keys = runs[['path', 'grid', 'task', 'label', 'family', 'seed']]
     progress = pd.concat(tables, ignore_index=True).merge(keys, on='path', how='inner')
-    return RunSet(runs, progress, problems, notes + duplicate_notes)
+    return RunSet(runs, progress, list(problems), notes + duplicate_notes)

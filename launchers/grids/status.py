@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from launchers.slurm import JobRuns, job_state, queued_states
+from launchers.grids.slurm import JobRuns, job_state, queued_states
 from mushroom_s2pg.utils import read_progress
 
 __all__ = ['MANIFEST_FILE', 'GridRun', 'GridManifest', 'run_status', 'print_status', 'assign_jobs']

@@ -9,20 +9,20 @@ registry.
 
 Examples::
 
-    python -m launchers.launch_cpg --test --envs HalfCheetah-v5 --algorithms SAC_RS_CPG
-    python -m launchers.launch_cpg --local --dry_run
-    python -m launchers.launch_cpg --slurm --partition cpu --time 2-00:00:00
+    python -m launchers.grids.cpg --test --envs HalfCheetah-v5 --algorithms SAC_RS_CPG
+    python -m launchers.grids.cpg --local --dry_run
+    python -m launchers.grids.cpg --slurm --partition cpu --time 2-00:00:00
 
 Results: ``<base_dir>/<exp_name>_<timestamp>/<env_id>/<label>/<seed>/progress.csv``.
 
 """
 import sys
 
-from launchers.grid import GridSpec, make_main
+from launchers.grids.runner import GridSpec, make_main
 
 SPEC = GridSpec(
     name='cpg',
-    module='launchers.launch_cpg',
+    module='launchers.grids.cpg',
     description=__doc__,
     tasks=('HalfCheetah-v5', 'Ant-v5'),
     entries=(('SAC_RS_CPG', 'SAC_RS', dict(actor='cpg')),

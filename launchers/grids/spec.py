@@ -1,14 +1,14 @@
 """The declaration of an experiment grid: tasks x entries (labelled algorithm variants) x seeds.
 
-A launch file (``launchers/launch_*.py``) is a :class:`GridSpec` and ``main = make_main(SPEC)``
-(``launchers/grid.py``). The spec names the tasks, the grid entries (a label, a registered
+A grid module (``launchers/grids/memory.py``, ...) is a :class:`GridSpec` and ``main = make_main(SPEC)``
+(``launchers/grids/runner.py``). The spec names the tasks, the grid entries (a label, a registered
 algorithm and fixed hyperparameter overrides, e.g. ``('SAC_BPTT32', 'SAC_BPTT', {'truncation_length':
 32})``), the paper's budget (epochs, steps per epoch, evaluation episodes, seeds) and the tiny budget
 of ``--test``.
 
 Checks: the grid itself checks what only a grid has (at least one task and entry, unique tasks and
 labels, labels that can name a folder, positive seed counts); every run of the grid, with the
-paper's and with the test budget, is built as a :class:`launchers.config.RunConfig`, which checks
+paper's and with the test budget, is built as a :class:`launchers.run.config.RunConfig`, which checks
 the rest (algorithm, hyperparameters, task options such as ``random_mass``, budgets). So a typo in a
 launch file fails on import.
 
@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
-from launchers.config import ExperimentConfigError, RunConfig
+from launchers.run.config import ExperimentConfigError, RunConfig
 from mushroom_s2pg.algorithms import hyperparameter_names, needs_expert_data
 
 __all__ = ['GridEntry', 'GridSpec', 'EntryLike', 'paper_variants', 'entry_run_config', 'TEST_SETTINGS',
@@ -90,7 +90,7 @@ class GridSpec:
 
     Args:
         name (str): the experiment name (first part of the results folder, ``--exp_name`` default);
-        module (str): the launch module, e.g. ``'launchers.launch_pomdp'`` (for the help text);
+        module (str): the launch module, e.g. ``'launchers.grids.pomdp'`` (for the help text);
         description (str): the launch file's docstring (its first paragraph heads the help text);
         tasks (Sequence[str]): the environment ids;
         entries (Sequence[EntryLike]): the variants, :class:`GridEntry` or ``(label, algorithm[,

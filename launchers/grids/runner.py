@@ -1,17 +1,17 @@
 """Run an experiment grid: its selected runs through experiment-launcher, locally or on SLURM.
 
-A launch file (``launchers/launch_*.py``) declares a :class:`GridSpec` (``launchers/grid_spec.py``)
-and sets ``main = make_main(SPEC)``. The command line is ``launchers/grid_cli.py``; this module
-builds the ``experiment_launcher.Launcher`` (one experiment per (task, entry), run by local joblib
-workers or as SLURM batch files, one job array over the seeds per experiment; ``launchers/grid_slurm.py``), shows
-a dry run, writes ``grid.json`` and prints where each run stands (``launchers/grid_status.py``: after local runs,
-and for ``--status``).
+A grid module (``launchers/grids/memory.py``, ...) declares a :class:`GridSpec` (``launchers/grids/spec.py``)
+and sets ``main = make_main(SPEC)``. The command line is ``launchers/grids/cli.py``; this module builds the
+``experiment_launcher.Launcher`` (one experiment per (task, entry), run by local joblib workers or as SLURM
+batch files, one job array over the seeds per experiment; ``launchers/grids/submission.py``), shows a dry run,
+writes ``grid.json`` and prints where each run stands (``launchers/grids/status.py``: after local runs, and for
+``--status``).
 
 Result folders: ``<base_dir>/<exp_name>[_test][_<timestamp>]/<env_id>/<label>/<seed>/``. The folder
 is named after the entry label, so that ``SAC_BPTT5`` and ``SAC_BPTT32`` (both the registered
 ``SAC_BPTT``) do not collide: experiment-launcher names folders after the keyword arguments that
 end in ``__`` (``env_id__``, ``variant__``) and passes every argument, without the underscores, to
-``launchers.experiment.experiment`` (which records ``variant`` in ``args.json``).
+``launchers.run.experiment.experiment`` (which records ``variant`` in ``args.json``).
 
 """
 import argparse
@@ -24,17 +24,17 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from experiment_launcher import Launcher
 
 from launchers import command_line
-from launchers.config import ExperimentConfigError, RunConfig
-from launchers.grid_cli import build_parser, entry_hyperparameters, n_seeds, parse_args, run_configs, run_settings
-from launchers.grid_slurm import SubmissionError, submit_grid
-from launchers.grid_spec import TEST_HYPERPARAMETERS, TEST_SETTINGS, GridEntry, GridSpec, paper_variants
-from launchers.grid_status import GridManifest, GridRun, print_status
+from launchers.run.config import ExperimentConfigError, RunConfig
+from launchers.grids.cli import build_parser, entry_hyperparameters, n_seeds, parse_args, run_configs, run_settings
+from launchers.grids.submission import SubmissionError, submit_grid
+from launchers.grids.spec import TEST_HYPERPARAMETERS, TEST_SETTINGS, GridEntry, GridSpec, paper_variants
+from launchers.grids.status import GridManifest, GridRun, print_status
 
 __all__ = ['GridEntry', 'GridSpec', 'paper_variants', 'build_parser', 'parse_args', 'run_settings',
            'entry_hyperparameters', 'grid_experiments', 'grid_runs', 'build_launcher', 'run_grid',
            'make_main', 'EXPERIMENT_MODULE', 'TEST_SETTINGS', 'TEST_HYPERPARAMETERS']
 
-EXPERIMENT_MODULE = 'launchers.experiment'
+EXPERIMENT_MODULE = 'launchers.run.experiment'
 
 Run = Tuple[str, str, int, str]  # (env_id, label, seed, run folder)
 
@@ -248,7 +248,7 @@ def _remove_empty(folders: Sequence[str]) -> None:
 
 
 def _print_report_command(results_dir: str, when: str) -> None:
-    """The command that turns the grid's results folder into figures and tables (``launchers/report.py``)."""
+    """The command that turns the grid's results folder into figures and tables (``python -m launchers.report``)."""
     results_dir = os.path.abspath(results_dir)
     command = command_line('launchers.report', results_dir, '--out', os.path.join(results_dir, 'report'))
     print(f'[launch] {when}: {command}')
@@ -267,7 +267,7 @@ def make_main(spec: GridSpec) -> Callable[[Optional[Sequence[str]]], int]:
     def main(argv: Optional[Sequence[str]] = None) -> int:
         return run_grid(spec, argv)
 
-    main.__doc__ = f'Command-line entry point of grid {spec.name!r} (see ``launchers.grid.run_grid``).'
+    main.__doc__ = f'Command-line entry point of grid {spec.name!r} (see ``launchers.grids.runner.run_grid``).'
     main.spec = spec  # type: ignore[attr-defined]
     main.build_parser = lambda: build_parser(spec)  # type: ignore[attr-defined]
     return main

@@ -4,7 +4,7 @@ Options: the selection (``--envs``, ``--algorithms`` by entry label, seeds), bud
 ``--random_mass``, common ``--hyperparameters``, ``--test``, ``--dry_run``, ``--local``/``--slurm`` and
 the SLURM resources. :func:`parse_args` checks what belongs to the grid (tasks and labels of the
 grid, entry-defining hyperparameters left alone, seed and worker counts) and then builds every
-selected run as a :class:`launchers.config.RunConfig` (:func:`run_configs`), which checks the rest;
+selected run as a :class:`launchers.run.config.RunConfig` (:func:`run_configs`), which checks the rest;
 any error exits with status 2 and a message naming the option, the value and the valid choices.
 
 """
@@ -13,9 +13,9 @@ import os
 from typing import Any, Dict, List, Optional, Sequence
 
 from launchers import Parser, program_name
-from launchers.config import ExperimentConfigError, RunConfig, parse_hyperparameters
-from launchers.grid_spec import GridEntry, GridSpec, entry_run_config
-from launchers.slurm import REQUEUE_GRACE_S
+from launchers.run.config import ExperimentConfigError, RunConfig, parse_hyperparameters
+from launchers.grids.spec import GridEntry, GridSpec, entry_run_config
+from launchers.grids.slurm import REQUEUE_GRACE_S
 from mushroom_s2pg.algorithms import did_you_mean, needs_expert_data
 
 __all__ = ['build_parser', 'parse_args', 'run_settings', 'entry_hyperparameters', 'run_configs', 'n_seeds']
@@ -89,8 +89,9 @@ def _add_grid_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> None
                       help=f'entries, by label (default: all {len(spec.entries)})')
     if spec.imitates:
         grid.add_argument('--expert_dir', default=os.path.join('results', 'expert'), metavar='DIR',
-                          help='expert data <DIR>/<env_id>.perfect.npz (launchers.make_expert_data writes them) for the '
-                               "imitating entries; without a file a task's default dataset is used (default: %(default)s)")
+                          help='expert data <DIR>/<env_id>.perfect.npz (launchers.tools.make_expert_data writes '
+                               "them) for the imitating entries; without a file a task's default dataset is used "
+                               '(default: %(default)s)')
     grid.add_argument('--n_seeds', type=int, default=None,
                       help=f'seeds per configuration (default: {spec.n_seeds}, --test: {spec.test_n_seeds})')
     grid.add_argument('--start_seed', type=int, default=0, help='first seed (default: 0)')
@@ -251,8 +252,8 @@ def run_configs(spec: GridSpec, args: argparse.Namespace) -> List[RunConfig]:
 
 
 def _expert_file(spec: GridSpec, args: argparse.Namespace, env_id: str, label: str) -> Optional[str]:
-    """``<expert_dir>/<env_id>.perfect.npz`` (what ``launchers.make_expert_data`` writes) for an imitating entry when
-    the file exists; else None: the task's default data (GAIL: loco-mujoco's; LS-IQ, needing actions: an error)."""
+    """``<expert_dir>/<env_id>.perfect.npz`` (what ``launchers.tools.make_expert_data`` writes) for an imitating
+    entry when the file exists; else None: the task's default data (GAIL: loco-mujoco's; LS-IQ, needing actions: an error)."""
     if not (spec.imitates and needs_expert_data(spec.entry(label).algorithm)):
         return None
     path = os.path.abspath(os.path.join(args.expert_dir, f'{env_id}.perfect.npz'))

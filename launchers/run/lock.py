@@ -11,7 +11,7 @@ import os
 import socket
 from typing import Optional
 
-from launchers.config import ExperimentConfigError
+from launchers.run.config import ExperimentConfigError
 
 __all__ = ['LOCK_FILE', 'RunLock', 'RunLockedError']
 

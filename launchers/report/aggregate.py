@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from launchers.report_stats import EVALUATIONS, label_order
+from launchers.report.stats import EVALUATIONS, label_order
 
 __all__ = ['SEED', 'REPS', 'IMPROVEMENT_REPS', 'score_matrix', 'variant_summary', 'performance_profiles',
            'improvement_table', 'TWIN_KINDS']
@@ -46,11 +46,19 @@ def _rliable():
 
 
 def _estimates(score_dict, func, reps: int):
+    """rliable's interval estimates, seeded. rliable draws its resamples from NumPy's global generator (not from the
+    ``random_state`` it passes on to arch), so that generator is seeded for the call and then restored: the same
+    scores give the same intervals whatever ran before."""
     library, _ = _rliable()
-    with warnings.catch_warnings():  # arch's deprecation of the RandomState that rliable passes on
-        warnings.simplefilter('ignore', FutureWarning)
-        return library.get_interval_estimates(score_dict, func, reps=reps,
-                                              random_state=np.random.RandomState(SEED))
+    state = np.random.get_state()
+    np.random.seed(SEED)
+    try:
+        with warnings.catch_warnings():  # arch's deprecation of the RandomState that rliable passes on
+            warnings.simplefilter('ignore', FutureWarning)
+            return library.get_interval_estimates(score_dict, func, reps=reps,
+                                                  random_state=np.random.RandomState(SEED))
+    finally:
+        np.random.set_state(state)
 
 
 def score_matrix(runs: pd.DataFrame, label: str, column: str,

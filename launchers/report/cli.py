@@ -1,20 +1,27 @@
 """From grid results to the paper's figures and tables in one command.
 
-    s2pg-report RESULTS_DIR [RESULTS_DIR ...] --out DIR [--benchmark training_time.json]
+    s2pg-report RESULTS_DIR [RESULTS_DIR ...] --out DIR [--benchmark training_time.json] [--compact]
+    s2pg-report --from_table returns.csv --out DIR [--compact]
 
 reads every run (``args.json`` and ``progress.csv``) below the given folders, any mix of grids
-(``launchers/report_runs.py``), aggregates them (per task: ``launchers/report_stats.py``; over tasks and seeds with
-rliable: ``launchers/report_aggregate.py``) and writes into ``DIR``: learning curves per task
+(``launchers/report/runs.py``), aggregates them (per task: ``launchers/report/stats.py``; over tasks and seeds with
+rliable: ``launchers/report/aggregate.py``) and writes into ``DIR``: learning curves per task
 (``curves_<grid>_<task>.png``), the Figure 3 summary per grid (``summary_<grid>.png``), performance profiles per
 grid (``profile_<grid>.png``), the low- vs high-dimensional tasks (``dims.png``, Figure 13), the memory and CPG
 figures (``memory.png``, ``cpg.png``; Figures 4/8, 9), Tables 1-2 from run clocks (``table_time.md/.csv``), the
 normalized returns (``table_normalized.md/.csv``, ``normalization.md/.csv``), the probabilities of improvement
-(``table_improvement.md/.csv``), the runs used (``runs.csv``), the curves' numbers (``curves.csv``) and
-``report.md``, which links them all, defines every number and lists the runs, the files skipped, the figures that
-could not be made (and why) and the notes (tasks left out of the normalized aggregate, runs that shared cores).
+(``table_improvement.md/.csv``), the runs used (``runs.csv``), the curves' numbers (``curves.csv``), every run's
+returns per epoch with its settings (``returns.csv``, ``launchers/report/table.py``) and ``report.md``, which links
+them all, defines every number and lists the runs, the files skipped, the figures that could not be made (and why)
+and the notes (tasks left out of the normalized aggregate, runs that shared cores).
 
-Missing or malformed run files are reported by name and skipped; a given folder that does not exist stops the
-command before anything is written (exit status 2); no usable run at all: exit status 1.
+With ``--from_table`` the runs are read from such a ``returns.csv`` instead of run folders: the same figures
+and tables again. With ``--compact`` only ``report.md``, the figures and ``returns.csv`` are written (a study
+kept in a repository, from which ``--from_table`` rebuilds its report).
+
+Missing or malformed run files are reported by name and skipped; a given folder that does not exist, or a table
+that is missing or lacks a column, stops the command before anything is written (exit status 2); no usable run at
+all: exit status 1.
 
 """
 import argparse
@@ -28,14 +35,16 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import pandas as pd
 
 from launchers import Parser, command_line, program_name
-from launchers.report_aggregate import REPS, improvement_table, performance_profiles, variant_summary
-from launchers.report_figures import plot_curves, plot_dims, plot_profiles, plot_summary
-from launchers.report_markdown import (Figure, Report, improvement_markdown, normalized_markdown,
+from launchers.report.aggregate import REPS, improvement_table, performance_profiles, variant_summary
+from launchers.report.figures import plot_curves, plot_dims, plot_profiles, plot_summary
+from launchers.report.markdown import (Figure, Report, improvement_markdown, normalized_markdown,
                                        references_markdown, report_markdown, runs_markdown, time_markdown)
-from launchers.report_runs import load_runs, missing_folders
-from launchers.report_stats import EVALUATIONS, curves, normalized_returns, task_dims, time_notes, time_table
+from launchers.report.runs import RunSet, load_runs, missing_folders
+from launchers.report.stats import EVALUATIONS, curves, normalized_returns, task_dims, time_notes, time_table
+from launchers.report.table import (TABLE_FILE, TableError, read_returns_table, runs_from_table, with_run_ids,
+                                    write_returns_table)
 
-__all__ = ['build_parser', 'write_report', 'report_command', 'main', 'ReportError']
+__all__ = ['build_parser', 'write_report', 'write_table_report', 'report_command', 'main', 'ReportError']
 
 
 class ReportError(RuntimeError):
@@ -124,9 +133,10 @@ def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame, summa
     return figures, missing
 
 
-def _write_tables(out: str, runs: pd.DataFrame, references: pd.DataFrame, curve_table: pd.DataFrame,
-                  summary: pd.DataFrame, times: pd.DataFrame, improvements: pd.DataFrame) -> List[Tuple[str, str, str]]:
-    """Write the tables (Markdown and CSV) and the runs' and curves' CSV; (title, stem, Markdown) per table."""
+def _tables(runs: pd.DataFrame, references: pd.DataFrame, curve_table: pd.DataFrame, summary: pd.DataFrame,
+            times: pd.DataFrame, improvements: pd.DataFrame, out: str, write: bool) -> List[Tuple[str, str, str]]:
+    """(title, stem, Markdown) per table; with ``write``, the tables (Markdown and CSV) and the runs' and curves' CSV
+    written into ``out``."""
     tables = [('Tables 1-2: time for 1M steps (run clocks) and factor vs the vanilla variant', 'table_time', times,
                time_markdown(times)),
               ('Normalized return per variant: IQM over tasks x seeds (Figure 3)', 'table_normalized', summary,
@@ -135,17 +145,18 @@ def _write_tables(out: str, runs: pd.DataFrame, references: pd.DataFrame, curve_
                improvement_markdown(improvements)),
               ('Normalization: R_start and R_ref per task', 'normalization', references,
                references_markdown(references))]
-    for _, stem, frame, text in tables:
-        frame.to_csv(os.path.join(out, f'{stem}.csv'), index=False)
-        with open(os.path.join(out, f'{stem}.md'), 'w') as f:
-            f.write(text)
-    runs.to_csv(os.path.join(out, 'runs.csv'), index=False)
-    curve_table.to_csv(os.path.join(out, 'curves.csv'), index=False)
+    if write:
+        for _, stem, frame, text in tables:
+            frame.to_csv(os.path.join(out, f'{stem}.csv'), index=False)
+            with open(os.path.join(out, f'{stem}.md'), 'w') as f:
+                f.write(text)
+        runs.to_csv(os.path.join(out, 'runs.csv'), index=False)
+        curve_table.to_csv(os.path.join(out, 'curves.csv'), index=False)
     return [(title, stem, text) for title, stem, _, text in tables]
 
 
 def write_report(folders: Sequence[str], out: str, command: Optional[str] = None,
-                 benchmark: Optional[Dict[str, Any]] = None, reps: int = REPS) -> Dict[str, Any]:
+                 benchmark: Optional[Dict[str, Any]] = None, reps: int = REPS, compact: bool = False) -> Dict[str, Any]:
     """
     Read the runs below ``folders`` and write the report into ``out``.
 
@@ -154,11 +165,13 @@ def write_report(folders: Sequence[str], out: str, command: Optional[str] = None
         out (str): the output folder (created; never searched for runs);
         command (str, None): the command to name in ``report.md`` (default: :func:`report_command`);
         benchmark (dict, None): a result of ``benchmarks/training_time.py`` (its JSON) to set beside the run clocks;
-        reps (int, REPS): bootstrap resamples of the aggregates.
+        reps (int, REPS): bootstrap resamples of the aggregates;
+        compact (bool, False): write only ``report.md``, the figures and ``returns.csv`` (and name the folders in
+            ``report.md`` as given, not by their absolute paths).
 
     Returns:
-        ``report`` (path of report.md), ``figures`` and ``tables`` (paths), ``missing`` ((figure, why) of the
-        figures not made), ``runs``, ``unfinished``, ``problems`` and ``notes``.
+        ``report`` (path of report.md), ``figures`` and ``tables`` (paths), ``returns`` (path of returns.csv),
+        ``missing`` ((figure, why) of the figures not made), ``runs``, ``unfinished``, ``problems`` and ``notes``.
 
     Raises:
         ReportError: when no usable run was found (the message lists the files skipped).
@@ -168,30 +181,62 @@ def write_report(folders: Sequence[str], out: str, command: Optional[str] = None
     if run_set.runs.empty:
         skipped = ''.join(f'\n  {problem}' for problem in run_set.problems)
         raise ReportError(f'no usable run below {", ".join(folders)}{skipped or " (no progress.csv or args.json)"}')
+    sources = list(folders) if compact else [os.path.abspath(folder) for folder in folders]
+    return _write(run_set, out, command or report_command(folders, out), sources, benchmark, reps, compact)
+
+
+def write_table_report(table: str, out: str, command: Optional[str] = None,
+                       benchmark: Optional[Dict[str, Any]] = None, reps: int = REPS,
+                       compact: bool = False) -> Dict[str, Any]:
+    """
+    Read the runs of a ``returns.csv`` (:mod:`launchers.report.table`) and write the report into ``out``: the same
+    figures and tables as from the run folders it was written from. Arguments and result as :func:`write_report`'s.
+
+    Raises:
+        TableError: the table is missing, lacks a column or holds a run that cannot be used (nothing is written).
+
+    """
+    run_set = runs_from_table(read_returns_table(table), table)
+    command = command or command_line('launchers.report', '--from_table', table, '--out', out)
+    return _write(run_set, out, command, [table], benchmark, reps, compact)
+
+
+def _write(run_set: RunSet, out: str, command: str, sources: List[str], benchmark: Optional[Dict[str, Any]],
+           reps: int, compact: bool) -> Dict[str, Any]:
+    """Write the report of ``run_set`` (not empty) into ``out``; see :func:`write_report`. A compact report names
+    its runs by their ids, not their folders."""
+    run_set = with_run_ids(run_set) if compact else run_set
     runs, references, notes = normalized_returns(run_set.runs)
     curve_table, summary, times = curves(run_set.progress), variant_summary(runs, reps=reps), time_table(runs, benchmark)
     os.makedirs(out, exist_ok=True)
+    returns = write_returns_table(run_set, out)
     figures, missing = _make_figures(out, runs, curve_table, summary, reps)
-    tables = _write_tables(out, runs, references, curve_table, summary, times, improvement_table(runs))
-    report = Report(command or report_command(folders, out), list(folders), figures, missing, run_set.problems,
-                    run_set.notes + notes + time_notes(runs, times))
+    tables = _tables(runs, references, curve_table, summary, times, improvement_table(runs), out, write=not compact)
+    report = Report(command, sources, figures, missing, run_set.problems,
+                    run_set.notes + notes + time_notes(runs, times), compact=compact)
     path = os.path.join(out, 'report.md')
     with open(path, 'w') as f:
         f.write(report_markdown(report, runs, tables, runs_markdown(runs)))
-    return dict(report=path, figures=[os.path.join(out, figure.file) for figure in figures],
-                tables=[os.path.join(out, f'{stem}.{ext}') for _, stem, _ in tables for ext in ('md', 'csv')],
-                missing=missing, runs=len(runs), unfinished=int((~runs['finished']).sum()),
+    table_files = [] if compact else [os.path.join(out, f'{stem}.{ext}') for _, stem, _ in tables
+                                      for ext in ('md', 'csv')]
+    return dict(report=path, figures=[os.path.join(out, figure.file) for figure in figures], tables=table_files,
+                returns=returns, missing=missing, runs=len(runs), unfinished=int((~runs['finished']).sum()),
                 problems=run_set.problems, notes=report.notes)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m launchers.report``."""
+    paragraphs = __doc__.split('\n\n')
     parser = Parser(
         prog=program_name('launchers.report'), formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=__doc__.split('\n\n')[0] + '\n\n' + __doc__.split('\n\n')[2])
-    parser.add_argument('results_dirs', nargs='+', metavar='RESULTS_DIR',
+        description='\n\n'.join([paragraphs[0], paragraphs[2], paragraphs[3]]))
+    parser.add_argument('results_dirs', nargs='*', metavar='RESULTS_DIR',
                         help='result folders (a grid\'s <exp_name>_<timestamp> folder, or any folder above runs)')
+    parser.add_argument('--from_table', metavar='FILE', default=None,
+                        help='read the runs from a returns.csv that a report wrote, instead of from RESULTS_DIR')
     parser.add_argument('--out', required=True, metavar='DIR', help='the folder to write the report into')
+    parser.add_argument('--compact', action='store_true',
+                        help='write only report.md, the figures and returns.csv (not the other tables)')
     parser.add_argument('--benchmark', metavar='JSON', default=None,
                         help='a result of benchmarks/training_time.py (training_time.json): its factors are set '
                              'beside the run clocks\' and disagreements noted')
@@ -218,19 +263,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     Command-line entry point.
 
     Returns:
-        0 (report written; skipped files are listed), 1 (no usable run); bad folders exit with status 2.
+        0 (report written; skipped files are listed), 1 (no usable run); bad folders or a bad table exit with
+        status 2.
 
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    if bool(args.results_dirs) == bool(args.from_table):
+        parser.error('give either result folders (RESULTS_DIR ...) or --from_table FILE' +
+                     (', not both' if args.from_table else ''))
     missing = missing_folders(args.results_dirs)
     if missing:
         parser.error('; '.join(missing))
     if args.reps < 1:
         parser.error(f'--reps {args.reps}: must be at least 1')
     try:
-        result = write_report(args.results_dirs, args.out, typed_command(argv), _read_benchmark(args.benchmark),
-                              args.reps)
+        options = dict(command=typed_command(argv), benchmark=_read_benchmark(args.benchmark), reps=args.reps,
+                       compact=args.compact)
+        if args.from_table:
+            result = write_table_report(args.from_table, args.out, **options)
+        else:
+            result = write_report(args.results_dirs, args.out, **options)
+    except TableError as error:
+        parser.error(f'--from_table {error}')
     except ReportError as error:
         print(f'[report] error: {error}', file=sys.stderr)
         return 1
@@ -241,7 +296,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for name, why in result['missing']:
         print(f'[report] not made: {name}: {why}')
     print(f'[report] {result["runs"]} runs ({result["unfinished"]} unfinished, {len(result["problems"])} skipped); '
-          f'{len(result["figures"])} figures and {len(result["tables"])} table files in {args.out}')
+          f'{len(result["figures"])} figures, {len(result["tables"])} table files and {TABLE_FILE} in {args.out}')
     print(f'[report] {result["report"]}')
     return 0
 

@@ -3,28 +3,28 @@
 ``Atlas.carry`` (unknown carried weight), ``HumanoidTorque4Ages.walk.all`` and ``.run.all`` (unknown body
 scale) x {GAIL, LSIQ} x {RS (S2PG), BPTT5 (the reference's truncation length), VANILLA} x 10 seeds = 180 runs,
 200 epochs of 100k steps (GAIL) or 5000 steps (LS-IQ), 10 evaluation episodes per epoch; the registry's reference
-hyperparameters. Expert data: ``<expert_dir>/<env_id>.perfect.npz`` when it exists (``launchers.make_expert_data``
+hyperparameters. Expert data: ``<expert_dir>/<env_id>.perfect.npz`` when it exists (``launchers.tools.make_expert_data``
 writes them), else the task's loco-mujoco dataset; LS-IQ needs expert actions, so it needs such a file (the
 motion-capture data have none): the grid stops before launching anything, saying so.
 
 Examples::
 
-    python -m launchers.launch_imitation --test --algorithms GAIL_RS GAIL_VANILLA     # tiny, local, checked
-    python -m launchers.launch_imitation --local --dry_run --expert_dir results/expert
-    python -m launchers.launch_imitation --slurm --partition cpu --time 3-00:00:00
+    python -m launchers.grids.imitation --test --algorithms GAIL_RS GAIL_VANILLA     # tiny, local, checked
+    python -m launchers.grids.imitation --local --dry_run --expert_dir results/expert
+    python -m launchers.grids.imitation --slurm --partition cpu --time 3-00:00:00
 
 Results: ``<base_dir>/<exp_name>_<timestamp>/<env_id>/<label>/<seed>/progress.csv``.
 
 """
 import sys
 
-from launchers.grid import GridSpec, make_main
+from launchers.grids.runner import GridSpec, make_main
 
 LSIQ_BUDGET = dict(n_steps_per_epoch=5000)
 
 SPEC = GridSpec(
     name='imitation',
-    module='launchers.launch_imitation',
+    module='launchers.grids.imitation',
     description=__doc__,
     tasks=('Atlas.carry', 'HumanoidTorque4Ages.walk.all', 'HumanoidTorque4Ages.run.all'),
     entries=(('GAIL_RS', 'GAIL_RS'),

@@ -1,13 +1,12 @@
 """The report's text: Markdown tables (Tables 1-2, normalized returns, runs used) and ``report.md``."""
 import datetime
-import os
 from dataclasses import dataclass, field
 from typing import Iterable, List, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
 
-from launchers.report_stats import EVALUATIONS, label_order
+from launchers.report.stats import EVALUATIONS, label_order
 
 __all__ = ['Figure', 'Report', 'markdown_table', 'time_markdown', 'normalized_markdown', 'improvement_markdown',
            'references_markdown', 'runs_markdown', 'report_markdown', 'DEFINITIONS']
@@ -25,7 +24,7 @@ DEFINITIONS = """\
   evaluation, `(R - R_start) / (R_ref - R_start)`, where `R` is a run's return at its last epoch, `R_start` the mean
   epoch-0 return (before any training) of all variants of the family on the task, and `R_ref` the mean final return
   of the family's oracle variant (`<FAMILY>_ORACLE`) or, where no oracle ran, the task's declared reference (a table
-  with its source, `launchers/report_references.py`); never the best variant. 0 = untrained, 1 = the reference.
+  with its source, `launchers/report/references.py`); never the best variant. 0 = untrained, 1 = the reference.
   A task is left out of the normalized aggregate, and named in the Notes, when it has no reference or when
   `R_ref - R_start` is below 10 % of `max(|R_start|, |R_ref|)` (a reference that ended below, or hardly above, the
   start would flip or blow up the scale).
@@ -62,6 +61,7 @@ class Report:
     missing: List[Tuple[str, str]] = field(default_factory=list)   # (figure, why not made)
     problems: List[str] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
+    compact: bool = False   # only report.md, the figures and returns.csv are written
 
 
 def _cell(value) -> str:
@@ -86,7 +86,7 @@ def _interval(table: pd.DataFrame, center: str, low: str, high: str, scale: floa
 
 
 def time_markdown(table: pd.DataFrame) -> str:
-    """Tables 1-2 (:func:`launchers.report_stats.time_table`) in Markdown."""
+    """Tables 1-2 (:func:`launchers.report.stats.time_table`) in Markdown."""
     frame = pd.DataFrame({'grid': table['grid'], 'task': table['task'], 'variant': table['label'],
                           'run clock, s per 1M steps: median [min, max]': _interval(table, 'time_median', 'time_min',
                                                                                     'time_max'),
@@ -97,7 +97,7 @@ def time_markdown(table: pd.DataFrame) -> str:
 
 
 def normalized_markdown(summary: pd.DataFrame) -> str:
-    """The IQM of the normalized returns and run clocks per variant (``launchers.report_aggregate``)."""
+    """The IQM of the normalized returns and run clocks per variant (``launchers.report.aggregate``)."""
     frame = pd.DataFrame({'grid': summary['grid'], 'variant': summary['label']})
     for evaluation, (_, _, column) in EVALUATIONS.items():
         frame[f'IQM normalized return, {evaluation} [95 % CI]'] = _interval(summary, f'{column}_iqm', f'{column}_low',
@@ -110,7 +110,7 @@ def normalized_markdown(summary: pd.DataFrame) -> str:
 
 
 def improvement_markdown(table: pd.DataFrame) -> str:
-    """The probabilities of improvement (:func:`launchers.report_aggregate.improvement_table`)."""
+    """The probabilities of improvement (:func:`launchers.report.aggregate.improvement_table`)."""
     if table.empty:
         return 'No RS variant ran beside a BPTT, window or vanilla twin.\n'
     frame = pd.DataFrame({'grid': table['grid'], 'evaluation': table['evaluation'], 'X': table['label'],
@@ -164,12 +164,23 @@ def _figures_section(report: Report) -> List[str]:
     return lines
 
 
-def _tables_section(tables: Sequence[Tuple[str, str, str]]) -> List[str]:
-    """``(title, stem, markdown)`` per table: its files linked, its Markdown inline."""
+def _tables_section(tables: Sequence[Tuple[str, str, str]], linked: bool = True) -> List[str]:
+    """``(title, stem, markdown)`` per table: its Markdown inline, its files linked where ``linked``."""
     lines = ['## Tables', '']
     for title, stem, text in tables:
-        lines += [f'### {title}', '', f'Files: [{stem}.md]({stem}.md), [{stem}.csv]({stem}.csv).', '', text]
+        files = [f'Files: [{stem}.md]({stem}.md), [{stem}.csv]({stem}.csv).', ''] if linked else []
+        lines += [f'### {title}', '', *files, text]
     return lines
+
+
+def _runs_files(compact: bool) -> str:
+    """The sentence that links the runs' files."""
+    table = ('Every run\'s returns per epoch with its settings: [returns.csv](returns.csv) (`s2pg-report '
+             '--from_table returns.csv --out DIR` writes this report again from it).')
+    if compact:
+        return table
+    return ('Every run with its path, budget, last epoch and returns: [runs.csv](runs.csv). '
+            'Curves (mean, CI and seeds per step): [curves.csv](curves.csv). ' + table)
 
 
 def report_markdown(report: Report, runs: pd.DataFrame, tables: Sequence[Tuple[str, str, str]],
@@ -178,7 +189,8 @@ def report_markdown(report: Report, runs: pd.DataFrame, tables: Sequence[Tuple[s
     The text of ``report.md``.
 
     Args:
-        report (Report): the command, folders, figures (made and not), problems and notes;
+        report (Report): the command, folders (or table) as they are to be shown, figures (made and not),
+            problems and notes;
         runs (pd.DataFrame): the runs used;
         tables (Sequence[Tuple[str, str, str]]): (title, file stem, Markdown) of each table;
         runs_table (str): :func:`runs_markdown`.
@@ -191,15 +203,14 @@ def report_markdown(report: Report, runs: pd.DataFrame, tables: Sequence[Tuple[s
     grids = ', '.join(dict.fromkeys(runs['grid']))
     lines = [f'# Results report: {grids}', '',
              f'Written by `{report.command}` on {datetime.datetime.now():%Y-%m-%d %H:%M}, from '
-             + ', '.join(f'`{os.path.abspath(folder)}`' for folder in report.folders) + '.', '',
+             + ', '.join(f'`{folder}`' for folder in report.folders) + '.', '',
              f'{len(runs)} runs: {runs["grid"].nunique()} grid(s), {runs["task"].nunique()} task(s), '
              f'{runs["label"].nunique()} variant(s); {len(unfinished)} unfinished (used up to their last epoch, '
              f'flagged in "Runs used"); {len(report.problems)} run folder(s) skipped (see "Skipped files").', '',
              '## Definitions', '', DEFINITIONS]
     lines += _figures_section(report)
-    lines += _tables_section(tables)
-    lines += ['## Runs used', '', 'Every run with its path, budget, last epoch and returns: [runs.csv](runs.csv). '
-              'Curves (mean, CI and seeds per step): [curves.csv](curves.csv).', '', runs_table]
+    lines += _tables_section(tables, linked=not report.compact)
+    lines += ['## Runs used', '', _runs_files(report.compact), '', runs_table]
     if len(unfinished):
         lines += ['Unfinished runs (last epoch < n_epochs):', '']
         lines += [f'- `{row.path}`: epoch {row.last_epoch} of {row.n_epochs}' for row in unfinished.itertuples()]

@@ -2,7 +2,7 @@
 
 loco-mujoco's perfect datasets cannot be downloaded on these machines. This script trains an expert that
 sees the full observation (``SAC_ORACLE`` by default, on loco-mujoco's target-velocity reward of the task,
-with initial states drawn from the task's motion-capture data) through ``launchers.experiment.experiment``
+with initial states drawn from the task's motion-capture data) through ``launchers.run.experiment.experiment``
 (so it resumes like every run), rolls it out for ``n_episodes`` episodes of exactly ``episode_length``
 steps (episodes that fall earlier are discarded: loco-mujoco's loader takes equal-length trajectories
 only) and writes ``states``, ``actions``, ``next_states``, ``last`` and ``absorbing`` in loco-mujoco's
@@ -11,22 +11,22 @@ blocks of scale 0.4, 0.6, 0.8, 1.0 (the order loco-mujoco's loader assumes), so 
 multiple of 4. The file is then loaded back through ``environments.expert_dataset`` (loco-mujoco's loader)
 as a check, and serves the ``.perfect`` variant of the task::
 
-    python -m launchers.make_expert_data --env_id Atlas.carry --output results/expert/Atlas.carry.npz \\
+    python -m launchers.tools.make_expert_data --env_id Atlas.carry --output results/expert/Atlas.carry.npz \\
         --n_epochs 100 --n_steps_per_epoch 10000 --n_episodes 20 --episode_length 1000
     # then: make_env('Atlas.carry.perfect', dataset_path='results/expert/Atlas.carry.npz')
 
 Any other task works too (e.g. ``--env_id PointMassMemory-v0``, with the task's own reward): its episodes are
 written as they come (ending at the horizon or in an absorbing state), ``next_states`` included, and the file is
-the ``expert_data`` of an imitation run on that task (``launchers.experiment --expert_data FILE``). The point-mass
+the ``expert_data`` of an imitation run on that task (``launchers.run.experiment --expert_data FILE``). The point-mass
 tasks' training aids (``--normalize_observation``, ``--progress_reward``; see ``environments.point_mass``) make the
 expert learn in minutes; the imitators then take ``--normalize_observation`` too::
 
-    python -m launchers.make_expert_data --env_id PointMassMemory-v0 --output results/expert/memory.npz \
+    python -m launchers.tools.make_expert_data --env_id PointMassMemory-v0 --output results/expert/memory.npz \
         --n_epochs 12 --n_steps_per_epoch 5000 --n_episodes 100 --normalize_observation --progress_reward 0.1 \
         --hyperparameters '{"actor_features": [64, 64], "critic_features": [64, 64], "initial_replay_size": 1000,
         "warmup_transitions": 1000, "lr_actor": 3e-4, "lr_critic": 3e-4, "tau": 0.005}'
     # the settings of the slow test: a task return of 19.4 (a straight-to-goal script: 34.1)
-    python -m launchers.experiment --env_id PointMassMemory-v0 --algorithm LSIQ_RS --normalize_observation \
+    python -m launchers.run.experiment --env_id PointMassMemory-v0 --algorithm LSIQ_RS --normalize_observation \
         --expert_data results/expert/memory.npz
 
 On the point-mass tasks ``--script oracle`` writes the episodes of a scripted expert instead (no training, seconds;
@@ -44,8 +44,8 @@ import numpy as np
 
 # The launchers package first: it silences MuJoCo's display warning.
 from launchers import Parser, program_name
-from launchers.config import ExperimentConfigError, parse_bool
-from launchers.experiment import experiment
+from launchers.run.config import ExperimentConfigError, parse_bool
+from launchers.run.experiment import experiment
 from environments import available_env_ids, make_env
 from environments.expert_data import ExpertDataset, expert_dataset, write_perfect_file
 from environments.loco_tasks import LOCO_TASKS
@@ -279,7 +279,7 @@ def _write_task_file(agent: Any, env_id: str, output: str, n_episodes: int, epis
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog=program_name('launchers.make_expert_data'),
+    parser = Parser(prog=program_name('launchers.tools.make_expert_data'),
                                      description=__doc__.split('\n\n')[0],
                                      epilog=f'tasks: {", ".join(EXPERT_TASK_IDS)}')
     add = parser.add_argument

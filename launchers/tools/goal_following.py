@@ -1,22 +1,19 @@
 """Memory diagnostics of the point-mass tasks: does a trained agent use what it was shown near its start?
 
-    python -m launchers.goal_following RUN_DIR [RUN_DIR ...]      (also s2pg-goal-following)
+    python -m launchers.tools.goal_following RUN_DIR [RUN_DIR ...]      (also s2pg-goal-following)
 
-On ``PointMassMemory-v0`` (:func:`goal_following`) it rolls each run's agent (``RUN_DIR/agent.zip``, observing as its ``args.json`` says) out deterministically once from
-every (start, goal) pair of the task (4 x 4 episodes) and prints its mean task return and how its final x position
-follows the goal's x: the slope of a line fitted to (goal x, final x) per start, averaged over the starts (1: the
-agent ends above its goal whatever the start; 0: the goal it was shown makes no difference), and the mean distance
-in x to the goal. The goal is visible only near the start, so a slope near 1 needs the goal kept in memory, or
-carried in the position reached while it was visible.
-
-Measured (``docs/results_imitation_memory``): the SAC_ORACLE expert, which sees the goal all the time, 1.04; the
-LS-IQ imitators of the slow test after 120k steps, 0.0-0.3 with memory (LSIQ_RS) or without (LSIQ_VANILLA).
+On ``PointMassMemory-v0`` (:func:`goal_following`) it rolls each run's agent (``RUN_DIR/agent.zip``, observing as
+its ``args.json`` says) out deterministically once from every (start, goal) pair of the task (4 x 4 episodes) and
+prints its mean task return and how its final x position follows the goal's x: the slope of a line fitted to (goal
+x, final x) per start, averaged over the starts (1: the agent ends above its goal whatever the start; 0: the goal it
+was shown makes no difference), and the mean distance in x to the goal. The goal is visible only near the start, so
+a slope near 1 needs the goal kept in memory, or carried in the position reached while it was visible (the
+SAC_ORACLE expert, which sees the goal all the time, comes close to 1).
 
 On ``PointMassDoor-v0`` (:func:`door_passage`) it rolls the agent out deterministically on 20 seeded door pairs and
 prints its mean task return and the fractions of episodes that get past the first wall, past the second wall, and
 that end on a wall. The second door is shown only near the start, so passing the second wall clearly more often
-than a memoryless guess (about 40 %) needs memory. Measured (``docs/results_imitation_memory``): the door test's
-imitators after 120k steps pass the second wall in 0-35 % of the episodes, LSIQ_ORACLE in 90-100 %.
+than a memoryless guess (about 40 %) needs memory.
 """
 import argparse
 import json
@@ -121,7 +118,7 @@ def _run_arguments(run_dir: str) -> Dict[str, object]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    parser = Parser(prog=program_name('launchers.goal_following'),
+    parser = Parser(prog=program_name('launchers.tools.goal_following'),
                                      description=__doc__.split('\n\n')[0])
     parser.add_argument('run_dirs', nargs='+',
                         help=f'run folders (<results_dir>/<seed>) of {ENV_ID} or {DOOR_ENV_ID}')

@@ -10,21 +10,21 @@ rates and clipping per variant: README, Hyperparameters). On Humanoid the policy
 
 Examples::
 
-    python -m launchers.launch_pomdp --test --envs HopperPOMDP-v5 --algorithms PPO_RS PPO_BPTT5
-    python -m launchers.launch_pomdp --local --dry_run
-    python -m launchers.launch_pomdp --slurm --partition cpu --time 3-00:00:00
+    python -m launchers.grids.pomdp --test --envs HopperPOMDP-v5 --algorithms PPO_RS PPO_BPTT5
+    python -m launchers.grids.pomdp --local --dry_run
+    python -m launchers.grids.pomdp --slurm --partition cpu --time 3-00:00:00
 
 Results: ``<base_dir>/<exp_name>_<timestamp>/<env_id>/<label>/<seed>/progress.csv``.
 
 """
 import sys
 
-from launchers.grid import GridSpec, make_main, paper_variants
+from launchers.grids.runner import GridSpec, make_main, paper_variants
 from environments import POMDP_ENV_IDS
 
 SPEC = GridSpec(
     name='pomdp',
-    module='launchers.launch_pomdp',
+    module='launchers.grids.pomdp',
     description=__doc__,
     tasks=POMDP_ENV_IDS,
     entries=paper_variants('PPO', common=dict(privileged_critic=False)),

@@ -8,23 +8,23 @@ the registry. ``--no_random_mass`` runs the tasks without mass randomisation.
 
 Examples::
 
-    python -m launchers.launch_pomdp_privileged --test                  # tiny grid, locally, checked
-    python -m launchers.launch_pomdp_privileged --local --dry_run       # print the runs, run nothing
-    python -m launchers.launch_pomdp_privileged --slurm --partition gpu --time 2-00:00:00 --dry_run
-    python -m launchers.launch_pomdp_privileged --slurm --algorithms SAC_RS TD3_RS SAC_BPTT32 --n_seeds 5
+    python -m launchers.grids.pomdp_privileged --test                  # tiny grid, locally, checked
+    python -m launchers.grids.pomdp_privileged --local --dry_run       # print the runs, run nothing
+    python -m launchers.grids.pomdp_privileged --slurm --partition gpu --time 2-00:00:00 --dry_run
+    python -m launchers.grids.pomdp_privileged --slurm --algorithms SAC_RS TD3_RS SAC_BPTT32 --n_seeds 5
 
 Results: ``<base_dir>/<exp_name>_<timestamp>/<env_id>/<label>/<seed>/progress.csv`` (see
-``launchers/experiment.py`` for the files of a run, ``launchers/grid.py`` for the options).
+``launchers/run/experiment.py`` for the files of a run, ``launchers/grids/runner.py`` for the options).
 
 """
 import sys
 
-from launchers.grid import GridSpec, make_main, paper_variants
+from launchers.grids.runner import GridSpec, make_main, paper_variants
 from environments import POMDP_ENV_IDS
 
 SPEC = GridSpec(
     name='pomdp_privileged',
-    module='launchers.launch_pomdp_privileged',
+    module='launchers.grids.pomdp_privileged',
     description=__doc__,
     tasks=POMDP_ENV_IDS,
     entries=paper_variants('SAC') + paper_variants('TD3'),

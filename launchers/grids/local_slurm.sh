@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # A single-node SLURM on this machine, for trying the grids' --slurm path and for the `slurm` tests.
 #
-#   launchers/local_slurm.sh start    install slurmctld/slurmd/munge if missing (Debian's packages, as root), write
-#                                     the configuration, start munged, slurmctld and slurmd, wait until the node is idle
-#   launchers/local_slurm.sh stop     stop exactly the daemons that `start` started (their pid files), nothing else
-#   launchers/local_slurm.sh status   the daemons' pids and `sinfo`
-#   launchers/local_slurm.sh conf     print the path of the configuration (export SLURM_CONF=$(... conf))
+#   launchers/grids/local_slurm.sh start    install slurmctld/slurmd/munge if missing (Debian's packages, as
+#                                           root), write the configuration, start munged, slurmctld and
+#                                           slurmd, wait until the node is idle
+#   launchers/grids/local_slurm.sh stop     stop exactly the daemons that `start` started (their pid files),
+#                                           nothing else
+#   launchers/grids/local_slurm.sh status   the daemons' pids and `sinfo`
+#   launchers/grids/local_slurm.sh conf     print the path of the configuration (export SLURM_CONF=$(... conf))
 #
 # Idempotent: `start` on a running cluster only checks it. Everything lives in $S2PG_SLURM_DIR (default
 # /tmp/s2pg-slurm); /etc/slurm/slurm.conf is linked to it when that file does not exist, and unlinked by `stop`.
@@ -16,7 +18,7 @@ set -euo pipefail
 DIR=${S2PG_SLURM_DIR:-/tmp/s2pg-slurm}
 CONF=$DIR/slurm.conf
 ETC_CONF=/etc/slurm/slurm.conf
-MARK="# written by mushroom-s2pg launchers/local_slurm.sh"
+MARK="# written by mushroom-s2pg launchers/grids/local_slurm.sh"
 
 die() { echo "local_slurm: $*" >&2; exit 1; }
 

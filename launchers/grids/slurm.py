@@ -8,7 +8,7 @@ them themselves:
 - :func:`honest_job_script` makes a job wait for each of its runs and fail with the first failing run's status; it
   asks for ``--requeue``, appends to its logs across restarts, and passes SIGTERM (preemption, ``scontrol requeue``,
   ``scancel``, the time limit) and SIGUSR1 (``--signal=B:USR1@GRACE`` before the time limit) on to the runs, which
-  stop at once with their last epoch kept (``launchers/preemption.py``). After SIGUSR1 the job requeues itself, so a
+  stop at once with their last epoch kept (``launchers/run/preemption.py``). After SIGUSR1 the job requeues itself, so a
   run that reaches its time limit continues in a new job.
 - :func:`submit` runs ``sbatch --parsable`` and returns the job id, or raises :class:`SubmissionError` with sbatch's
   own message.
@@ -112,7 +112,7 @@ def submit(script: str) -> str:
     """
     if shutil.which('sbatch') is None:
         raise SubmissionError('sbatch is not on the PATH: --slurm needs a SLURM installation '
-                              '(launchers/local_slurm.sh start sets one up on this machine)')
+                              '(launchers/grids/local_slurm.sh start sets one up on this machine)')
     result = subprocess.run(['sbatch', '--parsable', script], capture_output=True, text=True)
     if result.returncode != 0:
         message = (result.stderr or result.stdout).strip()

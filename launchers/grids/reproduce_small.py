@@ -20,8 +20,8 @@ two shells, one per part).
 
 Example::
 
-    python -m launchers.reproduce_small                       # all parts, then the report
-    python -m launchers.reproduce_small --parts memory        # one part, no report before all exist
+    python -m launchers.grids.reproduce_small                       # all parts, then the report
+    python -m launchers.grids.reproduce_small --parts memory        # one part, no report before all exist
 
 Results: ``<base_dir>/<part>/<env_id>/<label>/<seed>/``; the report: ``<out>/report.md``.
 
@@ -32,23 +32,24 @@ import os
 import sys
 from typing import Dict, List, Optional, Sequence
 
-from launchers import Parser, launch_memory, launch_pomdp, launch_pomdp_privileged, program_name
+from launchers import Parser, program_name
+from launchers.grids import memory, pomdp, pomdp_privileged
 
 _MEMORY_HYPERPARAMETERS = dict(initial_replay_size=1000, warmup_transitions=1000, lr_actor=3e-4, lr_critic=3e-4,
                                tau=0.005)
 
 #: part -> (grid main, the grid's arguments without folders and parallelism).
 PARTS: Dict[str, tuple] = {
-    'memory': (launch_memory.main, [
+    'memory': (memory.main, [
         '--envs', 'PointMassMemory-v0', '--algorithms', 'SAC_RS', 'SAC_BPTT5', 'SAC_VANILLA',
         '--n_seeds', '2', '--n_epochs', '5', '--n_steps_per_epoch', '5000', '--n_eval_episodes', '20',
         '--hyperparameters', json.dumps(_MEMORY_HYPERPARAMETERS)]),
-    'privileged': (launch_pomdp_privileged.main, [
+    'privileged': (pomdp_privileged.main, [
         '--envs', 'HalfCheetahPOMDP-v5',
         '--algorithms', 'TD3_RS', 'TD3_BPTT32', 'TD3_WINDOW32', 'TD3_VANILLA', 'TD3_ORACLE',
         '--n_seeds', '2', '--n_epochs', '5', '--n_steps_per_epoch', '5000', '--n_eval_episodes', '3',
         '--hyperparameters', json.dumps(dict(initial_replay_size=2000))]),
-    'ppo': (launch_pomdp.main, [
+    'ppo': (pomdp.main, [
         '--envs', 'HalfCheetahPOMDP-v5', '--algorithms', 'PPO_RS', 'PPO_BPTT32',
         '--n_seeds', '2', '--n_epochs', '2', '--n_steps_per_epoch', '20000', '--n_eval_episodes', '3']),
 }
@@ -62,7 +63,7 @@ def part_argv(part: str, base_dir: str, n_parallel: int) -> List[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog=program_name('launchers.reproduce_small'), description=__doc__.split('\n\n')[0],
+    parser = Parser(prog=program_name('launchers.grids.reproduce_small'), description=__doc__.split('\n\n')[0],
                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=f'parts: {", ".join(PARTS)}')
     parser.add_argument('--parts', nargs='+', default=list(PARTS), choices=list(PARTS), help='the parts to run')
     parser.add_argument('--base_dir', default=os.path.join('results', 'small'),
@@ -85,7 +86,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         failed += grid_main(part_argv(part, args.base_dir, args.n_parallel)) != 0
     if args.no_report:
         return 1 if failed else 0
-    from launchers import report
+    from launchers.report import cli as report
     folders = [os.path.join(args.base_dir, part) for part in PARTS if os.path.isdir(os.path.join(args.base_dir, part))]
     status = report.main(folders + ['--out', args.out or os.path.join(args.base_dir, 'report')])
     return 1 if failed or status else 0

@@ -10,20 +10,20 @@ which the point-mass tasks do not get from the reference table).
 
 Examples::
 
-    python -m launchers.launch_memory --test --envs PointMassMemory-v0 --algorithms SAC_RS
-    python -m launchers.launch_memory --local --dry_run
-    python -m launchers.launch_memory --slurm --partition cpu --time 1-00:00:00
+    python -m launchers.grids.memory --test --envs PointMassMemory-v0 --algorithms SAC_RS
+    python -m launchers.grids.memory --local --dry_run
+    python -m launchers.grids.memory --slurm --partition cpu --time 1-00:00:00
 
 Results: ``<base_dir>/<exp_name>_<timestamp>/<env_id>/<label>/<seed>/progress.csv``.
 
 """
 import sys
 
-from launchers.grid import GridSpec, make_main
+from launchers.grids.runner import GridSpec, make_main
 
 SPEC = GridSpec(
     name='memory',
-    module='launchers.launch_memory',
+    module='launchers.grids.memory',
     description=__doc__,
     tasks=('PointMassMemory-v0', 'PointMassDoor-v0'),
     entries=(('SAC_RS', 'SAC_RS', dict(critic_init_scale=0.1)),   # the reference's critic initialisation

@@ -1,6 +1,6 @@
 """The configuration of one run: a frozen dataclass, validated in one place, that also defines the command line.
 
-:class:`RunConfig` holds every argument of ``launchers.experiment.experiment``: its type, its default and a help
+:class:`RunConfig` holds every argument of ``launchers.run.experiment.experiment``: its type, its default and a help
 text (``metadata['help']``, with the bounds of the numbers in ``metadata['minimum']`` and ``metadata['maximum']``).
 Building one checks every value (``__post_init__``) and raises :class:`ExperimentConfigError`, naming the value and
 the valid choices, before anything is written:
@@ -250,7 +250,7 @@ def _check_expert_data(config: RunConfig) -> None:
     if imitates and config.env_id not in LOCO_TASK_IDS and config.expert_data is None:
         raise ExperimentConfigError(f'{config.algorithm} imitates expert data: it runs on the imitation tasks '
                                     f'({", ".join(LOCO_TASK_IDS)}), or on {config.env_id!r} with expert_data (a file '
-                                    'of launchers.make_expert_data).', 'env_id')
+                                    'of launchers.tools.make_expert_data).', 'env_id')
     perfect_task = 'dataset_path' in env_options(config.env_id)
     if config.expert_data is not None and not (perfect_task or imitates):
         perfect = [env_id for env_id in available_env_ids() if 'dataset_path' in env_options(env_id)]
@@ -368,7 +368,7 @@ def add_config_arguments(parser: argparse.ArgumentParser, required: Tuple[str, .
         The parser.
 
     """
-    group = parser.add_argument_group('run configuration (launchers.config.RunConfig)')
+    group = parser.add_argument_group('run configuration (launchers.run.config.RunConfig)')
     for f in config_fields():
         kind = _base_type(_type_hints()[f.name])
         bounds = [f'{word} {f.metadata[key]}' for key, word in (('minimum', '>='), ('maximum', '<='))
@@ -388,7 +388,7 @@ def add_config_arguments(parser: argparse.ArgumentParser, required: Tuple[str, .
 def experiment_signature(return_annotation: Any = Dict[str, Any]) -> inspect.Signature:
     """
     The keyword parameters of :class:`RunConfig` (names, types, defaults): the signature of
-    ``launchers.experiment.experiment``, read by experiment-launcher for the defaults of its runs.
+    ``launchers.run.experiment.experiment``, read by experiment-launcher for the defaults of its runs.
 
     Returns:
         The signature.

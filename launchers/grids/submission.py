@@ -1,5 +1,5 @@
-"""Submitting a grid to SLURM: experiment-launcher writes the batch files, :mod:`launchers.slurm` rewrites and
-submits them, and ``grid.json`` records which job runs which run (``launchers/grid_status.py``)."""
+"""Submitting a grid to SLURM: experiment-launcher writes the batch files, :mod:`launchers.grids.slurm` rewrites and
+submits them, and ``grid.json`` records which job runs which run (``launchers/grids/status.py``)."""
 import io
 import os
 import shlex
@@ -8,8 +8,8 @@ from typing import List, Tuple
 
 from experiment_launcher import Launcher
 
-from launchers.grid_status import GridManifest, assign_jobs
-from launchers.slurm import JobRuns, SubmissionError, honest_job_script, job_runs, submit
+from launchers.grids.status import GridManifest, assign_jobs
+from launchers.grids.slurm import JobRuns, SubmissionError, honest_job_script, job_runs, submit
 
 __all__ = ['write_job_scripts', 'submit_grid', 'SubmissionError']
 

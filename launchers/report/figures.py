@@ -17,7 +17,7 @@ from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from launchers.report_stats import EVALUATIONS, label_order
+from launchers.report.stats import EVALUATIONS, label_order
 
 __all__ = ['plot_curves', 'plot_summary', 'plot_profiles', 'plot_dims']
 
@@ -53,7 +53,7 @@ def plot_curves(curves: pd.DataFrame, panels: Sequence[Tuple[str, str]], path: s
     Learning curves of the given (grid, task) panels.
 
     Args:
-        curves (pd.DataFrame): :func:`launchers.report_stats.curves`;
+        curves (pd.DataFrame): :func:`launchers.report.stats.curves`;
         panels (Sequence[Tuple[str, str]]): the (grid, task) of each row;
         path (str): the PNG file;
         title (str): the figure's title.
@@ -92,7 +92,7 @@ def plot_summary(summary: pd.DataFrame, path: str, title: str) -> str:
     intervals, both evaluations) beside the run-clock time per 1M steps (bars: median; whiskers: range of the runs).
 
     Args:
-        summary (pd.DataFrame): the grid's rows of :func:`launchers.report_aggregate.variant_summary`;
+        summary (pd.DataFrame): the grid's rows of :func:`launchers.report.aggregate.variant_summary`;
         path (str): the PNG file;
         title (str): the figure's title.
 
@@ -130,7 +130,7 @@ def plot_dims(dims: pd.DataFrame, path: str, title: str = '') -> str:
     low-dimensional (Hopper, Walker2d, HalfCheetah) and the high-dimensional (Ant, Humanoid) tasks.
 
     Args:
-        dims (pd.DataFrame): :func:`launchers.report_aggregate.variant_summary` by grid, label and dims;
+        dims (pd.DataFrame): :func:`launchers.report.aggregate.variant_summary` by grid, label and dims;
         path (str): the PNG file;
         title (str, ''): the figure's title (e.g. the budgets and seeds).
 
@@ -168,7 +168,7 @@ def plot_profiles(profiles: Dict[str, pd.DataFrame], path: str, title: str) -> s
     return exceeds tau, with its 95 % stratified-bootstrap band.
 
     Args:
-        profiles (Dict[str, pd.DataFrame]): evaluation -> :func:`launchers.report_aggregate.performance_profiles`;
+        profiles (Dict[str, pd.DataFrame]): evaluation -> :func:`launchers.report.aggregate.performance_profiles`;
         path (str): the PNG file;
         title (str): the figure's title.
 

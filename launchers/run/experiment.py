@@ -6,9 +6,9 @@ before any training). Every epoch appends a row to ``progress.csv`` and redraws
 ``learning_curve.png``; every ``checkpoint_every`` epochs (and after the last) the run saves a
 resumable checkpoint, so that the same command continues an interrupted run.
 
-Command line (one option per field of ``launchers.config.RunConfig``)::
+Command line (one option per field of ``launchers.run.config.RunConfig``)::
 
-    python -m launchers.experiment --env_id HalfCheetahPOMDP-v5 --algorithm SAC_RS \\
+    python -m launchers.run.experiment --env_id HalfCheetahPOMDP-v5 --algorithm SAC_RS \\
         --n_epochs 3 --n_steps_per_epoch 2000 --results_dir results/demo
 
 Results of a run (``<results_dir>/<seed>/``, the layout of experiment-launcher)::
@@ -21,13 +21,13 @@ Results of a run (``<results_dir>/<seed>/``, the layout of experiment-launcher):
     error.txt            only when a loss became non-finite
     run.lock             the lock that keeps a second process out of the folder (pid@host of its holder)
 
-A run takes the folder's lock before it writes anything (``launchers/run_lock.py``); a second process on the same
+A run takes the folder's lock before it writes anything (``launchers/run/lock.py``); a second process on the same
 folder stops with an error naming the holder. SIGTERM or SIGUSR1 stop a run at once with status 143, its files as
-after the last epoch, and the same command resumes it exactly (``launchers/preemption.py``).
+after the last epoch, and the same command resumes it exactly (``launchers/run/preemption.py``).
 
-The settings are validated by ``launchers/config.py``, the epochs run in ``launchers/training.py``,
-the checkpoint is ``launchers/checkpoint.py``. The grids of the paper are launched with
-``launchers/launch_*.py`` (``launchers/grid.py``).
+The settings are validated by ``launchers/run/config.py``, the epochs run in ``launchers/run/training.py``,
+the checkpoint is ``launchers/run/checkpoint.py``. The grids of the paper are launched with
+the modules of ``launchers/grids/`` (``launchers/grids/runner.py``).
 
 """
 import argparse
@@ -40,11 +40,11 @@ from experiment_launcher import run_experiment
 
 # The launchers package first: it silences MuJoCo's display warning, also when SLURM runs this file as a script.
 from launchers import Parser, program_name
-from launchers.checkpoint import RunPaths, load_checkpoint_state, run_directory
-from launchers.config import ExperimentConfigError, RunConfig, add_config_arguments, experiment_signature
-from launchers.preemption import PREEMPTED_EXIT_CODE, Preempted, preemptible
-from launchers.run_lock import LOCK_FILE, RunLock, RunLockedError
-from launchers.training import PROGRESS_COLUMNS, train
+from launchers.run.checkpoint import RunPaths, load_checkpoint_state, run_directory
+from launchers.run.config import ExperimentConfigError, RunConfig, add_config_arguments, experiment_signature
+from launchers.run.preemption import PREEMPTED_EXIT_CODE, Preempted, preemptible
+from launchers.run.lock import LOCK_FILE, RunLock, RunLockedError
+from launchers.run.training import PROGRESS_COLUMNS, train
 from environments import PROJECT_ENV_IDS
 from mushroom_s2pg.algorithms import available_algorithms
 from mushroom_s2pg.core import NonFiniteLossError
@@ -68,7 +68,7 @@ def experiment(**arguments: Any) -> Dict[str, Any]:
     Train ``algorithm`` on ``env_id`` for ``n_epochs`` epochs and log the learning curve.
 
     The keyword arguments, their types, defaults and meaning are the fields of
-    :class:`launchers.config.RunConfig` (the signature below is built from them). Defaults are the
+    :class:`launchers.run.config.RunConfig` (the signature below is built from them). Defaults are the
     paper's setting for the off-policy algorithms (200 epochs x 10k steps, 10 evaluation episodes);
     every algorithm hyperparameter defaults to the reference value for the task
     (``mushroom_s2pg.algorithms.default_hyperparameters``).
@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
                    f'environment ids: {", ".join(PROJECT_ENV_IDS)} (or any registered Gymnasium id)\n\n'
                    'Results go to <results_dir>/<seed>/: progress.csv, learning_curve.png, agent.zip, '
                    'checkpoint/, args.json.')
-    parser = Parser(prog=program_name('launchers.experiment'), description=description,
+    parser = Parser(prog=program_name('launchers.run.experiment'), description=description,
                     formatter_class=argparse.RawDescriptionHelpFormatter)
     return add_config_arguments(parser, required=REQUIRED_OPTIONS)
 

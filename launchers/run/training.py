@@ -5,7 +5,7 @@ Epoch 0 is an evaluation before any training (new runs only). Every epoch then l
 policy and as many with the deterministic one, appends a row to ``progress.csv``, redraws
 ``learning_curve.png`` and, every ``checkpoint_every`` epochs and after the last, saves the
 checkpoint. A non-finite loss stops the run: the message goes to stderr and ``error.txt`` and the
-last good checkpoint is kept. A preemption signal (``launchers/preemption.py``) stops it at once, its files as
+last good checkpoint is kept. A preemption signal (``launchers/run/preemption.py``) stops it at once, its files as
 after the last epoch; the same command resumes it exactly.
 
 """
@@ -25,9 +25,9 @@ from mushroom_rl.utils.dataset import compute_episodes_length, compute_J
 from tqdm import tqdm
 
 from environments import GymnasiumEnv, expert_dataset, make_env
-from launchers.checkpoint import RunPaths, load_checkpoint, remove_checkpoints, save_checkpoint
-from launchers.config import ExperimentConfigError, RunConfig
-from launchers.preemption import Preempted, deferred
+from launchers.run.checkpoint import RunPaths, load_checkpoint, remove_checkpoints, save_checkpoint
+from launchers.run.config import ExperimentConfigError, RunConfig
+from launchers.run.preemption import Preempted, deferred
 from mushroom_s2pg.algorithms import default_hyperparameters, expert_data_for, make_agent, needs_expert_data
 from mushroom_s2pg.core import NonFiniteLossError, TrainableStatefulAgent
 from mushroom_s2pg.utils import (ProgressLogger, package_provenance, plot_learning_curve, read_progress,
