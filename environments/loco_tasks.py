@@ -273,11 +273,6 @@ class LocoTaskEnv(Environment):
         """
         return self._policy_obs_mask.copy()
 
-    @property
-    def hidden_indices(self) -> np.ndarray:
-        """The observation entries that carry the hidden weight or scale."""
-        return self._hidden_idx.copy()
-
     def hidden_index_of(self, states: np.ndarray) -> np.ndarray:
         """
         Args:

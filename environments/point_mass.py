@@ -176,15 +176,6 @@ class PointMassMemoryEnv(PointMassEnvBase):
         mask[self.VISIBLE_GOAL] = True
         self._policy_obs_mask = mask
 
-    @property
-    def goal_position(self) -> np.ndarray:
-        """
-        Returns:
-            The goal (x, y) of the current episode.
-
-        """
-        return np.array(self._goal)
-
     def _sample_task(self, options: Dict[str, Any]) -> None:
         goal_index = options.pop('goal_index', None)
         start_index = options.pop('start_index', None)
@@ -292,15 +283,6 @@ class PointMassDoorEnv(PointMassEnvBase):
         mask[self.AGENT_POS] = True
         mask[self.VISIBLE_DOORS] = True
         self._policy_obs_mask = mask
-
-    @property
-    def door_positions(self) -> np.ndarray:
-        """
-        Returns:
-            The left edges (x1, x2) of the doors in the walls y = 60 and y = 90.
-
-        """
-        return np.array(self._doors)
 
     def _sample_task(self, options: Dict[str, Any]) -> None:
         doors = options.pop('doors', None)

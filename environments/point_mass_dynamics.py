@@ -81,15 +81,6 @@ class PointMassEnvBase(PointMassCollisions, PointMassRendering, PolicyObservatio
         return self.n_substeps * self.substep_dt
 
     @property
-    def step_length(self) -> float:
-        """
-        Returns:
-            The distance travelled in one collision-free step (``3 * 0.2 * 3 = 1.8``).
-
-        """
-        return self.speed * self.dt
-
-    @property
     def agent_position(self) -> np.ndarray:
         """
         Returns:
@@ -97,15 +88,6 @@ class PointMassEnvBase(PointMassCollisions, PointMassRendering, PolicyObservatio
 
         """
         return np.array([self._x, self._y])
-
-    @property
-    def start_position(self) -> np.ndarray:
-        """
-        Returns:
-            The start position (x, y) of the current episode.
-
-        """
-        return np.array(self._start)
 
     @property
     def trajectory(self) -> np.ndarray:
