@@ -266,11 +266,7 @@ def check_run_data(config: RunConfig) -> Optional[ExpertData]:
     Read the expert data of a run (given, or the task's default dataset) once and check them for its algorithm:
     a missing dataset (with how to get it), a bad file (missing key, wrong shape, another robot) or data the
     algorithm cannot use (LS-IQ without actions) raise :class:`ExperimentConfigError` naming ``expert_data``.
-
-    Returns:
-        The expert data of an imitation algorithm, which the run takes (``launchers.training.train``); None for
-        the other runs (those on a ``.perfect`` task have their file checked all the same).
-
+    Returns the expert data of an imitation run (``launchers.training.train`` takes them), else None.
     """
     imitates = needs_expert_data(config.algorithm)
     if not (imitates or 'dataset_path' in env_options(config.env_id)):
