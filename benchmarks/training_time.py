@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -41,6 +40,7 @@ from environments import make_env, masked_observation
 from mushroom_s2pg.algorithms import (default_hyperparameters, expert_data_for, hyperparameter_names, make_agent,
                                       needs_expert_data)
 from mushroom_s2pg.core import StatefulReplayMemory, to_torch
+from mushroom_s2pg.expert_data import ExpertData
 from mushroom_s2pg.networks import mlp
 from training_time_report import FAMILIES, ON_POLICY, PARTS, claims, markdown  # the report, next to this file
 
@@ -149,8 +149,8 @@ def timing_expert_data(algorithm: str, mdp, n_steps: int = 1000):
         rows.append((state, action, next_state, absorbing, end, length == 1))
         state, length = (mdp.reset(), 0) if end else (next_state, length)
     states, actions, next_states, absorbing, last, starts = (np.array(column) for column in zip(*rows))
-    return expert_data_for(algorithm, SimpleNamespace(states=states, actions=actions, next_states=next_states,
-                                                      absorbing=absorbing, last=last, episode_starts=starts))
+    return expert_data_for(algorithm, ExpertData(states, next_states, episode_starts=starts, last=last, actions=actions,
+                                                 absorbing=absorbing))
 
 
 #: label -> variant, in table order; a new algorithm of the package registry is one line

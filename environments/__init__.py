@@ -9,7 +9,7 @@ import warnings
 # MuJoCo's viewer bindings warn on import on machines without a display; the tasks render only when asked to.
 warnings.filterwarnings('ignore', message='.*DISPLAY environment variable.*')
 
-from environments.expert_data import ExpertDataError, ExpertDataset, expert_dataset
+from environments.expert_data import ExpertData, ExpertDataError, expert_dataset
 from environments.gymnasium_env import GymnasiumEnv
 from environments.loco_data import MissingDatasetError
 from environments.loco_tasks import LOCO_TASK_IDS, LocoTaskEnv
@@ -45,7 +45,7 @@ __all__ = [
     'LOCO_TASK_IDS',
     'LocoTaskEnv',
     'expert_dataset',
-    'ExpertDataset',
+    'ExpertData',
     'ExpertDataError',
     'MissingDatasetError',
 ]

@@ -22,6 +22,8 @@ import shutil
 import sys
 from typing import Dict, List, Optional, Tuple
 
+from mushroom_s2pg.expert_data import ExpertDataError
+
 __all__ = ['MissingDatasetError', 'DOWNLOAD_COMMAND', 'DEFAULT_MINI_SOURCE', 'REAL_DATASET_FILES',
            'PERFECT_DATASET_FILES', 'loco_mujoco_dir', 'real_dataset_dir', 'mini_dataset_dir',
            'installed_real_dataset', 'perfect_dataset_path', 'missing_data_message', 'install_mini_datasets',
@@ -53,8 +55,9 @@ PERFECT_DATASET_FILES: Dict[Tuple[str, str], str] = {
 }
 
 
-class MissingDatasetError(FileNotFoundError):
-    """A dataset a task needs is not installed; the message says how to get it."""
+class MissingDatasetError(ExpertDataError, FileNotFoundError):
+    """A dataset a task needs is not installed: the one error of expert data (``ExpertDataError``), and a
+    ``FileNotFoundError``; the message names the file and says how to get it."""
 
 
 def loco_mujoco_dir() -> str:

@@ -25,6 +25,7 @@ from mushroom_rl.core import Environment
 
 from environments.loco_data import (MissingDatasetError, REAL_DATASET_FILES, installed_real_dataset,
                                     missing_data_message, perfect_dataset_path)
+from environments.perfect_files import check_perfect_file
 
 __all__ = ['LocoTaskSpec', 'LOCO_TASKS', 'LOCO_TASK_IDS', 'LOCO_TASK_OPTIONS', 'CARRY_WEIGHTS', 'HUMANOID_SCALES',
            'PERFECT_DATA_FREQUENCY', 'LocoTaskEnv']
@@ -180,7 +181,6 @@ class LocoTaskEnv(Environment):
         return loco, path, kind
 
     def _make_perfect(self, dataset_path: Optional[str], kwargs: Dict[str, Any]) -> Tuple[Any, str]:
-        from environments.expert_data import check_perfect_file
         spec = self.spec
         path = perfect_dataset_path(spec.robot, spec.task) if dataset_path is None else os.path.abspath(
             os.fspath(dataset_path))
@@ -199,7 +199,8 @@ class LocoTaskEnv(Environment):
             loco = HumanoidTorque4Ages(scaling=None, reward_type='multi_target_velocity', reward_params=reward_params,
                                        **kwargs)
         check_perfect_file(path, spec.env_id, loco.info.observation_space.shape[0],
-                           loco.info.action_space.shape[0], hidden_index=self._hidden_index_function(loco))
+                           loco.info.action_space.shape[0], hidden_index=self._hidden_index_function(loco),
+                           hidden_group=spec.hidden_group, hidden_values=spec.hidden_values)
         traj_files = loco.load_dataset_and_get_traj_files(path, PERFECT_DATA_FREQUENCY)
         loco.load_trajectory(dict(traj_files=traj_files, traj_dt=1. / PERFECT_DATA_FREQUENCY, control_dt=loco.dt),
                              warn=False)
@@ -271,11 +272,6 @@ class LocoTaskEnv(Environment):
 
         """
         return self._policy_obs_mask.copy()
-
-    @property
-    def hidden_indices(self) -> np.ndarray:
-        """The observation entries that carry the hidden weight or scale."""
-        return self._hidden_idx.copy()
 
     def hidden_index_of(self, states: np.ndarray) -> np.ndarray:
         """

@@ -97,37 +97,30 @@ Importing this module registers nothing; call :func:`register_point_mass_envs` (
 
 """
 import math
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import gymnasium
 import numpy as np
-from gymnasium import spaces
 
-from environments.observation_mask import PolicyObservationMask
+from environments.point_mass_dynamics import PointMassEnvBase
+from environments.point_mass_geometry import (COLLISION_REWARD, FIELD_SIZE, N_SUBSTEPS, POINT_RADIUS, SPEED,
+                                              SUBSTEP_DT, WALL_HALF_THICKNESS)
 
 __all__ = [
+    'COLLISION_REWARD',
     'DOOR_MAX_EPISODE_STEPS',
+    'FIELD_SIZE',
     'MEMORY_MAX_EPISODE_STEPS',
+    'N_SUBSTEPS',
     'POINT_MASS_ENV_IDS',
     'POINT_RADIUS',
+    'SPEED',
+    'SUBSTEP_DT',
     'WALL_HALF_THICKNESS',
     'PointMassMemoryEnv',
     'PointMassDoorEnv',
     'register_point_mass_envs',
 ]
-
-FIELD_SIZE = 150.0
-SPEED = 3.0
-SUBSTEP_DT = 0.2
-N_SUBSTEPS = 3
-COLLISION_REWARD = -2.0
-
-#: Radius of the point mass (authors' ``_point_mass_radius``): it shrinks each door by 2 on both sides
-#: and is the radius the agent is drawn with.
-POINT_RADIUS = 2.0
-
-#: Half thickness of the door task's walls (the authors' band ``y_wall - 2.5 < y < y_wall + 2.5``).
-WALL_HALF_THICKNESS = 2.5
 
 #: Episode horizons (``max_episode_steps``). Neither the paper nor the authors' code states them (the
 #: authors' classes default to ``horizon=1000`` and no point-mass launcher is published): this project's
@@ -135,440 +128,8 @@ WALL_HALF_THICKNESS = 2.5
 MEMORY_MAX_EPISODE_STEPS = 100
 DOOR_MAX_EPISODE_STEPS = 150
 
-_RGB = {
-    'background': (245, 245, 245),
-    'observable': (200, 222, 255),
-    'border': (90, 90, 90),
-    'wall': (20, 20, 20),
-    'goal_candidate': (185, 185, 185),
-    'goal': (215, 45, 45),
-    'goal_reached': (40, 175, 60),
-    'start': (60, 110, 220),
-    'trajectory': (255, 150, 30),
-    'agent': (0, 0, 0),
-}
 
-
-class _PointMassEnv(PolicyObservationMask, gymnasium.Env):
-    """
-    Common dynamics, collision checks and rendering of the point-mass tasks. Subclasses define the
-    start and goal, the walls, the reward and the full state.
-
-    """
-    metadata = {'render_modes': ['rgb_array'], 'render_fps': 5}
-
-    #: Slice of the agent position (x, y) in the full state.
-    AGENT_POS = slice(0, 2)
-
-    #: Radius of the goal disk (only used for ``info['is_success']`` and rendering).
-    GOAL_RADIUS = 5.0
-
-    #: Whether leaving the field ends the episode (reward -2, absorbing); if False, the position is
-    #: clipped to the field instead.
-    FIELD_EXIT_ABSORBING = True
-
-    def __init__(self, observable_radius: float, render_mode: Optional[str] = None,
-                 render_size: int = 300, normalize_observation: bool = False, progress_reward: float = 0.0):
-        if render_mode is not None and render_mode not in self.metadata['render_modes']:
-            raise ValueError(f'Unsupported render_mode {render_mode!r}; supported: '
-                             f'{self.metadata["render_modes"]} or None.')
-        if int(render_size) < 16:
-            raise ValueError(f'render_size must be at least 16, got {render_size}.')
-        if not observable_radius > 0:
-            raise ValueError(f'observable_radius must be positive, got {observable_radius}.')
-        if not (math.isfinite(float(progress_reward)) and float(progress_reward) >= 0.0):
-            raise ValueError(f'progress_reward must be finite and >= 0, got {progress_reward}.')
-
-        self.render_mode = render_mode
-        self.render_size = int(render_size)
-        self.observable_radius = float(observable_radius)
-        self.normalize_observation = bool(normalize_observation)
-        self.progress_reward = float(progress_reward)
-        self.field_size = FIELD_SIZE
-        self.speed = SPEED
-        self.substep_dt = SUBSTEP_DT
-        self.n_substeps = N_SUBSTEPS
-
-        self.action_space = spaces.Box(low=-1.0, high=1.0, shape=(1,), dtype=np.float32)
-
-        self.point_radius = POINT_RADIUS
-        self._x = 0.0
-        self._y = 0.0
-        self._start = (0.0, 0.0)
-        self._terminated = False
-        self._distance = 0.0
-        self._trajectory: List[Tuple[float, float]] = []
-        self._pixel_grid: Optional[Tuple[np.ndarray, np.ndarray]] = None
-
-    # ------------------------------------------------------------------ public API
-    @property
-    def dt(self) -> float:
-        """
-        Returns:
-            The control period of one environment step (``n_substeps * substep_dt = 0.6``).
-
-        """
-        return self.n_substeps * self.substep_dt
-
-    @property
-    def step_length(self) -> float:
-        """
-        Returns:
-            The distance travelled in one collision-free step (``3 * 0.2 * 3 = 1.8``).
-
-        """
-        return self.speed * self.dt
-
-    @property
-    def agent_position(self) -> np.ndarray:
-        """
-        Returns:
-            The agent position (x, y).
-
-        """
-        return np.array([self._x, self._y])
-
-    @property
-    def start_position(self) -> np.ndarray:
-        """
-        Returns:
-            The start position (x, y) of the current episode.
-
-        """
-        return np.array(self._start)
-
-    @property
-    def trajectory(self) -> np.ndarray:
-        """
-        Returns:
-            The agent positions since the last reset, shape ``(n, 2)`` (reset position first).
-
-        """
-        return np.array(self._trajectory, dtype=np.float64).reshape(-1, 2)
-
-    def is_observable(self, position: Optional[Sequence[float]] = None) -> bool:
-        """
-        Args:
-            position (Sequence, None): a position (x, y); the agent's position if None.
-
-        Returns:
-            Whether the hidden information is visible at the position (distance to the start
-            ``<=`` the observable radius).
-
-        """
-        x, y = (self._x, self._y) if position is None else (float(position[0]), float(position[1]))
-        return math.hypot(x - self._start[0], y - self._start[1]) <= self.observable_radius
-
-    def set_agent_position(self, position: Sequence[float]) -> np.ndarray:
-        """
-        Place the agent by hand (for tests and scripted experiments). The episode is no longer
-        terminal afterwards; the position is appended to the trajectory.
-
-        Args:
-            position (Sequence): the new position (x, y), inside the field.
-
-        Returns:
-            The full state at the new position.
-
-        Raises:
-            ValueError: if the position is not finite or not inside the field.
-
-        """
-        x, y = float(position[0]), float(position[1])
-        if not (math.isfinite(x) and math.isfinite(y)) or not self._inside(x, y):
-            raise ValueError(f'Position ({x}, {y}) is not inside the field [0, {self.field_size}]^2.')
-        self._x, self._y = x, y
-        self._terminated = False
-        self._trajectory.append((x, y))
-        return self._get_obs()
-
-    @staticmethod
-    def heading(action: Any) -> float:
-        """
-        Args:
-            action: the action (a scalar or an array with one element); clipped to ``[-1, 1]``.
-
-        Returns:
-            The heading ``(a + 1) * pi`` in radians.
-
-        """
-        a = float(np.asarray(action, dtype=np.float64).reshape(-1)[0])
-        if not math.isfinite(a):
-            raise ValueError(f'The action must be finite, got {a}.')
-        a = min(1.0, max(-1.0, a))
-        return (a + 1.0) * math.pi
-
-    def distance_to_goal(self, position: Optional[Sequence[float]] = None) -> float:
-        """
-        Args:
-            position (Sequence, None): a position (x, y); the agent's position if None.
-
-        Returns:
-            The Euclidean distance between the position and the goal.
-
-        """
-        x, y = (self._x, self._y) if position is None else (float(position[0]), float(position[1]))
-        gx, gy = self._goal_xy()
-        return math.hypot(x - gx, y - gy)
-
-    # ------------------------------------------------------------------ Gymnasium API
-    def reset(self, *, seed: Optional[int] = None,
-              options: Optional[Dict[str, Any]] = None) -> Tuple[np.ndarray, Dict[str, Any]]:
-        super().reset(seed=seed)
-        self._sample_task(dict(options) if options else {})
-        self._x, self._y = self._start
-        self._terminated = False
-        self._trajectory = [(self._x, self._y)]
-        self._distance = self.distance_to_goal()
-        info = self._info(collision=None)
-        info['clipped'] = False
-        return self._get_obs(), info
-
-    def step(self, action: Any) -> Tuple[np.ndarray, float, bool, bool, Dict[str, Any]]:
-        phi = self.heading(action)
-        if self._terminated:
-            info = self._info(collision=None)
-            info.update(clipped=False, task_reward=0.0)
-            return self._get_obs(), 0.0, True, False, info
-
-        ds = self.speed * self.substep_dt
-        dx, dy = math.cos(phi) * ds, math.sin(phi) * ds
-        collision = None
-        clipped = False
-        x, y = self._x, self._y
-        size = self.field_size
-        for _ in range(self.n_substeps):
-            nx, ny = x + dx, y + dy
-            if not self.FIELD_EXIT_ABSORBING and not self._inside(nx, ny):
-                nx, ny = min(size, max(0.0, nx)), min(size, max(0.0, ny))
-                clipped = True
-            t_hit, kind = self._first_collision(x, y, nx, ny)
-            if kind is not None:
-                x, y = x + t_hit * (nx - x), y + t_hit * (ny - y)
-                if kind == 'field':  # remove rounding errors: the contact point is on the border
-                    x = min(self.field_size, max(0.0, x))
-                    y = min(self.field_size, max(0.0, y))
-                collision = kind
-                break
-            x, y = nx, ny
-
-        self._x, self._y = x, y
-        self._trajectory.append((x, y))
-        if collision is not None:
-            self._terminated = True
-            reward = task_reward = COLLISION_REWARD
-        else:
-            distance = self.distance_to_goal()
-            task_reward = self._reward(distance)
-            reward = task_reward + self.progress_reward * (self._distance - distance)
-            self._distance = distance
-        info = self._info(collision)
-        info.update(clipped=clipped, task_reward=float(task_reward))
-        return self._get_obs(), float(reward), collision is not None, False, info
-
-    def render(self) -> Optional[np.ndarray]:
-        if self.render_mode != 'rgb_array':
-            return None
-        return self._render_rgb()
-
-    # ------------------------------------------------------------------ subclass hooks
-    def _sample_task(self, options: Dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def _goal_xy(self) -> Tuple[float, float]:
-        raise NotImplementedError
-
-    def _reward(self, distance: float) -> float:
-        raise NotImplementedError
-
-    def _full_state(self) -> np.ndarray:
-        """The full state in field units (see the module docstring for its layout)."""
-        raise NotImplementedError
-
-    def _get_obs(self) -> np.ndarray:
-        state = self._full_state()
-        return state / self.field_size if self.normalize_observation else state
-
-    def _state_space(self, high: np.ndarray) -> spaces.Box:
-        """The observation space of full states in ``[0, high]`` (in field units), scaled like the observations."""
-        high = np.asarray(high, dtype=np.float64) / (self.field_size if self.normalize_observation else 1.0)
-        return spaces.Box(low=np.zeros_like(high), high=high, dtype=np.float64)
-
-    def _walls(self) -> List[Tuple[float, float, float, float]]:
-        """
-        Returns:
-            The walls as ``(y, half_thickness, door_low, door_high)``: the horizontal band
-            ``|y' - y| <= half_thickness`` across the field except the door ``[door_low, door_high]``.
-            The agent's centre collides with the open band ``|y' - y| < half_thickness`` outside
-            the open interval ``(door_low + point_radius, door_high - point_radius)``.
-
-        """
-        return []
-
-    def _goal_candidates(self) -> List[Tuple[float, float]]:
-        return [self._goal_xy()]
-
-    def _info(self, collision: Optional[str]) -> Dict[str, Any]:
-        distance = self.distance_to_goal()
-        return {
-            'distance_to_goal': distance,
-            'is_success': distance <= self.GOAL_RADIUS,
-            'observable': self.is_observable(),
-            'left_field': collision == 'field',
-            'hit_wall': collision == 'wall',
-        }
-
-    # ------------------------------------------------------------------ collisions
-    def _inside(self, x: float, y: float) -> bool:
-        return 0.0 <= x <= self.field_size and 0.0 <= y <= self.field_size
-
-    def _first_collision(self, x0: float, y0: float, x1: float,
-                         y1: float) -> Tuple[float, Optional[str]]:
-        """
-        Earliest collision of the segment (x0, y0) -> (x1, y1) with a wall or the field border.
-
-        Returns:
-            ``(t, kind)`` with ``t`` in ``[0, 1]`` the fraction of the segment at the contact and
-            ``kind`` in ``('wall', 'field')``, or ``(1.0, None)`` without collision.
-
-        """
-        t_best, kind = 2.0, None
-        r = self.point_radius
-        for wy, half, door_low, door_high in self._walls():
-            t = self._first_t_in_wall(x0, y0, x1, y1, wy, half, door_low + r, door_high - r)
-            if t is not None and t < t_best:
-                t_best, kind = t, 'wall'
-        if not self._inside(x1, y1):
-            t = 1.0
-            size = self.field_size
-            for p0, p1 in ((x0, x1), (y0, y1)):
-                if p1 < 0.0:
-                    t = min(t, (0.0 - p0) / (p1 - p0))
-                elif p1 > size:
-                    t = min(t, (size - p0) / (p1 - p0))
-            t = max(0.0, t)
-            if t < t_best:
-                t_best, kind = t, 'field'
-        if kind is None:
-            return 1.0, None
-        return t_best, kind
-
-    @staticmethod
-    def _first_t_in_wall(x0: float, y0: float, x1: float, y1: float, wy: float, half: float,
-                         open_low: float, open_high: float) -> Optional[float]:
-        """
-        First parameter ``t`` in ``[0, 1]`` at which the segment meets the wall region
-        ``{|y - wy| < half and not open_low < x < open_high}``, or None. The region is the union of
-        two convex pieces (left ``x <= open_low``, right ``x >= open_high``); for each, the set of
-        ``t`` in the piece is an interval (open ends from the open band, closed ends from the closed
-        x half-planes and from ``[0, 1]``), and the answer is the lowest lower end of a non-empty one.
-
-        """
-        if max(y0, y1) <= wy - half or min(y0, y1) >= wy + half:  # never strictly inside the band
-            return None
-        inf = math.inf
-        # t-interval of the open band: (lo, hi), both ends open
-        dy = y1 - y0
-        if dy == 0.0:
-            if not abs(y0 - wy) < half:
-                return None
-            band = (-inf, inf)
-        else:
-            ta, tb = (wy - half - y0) / dy, (wy + half - y0) / dy
-            band = (min(ta, tb), max(ta, tb))
-        dx = x1 - x0
-        best = None
-        for edge, side in ((open_low, -1.0), (open_high, 1.0)):
-            # t-interval of the closed half-plane side * (x - edge) >= 0: [lo, hi]
-            if dx == 0.0:
-                if side * (x0 - edge) < 0.0:
-                    continue
-                half_plane = (-inf, inf)
-            else:
-                t_edge = (edge - x0) / dx
-                half_plane = (t_edge, inf) if side * dx > 0.0 else (-inf, t_edge)
-            # intersect [0, 1] (closed), the band (open) and the half-plane (closed)
-            lo, lo_closed = 0.0, True
-            hi, hi_closed = 1.0, True
-            for a, b, closed in ((band[0], band[1], False), (half_plane[0], half_plane[1], True)):
-                if a > lo or (a == lo and not closed):
-                    lo, lo_closed = a, closed
-                if b < hi or (b == hi and not closed):
-                    hi, hi_closed = b, closed
-            if lo < hi or (lo == hi and lo_closed and hi_closed):
-                best = lo if best is None else min(best, lo)
-        return best
-
-    # ------------------------------------------------------------------ rendering
-    def _pixel_coordinates(self) -> Tuple[np.ndarray, np.ndarray]:
-        if self._pixel_grid is None:
-            n = self.render_size
-            centres = (np.arange(n) + 0.5) * (self.field_size / n)
-            xs = centres[None, :]                     # columns: x to the right
-            ys = (self.field_size - centres)[:, None]  # rows: y up
-            self._pixel_grid = (xs, ys)
-        return self._pixel_grid
-
-    def _to_pixel(self, points: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        n = self.render_size
-        scale = n / self.field_size
-        cols = np.clip(np.floor(points[:, 0] * scale), 0, n - 1).astype(np.int64)
-        rows = np.clip(np.floor((self.field_size - points[:, 1]) * scale), 0, n - 1).astype(np.int64)
-        return rows, cols
-
-    def _disk(self, image: np.ndarray, centre: Sequence[float], radius: float,
-              color: Tuple[int, int, int]) -> None:
-        xs, ys = self._pixel_coordinates()
-        radius = max(radius, 0.75 * self.field_size / self.render_size)
-        mask = (xs - centre[0]) ** 2 + (ys - centre[1]) ** 2 <= radius ** 2
-        image[mask] = color
-
-    def _rect(self, image: np.ndarray, x_low: float, x_high: float, y_low: float, y_high: float,
-              color: Tuple[int, int, int]) -> None:
-        xs, ys = self._pixel_coordinates()
-        mask = ((xs >= x_low) & (xs <= x_high)) & ((ys >= y_low) & (ys <= y_high))
-        image[mask] = color
-
-    def _polyline(self, image: np.ndarray, points: np.ndarray, color: Tuple[int, int, int]) -> None:
-        if len(points) < 2:
-            return
-        pixel = self.field_size / self.render_size
-        samples = []
-        for p, q in zip(points[:-1], points[1:]):
-            n = max(2, int(math.ceil(math.hypot(*(q - p)) / (0.5 * pixel))) + 1)
-            samples.append(p + np.linspace(0.0, 1.0, n)[:, None] * (q - p))
-        rows, cols = self._to_pixel(np.concatenate(samples))
-        n = self.render_size
-        for dr in (0, 1):
-            for dc in (0, 1):
-                image[np.minimum(rows + dr, n - 1), np.minimum(cols + dc, n - 1)] = color
-
-    def _render_rgb(self) -> np.ndarray:
-        n = self.render_size
-        image = np.empty((n, n, 3), dtype=np.uint8)
-        image[:] = _RGB['background']
-        px = self.field_size / n
-
-        self._disk(image, self._start, self.observable_radius, _RGB['observable'])
-        for wy, half, door_low, door_high in self._walls():
-            half = max(half, px)  # at least two pixels thick
-            self._rect(image, 0.0, door_low, wy - half, wy + half, _RGB['wall'])
-            self._rect(image, door_high, self.field_size, wy - half, wy + half, _RGB['wall'])
-        for goal in self._goal_candidates():
-            self._disk(image, goal, self.GOAL_RADIUS, _RGB['goal_candidate'])
-        goal_color = _RGB['goal_reached'] if self.distance_to_goal() <= self.GOAL_RADIUS else _RGB['goal']
-        self._disk(image, self._goal_xy(), self.GOAL_RADIUS, goal_color)
-        self._disk(image, self._start, 2.0, _RGB['start'])
-        self._polyline(image, self.trajectory, _RGB['trajectory'])
-        self._disk(image, (self._x, self._y), self.point_radius, _RGB['agent'])
-
-        border = max(1, n // 150)
-        image[:border] = image[-border:] = _RGB['border']
-        image[:, :border] = image[:, -border:] = _RGB['border']
-        return image
-
-
-class PointMassMemoryEnv(_PointMassEnv):
+class PointMassMemoryEnv(PointMassEnvBase):
     """
     Point-mass memory task: reach one of four goals that is shown to the policy only within
     radius 30 of the start. See the module docstring for the full-state layout.
@@ -615,15 +176,6 @@ class PointMassMemoryEnv(_PointMassEnv):
         mask[self.VISIBLE_GOAL] = True
         self._policy_obs_mask = mask
 
-    @property
-    def goal_position(self) -> np.ndarray:
-        """
-        Returns:
-            The goal (x, y) of the current episode.
-
-        """
-        return np.array(self._goal)
-
     def _sample_task(self, options: Dict[str, Any]) -> None:
         goal_index = options.pop('goal_index', None)
         start_index = options.pop('start_index', None)
@@ -667,7 +219,7 @@ class PointMassMemoryEnv(_PointMassEnv):
                         dtype=np.float64)
 
 
-class PointMassDoorEnv(_PointMassEnv):
+class PointMassDoorEnv(PointMassEnvBase):
     """
     Point-mass door task: pass the doors of two walls whose positions are shown to the policy only
     within radius 20 of the start. See the module docstring for the full-state layout and the
@@ -731,15 +283,6 @@ class PointMassDoorEnv(_PointMassEnv):
         mask[self.AGENT_POS] = True
         mask[self.VISIBLE_DOORS] = True
         self._policy_obs_mask = mask
-
-    @property
-    def door_positions(self) -> np.ndarray:
-        """
-        Returns:
-            The left edges (x1, x2) of the doors in the walls y = 60 and y = 90.
-
-        """
-        return np.array(self._doors)
 
     def _sample_task(self, options: Dict[str, Any]) -> None:
         doors = options.pop('doors', None)

@@ -6,7 +6,7 @@ heading action. The ``oracle`` policies read the hidden entries (the true goal, 
 policies read only what the policy observes NOW (``policy_obs_mask``): the position, and the visible copy of the
 hidden information while it is shown. :func:`rollout` runs one on a task with fixed reset options.
 
-What they show (``tests/test_point_mass_scripts.py``, ``docs/results_imitation_memory/README.md``):
+What they show (``tests/test_point_mass_scripts.py``):
 
 - ``PointMassMemory-v0`` does not need memory. With four starts and four goals, the 16 straight start-goal
   lines are told apart by the position alone once the agent has left the visible disk along its line, so

@@ -146,24 +146,6 @@ class POMDPLocomotionMixin(PolicyObservationMask):
         """
         return self._mass_change.copy()
 
-    @property
-    def base_body_mass(self) -> np.ndarray:
-        """
-        Returns:
-            The nominal body masses of the model, world body included.
-
-        """
-        return self._base_body_mass.copy()
-
-    @property
-    def base_geom_size(self) -> np.ndarray:
-        """
-        Returns:
-            The nominal geom sizes of the model, shape ``(ngeom, 3)``.
-
-        """
-        return self._base_geom_size.copy()
-
     def reset_model(self) -> np.ndarray:
         """
         Randomise the masses (if enabled) and reset the model state.

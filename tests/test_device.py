@@ -22,8 +22,7 @@ def _expert_data(name):
     if name.startswith('LSIQ'):
         return transitions
     if name.startswith('GAIL'):
-        return ExpertData(transitions.states.astype(np.float32), transitions.next_states.astype(np.float32),
-                          transitions.last)
+        return ExpertData(transitions.states, transitions.next_states, last=transitions.last)
     return None
 
 

@@ -81,12 +81,12 @@ def test_perfect_file_source_through_loco_mujoco_loader(atlas_file):
     data = expert_dataset('Atlas.carry', path=str(path))  # a path: the .perfect variant reads it
     assert data.env_id == 'Atlas.carry.perfect' and data.source == 'perfect' and data.full_state
     assert data.path == str(path)
-    np.testing.assert_array_equal(data.states, written['states'])
-    np.testing.assert_array_equal(data.next_states, written['next_states'])
-    np.testing.assert_array_equal(data.actions, written['actions'])
+    for key in ('states', 'next_states', 'actions'):  # as the agents take them: float32
+        assert getattr(data, key).dtype == np.float32
+        np.testing.assert_array_equal(getattr(data, key), written[key].astype(np.float32))
     assert data.states.shape == (18, 31) and data.actions.shape == (18, 10)
     assert data.n_episodes == 3 and list(np.flatnonzero(data.episode_starts)) == [0, 6, 12]
-    assert set(data.states[:, -1]) <= {0.1, 1.0, 5.0, 10.0}  # the critic's state keeps the weight
+    assert set(data.states[:, -1]) <= set(np.float32([0.1, 1.0, 5.0, 10.0]))  # the critic's state keeps the weight
     # loco-mujoco loaded it: the perfect task starts from the file's states
     mdp = make_env('Atlas.carry.perfect', dataset_path=str(path))
     joints = mdp.policy_obs_mask
@@ -102,7 +102,7 @@ def test_perfect_file_without_next_states(tmp_path, atlas_file):
              absorbing=np.zeros(len(written['last'])))
     data = expert_dataset('Atlas.carry.perfect', path=str(path))
     assert data.states.shape == (15, 31) and data.n_episodes == 3  # each episode's last state has no successor
-    np.testing.assert_array_equal(data.next_states[:5], written['states'][1:6])
+    np.testing.assert_array_equal(data.next_states[:5], written['states'][1:6].astype(np.float32))
 
 
 def test_four_ages_perfect_file_in_scale_blocks(tmp_path):

@@ -10,7 +10,7 @@ from mushroom_rl.core import Agent, Core
 
 from environments import expert_dataset, make_env
 from imitation_helpers import ensure_mini_data
-from mushroom_s2pg.algorithms import (IMITATION_ALGORITHMS, ExpertData, MissingExpertDataError, make_agent,
+from mushroom_s2pg.algorithms import (IMITATION_ALGORITHMS, ExpertData, ExpertDataError, make_agent,
                                       needs_expert_data)
 from mushroom_s2pg.algorithms.gail import bernoulli_entropy, discriminator_reward
 from mushroom_s2pg.utils import read_progress
@@ -28,7 +28,7 @@ TINY = dict(n_steps_per_fit=100, n_epochs=2, batch_size=50, discriminator_batch_
 @pytest.fixture(scope='module')
 def atlas_expert():
     ensure_mini_data()
-    return ExpertData.from_dataset(expert_dataset(TASK))
+    return expert_dataset(TASK)
 
 
 @pytest.fixture(scope='module')
@@ -49,7 +49,7 @@ def test_registry_names_the_imitation_algorithms_and_requires_their_data(atlas_m
     assert set(IMITATION_ALGORITHMS) == {'GAIL_RS', 'GAIL_BPTT', 'GAIL_VANILLA', 'GAIL_ORACLE', 'LSIQ_RS', 'LSIQ_BPTT',
                                          'LSIQ_VANILLA', 'LSIQ_ORACLE'}
     assert needs_expert_data('GAIL_RS') and not needs_expert_data('PPO_RS')
-    with pytest.raises(MissingExpertDataError, match='expert_data'):
+    with pytest.raises(ExpertDataError, match='expert_data'):
         make_agent('GAIL_RS', atlas_mdp.info, atlas_mdp.policy_obs_mask)
     with pytest.raises(ValueError, match='does not imitate'):
         make_agent('PPO_RS', atlas_mdp.info, atlas_mdp.policy_obs_mask, expert_data=atlas_expert)
@@ -181,7 +181,7 @@ def test_light_save_needs_the_expert_data_back(atlas_mdp, atlas_expert, tmp_path
     Core(agent, atlas_mdp).learn(n_steps=100, n_steps_per_fit=100, quiet=True)
     agent.save(tmp_path / 'light.zip', full_save=False)
     loaded = Agent.load(tmp_path / 'light.zip')
-    with pytest.raises(MissingExpertDataError, match='set_expert_data'):
+    with pytest.raises(ExpertDataError, match='set_expert_data'):
         Core(loaded, atlas_mdp).learn(n_steps=100, n_steps_per_fit=100, quiet=True)
     loaded.set_expert_data(atlas_expert)
     Core(loaded, atlas_mdp).learn(n_steps=100, n_steps_per_fit=100, quiet=True)

@@ -77,10 +77,11 @@ def test_policy_sees_joint_positions_and_velocities_only(env_id, envs):
     np.testing.assert_array_equal(mask, joint)
     # exactly loco-mujoco's mask hiding the weight / the scale, and the hidden entries are those of its group
     np.testing.assert_array_equal(mask, mdp.loco_env.get_mask((spec.hidden_group,)))
-    np.testing.assert_array_equal(np.flatnonzero(~mask), mdp.hidden_indices)
+    hidden = mdp.observation_groups[spec.hidden_group]
+    np.testing.assert_array_equal(np.flatnonzero(~mask), hidden)
     expected_hidden = 1 if spec.hidden_group == 'weight' else 2  # the weight; the 2-bit model index
-    assert len(mdp.hidden_indices) == expected_hidden
-    assert all(mdp.observation_names[i].startswith(spec.hidden_group) for i in mdp.hidden_indices)
+    assert len(hidden) == expected_hidden
+    assert all(mdp.observation_names[i].startswith(spec.hidden_group) for i in hidden)
     assert mask.sum() == len(mdp.observation_groups['positions']) + len(mdp.observation_groups['velocities'])
 
 
@@ -109,7 +110,7 @@ def test_hidden_value_drawn_at_every_reset_and_in_the_critic_state(env_id, envs)
         assert value in spec.hidden_values
         # the critic's (full) state carries it, the policy's view does not
         assert mdp.hidden_value_of(obs) == value
-        assert not np.any(mdp.policy_obs_mask[mdp.hidden_indices])
+        assert not np.any(mdp.policy_obs_mask[mdp.observation_groups[spec.hidden_group]])
         loco = mdp.loco_env
         if spec.hidden_group == 'weight':
             assert obs[-1] == value == pytest.approx(float(loco._model.body('weight').mass[0]))

@@ -4,8 +4,8 @@ import pytest
 import torch
 from mushroom_rl.core import Core
 
-from mushroom_s2pg.algorithms.lsiq import (ExpertTransitions, MissingExpertActionsError, expert_policy_states,
-                                           lsiq_critic_targets, lsiq_q_bound)
+from mushroom_s2pg.algorithms.lsiq import expert_policy_states, lsiq_critic_targets, lsiq_q_bound
+from mushroom_s2pg.expert_data import ExpertData, ExpertDataError
 from mushroom_s2pg.core import CriticInput
 from mushroom_s2pg.algorithms.lsiq_variants import LSIQ_BPTT, LSIQ_ORACLE, LSIQ_RS, LSIQ_VANILLA
 from environments import expert_dataset, make_env
@@ -21,7 +21,7 @@ SMALL_NETS = {'LSIQ_RS': dict(policy_state_dim=4, n_features_actor=16, n_feature
               'LSIQ_ORACLE': dict(actor_features=(16, 16), critic_features=(16, 16))}
 
 
-def toy_expert(lengths=(5, 7, 3), seed=0) -> ExpertTransitions:
+def toy_expert(lengths=(5, 7, 3), seed=0) -> ExpertData:
     """Hand-made expert episodes on ToyPOMDP's full state [t, x, hidden], with actions."""
     rng = np.random.default_rng(seed)
     states, actions, next_states, last, absorbing = [], [], [], [], []
@@ -34,8 +34,8 @@ def toy_expert(lengths=(5, 7, 3), seed=0) -> ExpertTransitions:
         actions.append(np.stack([-0.5 * x[:-1], np.full(length, np.sign(hidden))], 1).clip(-1, 1))
         last.append(np.arange(length) == length - 1)
         absorbing.append(np.zeros(length, dtype=bool))
-    return ExpertTransitions(np.concatenate(states), np.concatenate(actions), np.concatenate(next_states),
-                             np.concatenate(absorbing), np.concatenate(last))
+    return ExpertData(np.concatenate(states), np.concatenate(next_states), last=np.concatenate(last),
+                      actions=np.concatenate(actions), absorbing=np.concatenate(absorbing))
 
 
 def make_agent(name, env=None, **kwargs):
@@ -168,31 +168,31 @@ def test_expert_memory_gets_the_refresh():
 
 
 # ----- errors ---------------------------------------------------------------------------------------
-class _MotionCapture:
-    """What environments.ExpertDataset looks like for motion capture: no actions."""
-    def __init__(self, expert):
-        self.states, self.next_states, self.absorbing = expert.states, expert.next_states, expert.absorbing
-        self.last, self.episode_starts, self.actions = expert.last, expert.episode_starts, None
-
-
 def test_expert_data_without_actions_or_without_data_give_clear_errors():
     env = ToyPOMDP()
-    with pytest.raises(MissingExpertActionsError, match='no actions.*make_expert_data'):
-        LSIQ_RS(env.info, env.policy_obs_mask, expert_data=_MotionCapture(toy_expert()), **SMALL_NETS['LSIQ_RS'])
-    with pytest.raises(MissingExpertActionsError, match='expert_data'):
+    expert = toy_expert()
+    motion_capture = ExpertData(expert.states, expert.next_states, last=expert.last)  # states only: no actions
+    with pytest.raises(ExpertDataError, match='no actions.*make_expert_data'):
+        LSIQ_RS(env.info, env.policy_obs_mask, expert_data=motion_capture, **SMALL_NETS['LSIQ_RS'])
+    with pytest.raises(ExpertDataError, match='expert_data'):
         LSIQ_VANILLA(env.info, env.policy_obs_mask)
     observed = toy_expert()
     with pytest.raises(ValueError, match='full state'):
-        LSIQ_RS(env.info, env.policy_obs_mask, **SMALL_NETS['LSIQ_RS'], expert_data=ExpertTransitions(
-            observed.states[:, :2], observed.actions, observed.next_states[:, :2], observed.absorbing, observed.last))
+        LSIQ_RS(env.info, env.policy_obs_mask, **SMALL_NETS['LSIQ_RS'], expert_data=ExpertData(
+            observed.states[:, :2], observed.next_states[:, :2], last=observed.last, actions=observed.actions,
+            absorbing=observed.absorbing))
+    with pytest.raises(ExpertDataError, match='no absorbing'):
+        LSIQ_RS(env.info, env.policy_obs_mask, **SMALL_NETS['LSIQ_RS'], expert_data=ExpertData(
+            observed.states, observed.next_states, last=observed.last, actions=observed.actions))
 
 
-def test_an_expert_dataset_object_with_actions_is_accepted():
+def test_expert_data_with_episode_starts_only_are_accepted():
     env = ToyPOMDP()
     expert = toy_expert()
-    dataset = _MotionCapture(expert)
-    dataset.actions = expert.actions
-    agent = LSIQ_ORACLE(env.info, env.policy_obs_mask, expert_data=dataset, **SMALL_NETS['LSIQ_ORACLE'])
+    data = ExpertData(expert.states, expert.next_states, episode_starts=expert.episode_starts, actions=expert.actions,
+                      absorbing=expert.absorbing)
+    np.testing.assert_array_equal(data.last, expert.last)
+    agent = LSIQ_ORACLE(env.info, env.policy_obs_mask, expert_data=data, **SMALL_NETS['LSIQ_ORACLE'])
     assert agent.expert_memory.size == expert.n_samples
 
 
@@ -218,7 +218,7 @@ def test_fits_and_round_trips_save_load(name, options, full_save, tmp_path):
         assert loaded.replay_memory.size == agent.replay_memory.size
         np.testing.assert_array_equal(loaded.expert_memory.policy_state, agent.expert_memory.policy_state)
     else:
-        with pytest.raises(MissingExpertActionsError, match='set_expert_data'):
+        with pytest.raises(ExpertDataError, match='set_expert_data'):
             Core(loaded, env).learn(n_steps=40, n_steps_per_fit=1, quiet=True)
         loaded.set_expert_data(toy_expert())
     before = _parameters(loaded).clone()
@@ -347,7 +347,7 @@ def test_atlas_carry_motion_capture_is_refused_and_perfect_data_fit(tmp_path):
     ensure_mini_data()
     mdp = make_env('Atlas.carry')
     try:
-        with pytest.raises(MissingExpertActionsError, match='no actions.*make_expert_data'):
+        with pytest.raises(ExpertDataError, match='no actions.*make_expert_data'):
             LSIQ_RS(mdp.info, mdp.policy_obs_mask, expert_data=expert_dataset('Atlas.carry'))
     finally:
         mdp.stop()
@@ -368,7 +368,7 @@ def test_atlas_carry_motion_capture_is_refused_and_perfect_data_fit(tmp_path):
 def test_registry_and_run_config_give_lsiq_transitions_with_actions(tmp_path):
     from environments import expert_dataset
     from launchers.run.config import ExperimentConfigError, RunConfig
-    from mushroom_s2pg.algorithms import ExpertData, expert_data_for, needs_expert_data
+    from mushroom_s2pg.algorithms import expert_data_for, needs_expert_data
     ensure_mini_data()
     assert needs_expert_data('LSIQ_RS')
     with pytest.raises(ExperimentConfigError, match=r'expert_data.*action') as error:   # motion capture: no actions
@@ -376,9 +376,9 @@ def test_registry_and_run_config_give_lsiq_transitions_with_actions(tmp_path):
     assert error.value.field == 'expert_data'
     path = _atlas_perfect_file(tmp_path / 'atlas.npz')
     config = RunConfig(env_id='Atlas.carry', algorithm='LSIQ_RS', expert_data=str(path))
-    config.check_data()
+    expert = config.check_data()
+    assert isinstance(expert, ExpertData) and expert.actions is not None and expert.full_state
     dataset = expert_dataset(config.env_id, config.expert_data)
-    assert isinstance(expert_data_for('LSIQ_RS', dataset), ExpertTransitions)
-    assert isinstance(expert_data_for('GAIL_RS', dataset), ExpertData)
+    assert expert_data_for('LSIQ_RS', dataset) is dataset and expert_data_for('GAIL_RS', dataset) is dataset
     with pytest.raises(ValueError, match='does not imitate'):
         expert_data_for('SAC_RS', dataset)

@@ -27,7 +27,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union, get_args, g
 import numpy as np
 
 from environments import LOCO_TASK_IDS, available_env_ids, check_env_options, env_options, expert_dataset
-from environments.expert_data import file_task_options
+from environments.expert_data import ExpertData, file_task_options
 from mushroom_s2pg.algorithms import (available_algorithms, check_hyperparameters, did_you_mean, expert_data_for,
                                       hyperparameter_names, needs_expert_data)
 from mushroom_s2pg.core.device import resolve_device
@@ -131,9 +131,9 @@ class RunConfig:
             options['dataset_path'] = self.expert_data
         return options
 
-    def check_data(self) -> None:
+    def check_data(self) -> Optional[ExpertData]:
         """Read the run's expert data, if it has any (:func:`check_run_data`); raises ExperimentConfigError."""
-        check_run_data(self)
+        return check_run_data(self)
 
     def arguments(self) -> Dict[str, Any]:
         """The fields as given (``hyperparameters`` as given too), e.g. for ``args.json``."""
@@ -261,25 +261,24 @@ def _check_expert_data(config: RunConfig) -> None:
         raise ExperimentConfigError(f'expert_data: the file {config.expert_data!r} does not exist.', 'expert_data')
 
 
-def check_run_data(config: RunConfig) -> None:
+def check_run_data(config: RunConfig) -> Optional[ExpertData]:
     """
-    Read the expert data a run will read (given, or the task's default dataset) and convert them to the agent's
-    form: a missing dataset (with how to get it), a bad file (missing key, wrong shape, another robot) or data
-    the algorithm cannot use (LS-IQ without actions) raise :class:`ExperimentConfigError` naming ``expert_data``.
-    Nothing to do for runs without expert data.
-
+    Read the expert data of a run (given, or the task's default dataset) once and check them for its algorithm:
+    a missing dataset (with how to get it), a bad file (missing key, wrong shape, another robot) or data the
+    algorithm cannot use (LS-IQ without actions) raise :class:`ExperimentConfigError` naming ``expert_data``.
+    Returns the expert data of an imitation run (``launchers.run.training.train`` takes them), else None.
     """
     imitates = needs_expert_data(config.algorithm)
     if not (imitates or 'dataset_path' in env_options(config.env_id)):
-        return
+        return None
     try:
         dataset = expert_dataset(config.env_id, config.expert_data)
-        if imitates:
-            expert_data_for(config.algorithm, dataset)
+        expert_data = expert_data_for(config.algorithm, dataset) if imitates else None
         recorded = file_task_options(config.expert_data) if config.expert_data else {}
     except (OSError, ValueError) as error:
         raise ExperimentConfigError(f'expert_data: {error}', 'expert_data') from None
     _check_observed_alike(config, recorded)
+    return expert_data
 
 
 def _check_observed_alike(config: RunConfig, recorded: Dict[str, Any]) -> None:

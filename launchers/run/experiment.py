@@ -87,7 +87,7 @@ def experiment(**arguments: Any) -> Dict[str, Any]:
 
     """
     config = RunConfig(**arguments)
-    config.check_data()
+    expert_data = config.check_data()  # read once, then handed to the run
     run_dir = run_directory(config.results_dir, config.seed)
     created = [path for path in (run_dir, config.results_dir) if not os.path.isdir(path)]
     try:
@@ -104,7 +104,7 @@ def experiment(**arguments: Any) -> Dict[str, Any]:
             _check_same_run(paths, config, state)
         torch.set_num_threads(config.n_threads)
         with preemptible():
-            return train(config, paths, state)
+            return train(config, paths, state, expert_data)
     except ExperimentConfigError:  # a hyperparameter value refused by the agent, found before anything is written
         lock.release()
         _remove_lock_file(run_dir)

@@ -24,11 +24,11 @@ from mushroom_rl.core import Core
 from mushroom_rl.utils.dataset import compute_episodes_length, compute_J
 from tqdm import tqdm
 
-from environments import GymnasiumEnv, expert_dataset, make_env
+from environments import ExpertData, GymnasiumEnv, make_env
 from launchers.run.checkpoint import RunPaths, load_checkpoint, remove_checkpoints, save_checkpoint
 from launchers.run.config import ExperimentConfigError, RunConfig
 from launchers.run.preemption import Preempted, deferred
-from mushroom_s2pg.algorithms import default_hyperparameters, expert_data_for, make_agent, needs_expert_data
+from mushroom_s2pg.algorithms import default_hyperparameters, make_agent, needs_expert_data
 from mushroom_s2pg.core import NonFiniteLossError, TrainableStatefulAgent
 from mushroom_s2pg.utils import (ProgressLogger, package_provenance, plot_learning_curve, read_progress,
                                  seed_everything)
@@ -65,7 +65,8 @@ class _Run:
         return f'{self.config.algorithm} on {self.config.env_id}, seed {self.config.seed}'
 
 
-def train(config: RunConfig, paths: RunPaths, state: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+def train(config: RunConfig, paths: RunPaths, state: Optional[Dict[str, Any]],
+          expert_data: Optional[ExpertData] = None) -> Dict[str, Any]:
     """
     Train a run to ``config.n_epochs`` epochs, writing its folder as it goes.
 
@@ -73,7 +74,9 @@ def train(config: RunConfig, paths: RunPaths, state: Optional[Dict[str, Any]]) -
         config (RunConfig): the validated run configuration;
         paths (RunPaths): the run folder;
         state (Dict[str, Any], None): the checkpoint's ``state.json`` to resume from (its settings
-            already compared with ``config``), or None for a new run.
+            already compared with ``config``), or None for a new run;
+        expert_data (ExpertData, None): the expert data of an imitation run as ``config.check_data()`` read them
+            (None: read here, for a new run that needs them).
 
     Returns:
         The summary of :func:`_summary`.
@@ -84,7 +87,7 @@ def train(config: RunConfig, paths: RunPaths, state: Optional[Dict[str, Any]]) -
     """
     if os.path.exists(paths.error):
         os.remove(paths.error)
-    run = _new_run(config, paths) if state is None else _resumed_run(config, paths, state)
+    run = _new_run(config, paths, expert_data) if state is None else _resumed_run(config, paths, state)
     steps_per_fit = config.n_steps_per_fit
     if steps_per_fit is None:
         steps_per_fit = int(run.agent.default_n_steps_per_fit)
@@ -118,7 +121,7 @@ def train(config: RunConfig, paths: RunPaths, state: Optional[Dict[str, Any]]) -
 # ------------------------------------------------------------------------------------------------
 # Set-up: a new run, or one resumed from its checkpoint (the order of the calls fixes the results)
 # ------------------------------------------------------------------------------------------------
-def _new_run(config: RunConfig, paths: RunPaths) -> _Run:
+def _new_run(config: RunConfig, paths: RunPaths, expert_data: Optional[ExpertData]) -> _Run:
     remove_checkpoints(paths)
     for stale in (paths.agent, paths.curve):
         if os.path.exists(stale):
@@ -126,9 +129,8 @@ def _new_run(config: RunConfig, paths: RunPaths) -> _Run:
     seed_everything(config.seed)
     mdp = make_env(config.env_id, horizon=config.horizon, **config.task_options)
     mdp.seed(config.seed)
-    expert_data = None
-    if needs_expert_data(config.algorithm):  # imitation: the task's expert data, loaded once, in the agent's form
-        expert_data = expert_data_for(config.algorithm, expert_dataset(config.env_id, config.expert_data))
+    if expert_data is None and needs_expert_data(config.algorithm):
+        expert_data = config.check_data()
     try:
         agent = make_agent(config.algorithm, mdp.info, mdp.policy_obs_mask, env_id=config.env_id,
                            expert_data=expert_data, device=config.device, **config.overrides)

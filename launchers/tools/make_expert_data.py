@@ -47,7 +47,7 @@ from launchers import Parser, program_name
 from launchers.run.config import ExperimentConfigError, parse_bool
 from launchers.run.experiment import experiment
 from environments import available_env_ids, make_env
-from environments.expert_data import ExpertDataset, expert_dataset, write_perfect_file
+from environments.expert_data import ExpertData, expert_dataset, write_perfect_file
 from environments.loco_tasks import LOCO_TASKS
 from mushroom_s2pg.core import StatefulAgent
 from mushroom_s2pg.utils import seed_everything
@@ -208,7 +208,7 @@ def make_expert_data(env_id: str = 'Atlas.carry', output: str = '', algorithm: s
     are unused; ``run_dir`` and ``training`` are None).
 
     Returns:
-        ``output`` (the file), ``run_dir``, ``dataset`` (the :class:`ExpertDataset` read back),
+        ``output`` (the file), ``run_dir``, ``dataset`` (the :class:`ExpertData` read back),
         ``hidden_values`` (the weight or scale of each episode) and the training summary ``training``.
 
     Raises:
@@ -257,7 +257,7 @@ def _write_loco_file(agent: Any, env_id: str, output: str, n_episodes: int, epis
     data = rollout_episodes(agent, env_id, n_episodes, episode_length, seed=seed, deterministic=deterministic)
     write_perfect_file(output, data['states'], data['actions'], data['last'], data['absorbing'],
                        next_states=data['next_states'])
-    dataset: ExpertDataset = expert_dataset(env_id, path=output)  # through loco-mujoco's loader
+    dataset: ExpertData = expert_dataset(env_id, path=output)  # through loco-mujoco's loader
     hidden = [float(spec.hidden_values[i]) for i in data['hidden_index']]
     print(f'[make_expert_data] {os.path.abspath(output)}: {dataset.n_episodes} episodes x {episode_length} steps, '
           f'states {dataset.states.shape}, actions {dataset.actions.shape}; {spec.hidden_name} per episode: {hidden}; '

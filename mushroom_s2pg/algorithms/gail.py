@@ -1,5 +1,4 @@
 """GAIL maths on the PPO core (Ho & Ermon, 2016; the imitation experiments of Al-Hafez et al., 2024)."""
-from dataclasses import dataclass
 from typing import Dict, Optional, Sequence
 
 import numpy as np
@@ -8,89 +7,12 @@ import torch.nn.functional as F
 
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.core import adam
+from mushroom_s2pg.expert_data import ExpertData, ExpertDataError
 from mushroom_s2pg.networks.discriminator import Discriminator
 from mushroom_s2pg.policies import GaussianPolicy
 
-__all__ = ['ExpertData', 'MissingExpertDataError', 'StatefulGAIL', 'bernoulli_entropy', 'discriminator_loss',
+__all__ = ['StatefulGAIL', 'bernoulli_entropy', 'discriminator_loss',
            'discriminator_reward']
-
-
-class MissingExpertDataError(ValueError):
-    """An imitation agent without expert data."""
-
-
-@dataclass(frozen=True, eq=False)
-class ExpertData:
-    """
-    State-only expert demonstrations, episode after episode (no actions, no internal states).
-
-    Attributes:
-        states (np.ndarray): ``(N, d)`` expert states;
-        next_states (np.ndarray): ``(N, d)`` their successors;
-        episode_starts (np.ndarray): ``(N,)`` bool, True on the first transition of each expert episode;
-        obs_mask (np.ndarray, None): boolean mask over the task's full state, True on the ``d`` entries that the
-            columns hold (in order); None until :meth:`located` resolves it for a task.
-
-    """
-    states: np.ndarray
-    next_states: np.ndarray
-    episode_starts: np.ndarray
-    obs_mask: Optional[np.ndarray] = None
-
-    def __post_init__(self):
-        states = np.array(self.states, dtype=np.float32)
-        next_states = np.array(self.next_states, dtype=np.float32)
-        starts = np.array(self.episode_starts, dtype=bool).reshape(-1)
-        if states.ndim != 2 or len(states) == 0:
-            raise ValueError(f'expert states must be a non-empty (N, d) array, got shape {states.shape}')
-        if next_states.shape != states.shape:
-            raise ValueError(f'expert next_states have shape {next_states.shape}, states {states.shape}')
-        if starts.shape != (len(states),):
-            raise ValueError(f'expert episode_starts have shape {starts.shape}, expected ({len(states)},)')
-        if not np.all(np.isfinite(states)) or not np.all(np.isfinite(next_states)):
-            raise ValueError('expert states hold non-finite values')
-        mask = None if self.obs_mask is None else np.array(self.obs_mask, dtype=bool).reshape(-1)
-        if mask is not None and int(mask.sum()) != states.shape[1]:
-            raise ValueError(f'obs_mask selects {int(mask.sum())} entries, the expert states have {states.shape[1]}')
-        for name, value in (('states', states), ('next_states', next_states), ('episode_starts', starts),
-                            ('obs_mask', mask)):
-            if value is not None:
-                value.setflags(write=False)
-            object.__setattr__(self, name, value)
-
-    @classmethod
-    def from_dataset(cls, dataset) -> 'ExpertData':
-        """From an object with ``states``, ``next_states`` and ``episode_starts`` (``environments.ExpertDataset``)."""
-        return cls(dataset.states, dataset.next_states, dataset.episode_starts)
-
-    @property
-    def n_samples(self) -> int:
-        return int(len(self.states))
-
-    def located(self, state_dim: int, policy_obs_mask: np.ndarray) -> 'ExpertData':
-        """
-        The same data with ``obs_mask`` resolved for a task whose full state has ``state_dim`` entries: kept
-        when set, else all entries when the rows are full states, else the task's ``policy_obs_mask`` when the
-        rows are what the policy observes (motion-capture data).
-
-        Raises:
-            ValueError: when the width of the rows matches neither.
-
-        """
-        if self.obs_mask is not None:
-            if self.obs_mask.shape != (state_dim,):
-                raise ValueError(f'expert obs_mask has shape {self.obs_mask.shape}, the task\'s state ({state_dim},)')
-            return self
-        policy_obs_mask = np.asarray(policy_obs_mask, dtype=bool)
-        width = self.states.shape[1]
-        if width == state_dim:
-            mask = np.ones(state_dim, dtype=bool)
-        elif width == int(policy_obs_mask.sum()):
-            mask = policy_obs_mask
-        else:
-            raise ValueError(f'expert states have {width} entries; the task has {state_dim} state entries of which '
-                             f'the policy observes {int(policy_obs_mask.sum())}: give ExpertData.obs_mask')
-        return ExpertData(self.states, self.next_states, self.episode_starts, mask)
 
 
 def discriminator_reward(logits: torch.Tensor) -> torch.Tensor:
@@ -127,10 +49,12 @@ class StatefulGAIL(StatefulPPO):
     save gets them back with :meth:`set_expert_data` before it fits again.
 
     """
-    #: the form of the demonstrations (``expert_data_type.from_dataset``): states only
-    expert_data_type = ExpertData
-
     default_n_steps_per_fit = 1000
+
+    @staticmethod
+    def usable_expert_data(expert_data: ExpertData) -> ExpertData:
+        """The demonstrations as this agent takes them: any :class:`ExpertData` (GAIL imitates states only)."""
+        return expert_data
 
     def __init__(self, mdp_info, policy: GaussianPolicy, expert_data: Optional[ExpertData] = None,
                  discriminator_features: Sequence[int] = (512, 256), lr_discriminator: float = 3e-4,
@@ -142,7 +66,8 @@ class StatefulGAIL(StatefulPPO):
         Constructor. Defaults are the reference's GAIL-RS values (REFERENCE section 3).
 
         Args:
-            expert_data (ExpertData): the demonstrations (required; ``obs_mask`` None means full states);
+            expert_data (ExpertData): the demonstrations, states only (required; ``obs_mask`` None means full
+                states);
             discriminator_features (Sequence[int]): hidden widths of D (tanh);
             lr_discriminator (float): Adam step size of D;
             discriminator_batch_size (int): minibatch of D (policy and expert samples together);
@@ -154,11 +79,11 @@ class StatefulGAIL(StatefulPPO):
                 GAIL defaults (the value function sees the full state and z, as in the reference).
 
         Raises:
-            MissingExpertDataError: without expert data.
+            ExpertDataError: without expert data, or with data whose columns do not fit the task's state.
 
         """
         if expert_data is None:
-            raise MissingExpertDataError(
+            raise ExpertDataError(
                 f'{type(self).__name__} imitates expert data: build it with make_agent(..., expert_data=ExpertData('
                 'states, next_states, episode_starts)) (the launcher loads environments.expert_dataset(env_id))')
         super().__init__(mdp_info, policy, lr_actor=lr_actor, lr_critic=lr_critic, n_steps_per_fit=n_steps_per_fit,
@@ -169,10 +94,7 @@ class StatefulGAIL(StatefulPPO):
             if value < 1:
                 raise ValueError(f'{name} must be >= 1, got {value}')
         state_dim = mdp_info.observation_space.shape[0]
-        expert = expert_data if expert_data.obs_mask is not None else expert_data.located(
-            state_dim, np.ones(state_dim, dtype=bool))
-        if expert.obs_mask.shape != (state_dim,):
-            raise ValueError(f'expert obs_mask has shape {expert.obs_mask.shape}, the state ({state_dim},)')
+        expert = expert_data.located(state_dim, np.ones(state_dim, dtype=bool))
         self._expert: Optional[ExpertData] = expert
         self._discriminator_idx = torch.as_tensor(np.flatnonzero(expert.obs_mask))
         self._D = Discriminator(len(self._discriminator_idx), discriminator_features, discriminate_next_state,
@@ -206,10 +128,10 @@ class StatefulGAIL(StatefulPPO):
 
     def set_expert_data(self, expert_data: ExpertData) -> None:
         """Give the expert data back (after loading a light save); they must have the discriminator's entries."""
-        expert = expert_data if expert_data.obs_mask is not None else expert_data.located(
-            len(self._expert_mask_reference()), self._expert_mask_reference())
+        expert = expert_data.located(len(self._expert_mask_reference()), self._expert_mask_reference())
         if not np.array_equal(np.flatnonzero(expert.obs_mask), self._discriminator_idx.numpy()):
-            raise ValueError('the expert data hold other observation entries than those the discriminator learned on')
+            raise ExpertDataError('the expert data hold other observation entries than those the discriminator '
+                                  'learned on')
         self._expert = expert
 
     def _expert_mask_reference(self) -> np.ndarray:
@@ -253,7 +175,7 @@ class StatefulGAIL(StatefulPPO):
         transitions = super()._transitions(dataset)
         if transitions:
             if self._expert is None:
-                raise MissingExpertDataError(
+                raise ExpertDataError(
                     f'{type(self).__name__} was loaded from a light save without its expert data: call '
                     'set_expert_data(ExpertData(...)) before fitting')
             env_reward = transitions['reward']

@@ -8,7 +8,6 @@ Q values are regressed to Q_max = 1 / (reg_mult (1 - gamma)), agent Q values to 
 Q_min = -Q_max at absorbing states), with V(s') clipped to [Q_min, Q_max]. Every regression target therefore lies
 in [Q_min, Q_max] (:func:`lsiq_critic_targets`). The actor is SAC's, on agent and expert states.
 """
-from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
 import numpy as np
@@ -18,8 +17,9 @@ import torch.nn.functional as F
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
 from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory,
                                 roll_policy_states, soft_update)
+from mushroom_s2pg.expert_data import ExpertData, ExpertDataError
 
-__all__ = ['ExpertTransitions', 'MissingExpertActionsError', 'StatefulLSIQ', 'expert_policy_states',
+__all__ = ['StatefulLSIQ', 'expert_policy_states',
            'lsiq_critic_loss', 'lsiq_critic_targets', 'lsiq_q_bound']
 
 _HOW_TO_GET_ACTIONS = (
@@ -27,90 +27,6 @@ _HOW_TO_GET_ACTIONS = (
     'LS-IQ; loco-mujoco\'s motion-capture datasets (the mini data included) hold no actions. Write expert data '
     'with actions and full states with launchers/tools/make_expert_data.py and pass that file (--expert_data PATH, '
     'or the .perfect task), or use GAIL, which imitates states only.')
-
-
-class MissingExpertActionsError(ValueError):
-    """Expert data without actions (motion capture) or without expert data at all, given to an LS-IQ agent."""
-
-
-@dataclass(frozen=True, eq=False)
-class ExpertTransitions:
-    """
-    Expert transitions with actions, episode after episode (LS-IQ's demonstrations).
-
-    Attributes:
-        states (np.ndarray): ``(N, d)`` full states (the critic is privileged: it sees every entry);
-        actions (np.ndarray): ``(N, action_dim)`` actions in the environment's bounds;
-        next_states (np.ndarray): ``(N, d)`` successors;
-        absorbing (np.ndarray): ``(N,)`` bool;
-        last (np.ndarray): ``(N,)`` bool, True on the last transition of each episode;
-        episode_starts (np.ndarray, None): ``(N,)`` bool, True on the first transition of each episode (None:
-            the step after every ``last``, and the first row).
-
-    """
-    states: np.ndarray
-    actions: np.ndarray
-    next_states: np.ndarray
-    absorbing: np.ndarray
-    last: np.ndarray
-    episode_starts: Optional[np.ndarray] = None
-
-    def __post_init__(self):
-        if self.actions is None:
-            raise MissingExpertActionsError('the expert data have no actions. ' + _HOW_TO_GET_ACTIONS)
-        states = np.array(self.states, dtype=np.float32)
-        if states.ndim != 2 or len(states) == 0:
-            raise ValueError(f'expert states must be a non-empty (N, d) array, got shape {states.shape}')
-        n = len(states)
-        actions = np.array(self.actions, dtype=np.float32)
-        actions = actions.reshape(n, -1) if actions.ndim == 1 else actions
-        next_states = np.array(self.next_states, dtype=np.float32)
-        absorbing = np.array(self.absorbing, dtype=bool).reshape(-1)
-        last = np.array(self.last, dtype=bool).reshape(-1)
-        if self.episode_starts is None:
-            starts = np.concatenate([[True], last[:-1]])
-        else:
-            starts = np.array(self.episode_starts, dtype=bool).reshape(-1)
-        if actions.ndim != 2 or len(actions) != n:
-            raise ValueError(f'expert actions have shape {actions.shape}, expected ({n}, action_dim)')
-        if next_states.shape != states.shape:
-            raise ValueError(f'expert next_states have shape {next_states.shape}, states {states.shape}')
-        for name, flags in (('absorbing', absorbing), ('last', last), ('episode_starts', starts)):
-            if flags.shape != (n,):
-                raise ValueError(f'expert {name} has shape {flags.shape}, expected ({n},)')
-        if not starts[0]:
-            raise ValueError('expert episode_starts[0] must be True: the data must begin with an episode start')
-        for name, value in (('states', states), ('actions', actions), ('next_states', next_states)):
-            if not np.all(np.isfinite(value)):
-                raise ValueError(f'expert {name} hold non-finite values')
-        for name, value in (('states', states), ('actions', actions), ('next_states', next_states),
-                            ('absorbing', absorbing), ('last', last), ('episode_starts', starts)):
-            value.setflags(write=False)
-            object.__setattr__(self, name, value)
-
-    @classmethod
-    def from_dataset(cls, dataset) -> 'ExpertTransitions':
-        """
-        From an object with ``states``, ``actions``, ``next_states``, ``absorbing``, ``last`` and ``episode_starts``
-        (``environments.ExpertDataset``).
-
-        Raises:
-            MissingExpertActionsError: when it has no actions (motion capture, or state-only expert data).
-
-        """
-        try:
-            actions = dataset.actions
-        except AttributeError:
-            actions = None
-        if actions is None:
-            raise MissingExpertActionsError(f'the expert data ({type(dataset).__name__}) have no actions. '
-                                            + _HOW_TO_GET_ACTIONS)
-        return cls(dataset.states, actions, dataset.next_states, dataset.absorbing, dataset.last,
-                   dataset.episode_starts)
-
-    @property
-    def n_samples(self) -> int:
-        return int(len(self.states))
 
 
 def lsiq_q_bound(gamma: float, reg_mult: float) -> float:
@@ -215,14 +131,11 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
     with :meth:`set_expert_data` (which rolls the current policy's kernel again) before it fits.
 
     """
-    #: the form of the demonstrations (``expert_data_type.from_dataset``): transitions with actions
-    expert_data_type = ExpertTransitions
-
     #: The arguments that act only where the internal state is sampled (``policy.stochastic_policy_state``).
     SAMPLED_STATE_HYPERPARAMETERS = ('init_alpha_z', 'lr_alpha_z', 'target_entropy_z', 'tau_z')
 
     def __init__(self, mdp_info, policy: StatefulPolicy, critic: torch.nn.Module,
-                 expert_data: Optional[ExpertTransitions] = None, batch_size: int = 256,
+                 expert_data: Optional[ExpertData] = None, batch_size: int = 256,
                  initial_replay_size: int = 25000, max_replay_size: int = 1000000, warmup_transitions: int = 26000,
                  tau: float = 0.005, lr_actor: float = 1e-4, lr_critic: float = 3e-4, init_alpha: float = 1.,
                  lr_alpha: float = 3e-4, init_alpha_z: float = 0.01, lr_alpha_z: float = 3e-4,
@@ -235,8 +148,8 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
 
         Args:
             critic (torch.nn.Module): one Q network taking a :class:`CriticInput`, returning ``(batch,)``;
-            expert_data (ExpertTransitions): the demonstrations, with actions and full states (required;
-                ``environments.ExpertDataset`` objects are converted with :meth:`ExpertTransitions.from_dataset`);
+            expert_data (ExpertData): the demonstrations, with actions, absorbing flags and full states
+                (required);
             batch_size (int): agent transitions per update (as many expert transitions are added);
             warmup_transitions (int): agent replay size after which the actor starts learning;
             tau (float): soft-update coefficient of the target critic;
@@ -250,15 +163,15 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
             target_clipping (bool): clip V(s') to [Q_min, Q_max].
 
         Raises:
-            MissingExpertActionsError: without expert data, or with expert data that have no actions.
+            ExpertDataError: without expert data, or with expert data that have no actions, or that do not fit
+                the task.
 
         """
         if expert_data is None:
-            raise MissingExpertActionsError(
-                f'{type(self).__name__} imitates expert data: build it with expert_data=ExpertTransitions(states, '
-                'actions, next_states, absorbing, last) or an environments.ExpertDataset with actions')
-        expert = expert_data if isinstance(expert_data, ExpertTransitions) else \
-            ExpertTransitions.from_dataset(expert_data)
+            raise ExpertDataError(
+                f'{type(self).__name__} imitates expert data: build it with expert_data=ExpertData(states, '
+                'next_states, last=..., actions=..., absorbing=...) (environments.expert_dataset reads a file)')
+        expert = self.usable_expert_data(expert_data)
         super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
         if reg_mult <= 0:
             raise ValueError(f'reg_mult must be > 0, got {reg_mult}')
@@ -274,7 +187,7 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
         self._init_soft_actor_critic(policy, critic, lr_actor, lr_critic, init_alpha, lr_alpha, init_alpha_z, lr_alpha_z,
                                      target_entropy, target_entropy_z)
 
-        self._expert: Optional[ExpertTransitions] = None
+        self._expert: Optional[ExpertData] = None
         self._expert_memory: Optional[StatefulReplayMemory] = None
         self.set_expert_data(expert)
 
@@ -301,23 +214,25 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
     def expert_memory(self) -> Optional[StatefulReplayMemory]:
         return self._expert_memory
 
-    def set_expert_data(self, expert_data) -> None:
+    @staticmethod
+    def usable_expert_data(expert_data: ExpertData) -> ExpertData:
+        """
+        The demonstrations as this agent takes them: transitions with actions and absorbing flags.
+
+        Raises:
+            ExpertDataError: when they have no actions (motion capture, or state-only expert data).
+
+        """
+        return expert_data.require(('actions', 'absorbing'), _HOW_TO_GET_ACTIONS)
+
+    def set_expert_data(self, expert_data: ExpertData) -> None:
         """
         (Re)build the expert replay memory from the demonstrations, with internal states from the current policy's
         kernel (:func:`expert_policy_states`); used by the constructor and after loading a light save.
 
         """
-        expert = expert_data if isinstance(expert_data, ExpertTransitions) else \
-            ExpertTransitions.from_dataset(expert_data)
-        state_dim = self.mdp_info.observation_space.shape[0]
-        action_dim = self.mdp_info.action_space.shape[0]
-        if expert.states.shape[1] != state_dim:
-            raise ValueError(
-                f'expert states have {expert.states.shape[1]} entries, the task\'s full state {state_dim}: LS-IQ\'s '
-                'critic sees the full state, so the expert data must hold full states (as the files of '
-                'launchers/tools/make_expert_data.py do), not the policy\'s observations (motion capture)')
-        if expert.actions.shape[1] != action_dim:
-            raise ValueError(f'expert actions have {expert.actions.shape[1]} entries, the task\'s actions {action_dim}')
+        expert = expert_data.checked(self.mdp_info.observation_space.shape[0], self.mdp_info.action_space.shape[0],
+                                     _HOW_TO_GET_ACTIONS)
         z, z_next, prev_action = expert_policy_states(self.policy, expert.states, expert.actions,
                                                       expert.episode_starts)
         memory = StatefulReplayMemory(0, expert.n_samples)
@@ -332,9 +247,9 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
     def _sample_batch(self):
         """``batch_size`` agent transitions, then as many expert ones, with ``is_expert`` marking the latter."""
         if self._expert_memory is None or self._expert_memory.size == 0:
-            raise MissingExpertActionsError(
+            raise ExpertDataError(
                 f'{type(self).__name__} was loaded from a light save without its expert data: call '
-                'set_expert_data(ExpertTransitions(...)) before fitting')
+                'set_expert_data(ExpertData(...)) before fitting')
         idx, batch = self._sample_from(self._replay_memory)
         expert_idx, expert = self._sample_from(self._expert_memory)
         joint = _concatenate(batch, expert)

@@ -3,7 +3,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.lsiq import ExpertTransitions, StatefulLSIQ
+from mushroom_s2pg.algorithms.lsiq import StatefulLSIQ
+from mushroom_s2pg.expert_data import ExpertData
 from mushroom_s2pg.algorithms.sac_variants import _dims, squashed_window_policy
 from mushroom_s2pg.core import SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.critics import MLPQNetwork, ResidualStatefulQNetwork, StatefulQNetwork
@@ -41,7 +42,7 @@ class LSIQ_RS(StatefulLSIQ):
     #: the critics of ``critic_inputs``
     CRITIC_INPUTS = ('stateful', 'state_action', 'residual')
 
-    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  policy_state_dim: int = 32, n_features_actor: int = 256, n_features_critic: int = 256,
                  log_std_min: float = -5., log_std_max: float = 2., use_prev_action: bool = False,
                  critic_inputs: str = 'stateful', **kwargs):
@@ -71,7 +72,7 @@ class LSIQ_BPTT(StatefulLSIQ):
     """
     UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
 
-    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  truncation_length: int = 5, policy_state_dim: int = 32, n_features_actor: int = 256,
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -5., log_std_max: float = 2.,
                  lr_actor: float = 3e-5, **kwargs):
@@ -88,7 +89,7 @@ class LSIQ_VANILLA(StatefulLSIQ):
     """LS-IQ with a stateless MLP policy on the current (masked) observation; privileged critic Q(s_full, a)."""
     UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
 
-    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -5., log_std_max: float = 2., **kwargs):
         super().__init__(mdp_info, *_mlp_parts(mdp_info, policy_obs_mask, actor_features, critic_features,
@@ -99,7 +100,7 @@ class LSIQ_ORACLE(StatefulLSIQ):
     """LS-IQ with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
     UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
 
-    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertTransitions] = None,
+    def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -5., log_std_max: float = 2., **kwargs):
         super().__init__(mdp_info, *_mlp_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), actor_features,

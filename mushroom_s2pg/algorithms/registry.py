@@ -68,18 +68,19 @@ def needs_expert_data(name: str) -> bool:
     return name in IMITATION_ALGORITHMS
 
 
-def expert_data_for(name: str, dataset):
+def expert_data_for(name: str, expert_data):
     """
-    The demonstrations of imitation algorithm ``name`` in the form its agent takes, from an object with the fields
-    of ``environments.ExpertDataset`` (``expert_data_type.from_dataset``: GAIL's states, LS-IQ's transitions).
+    The demonstrations (a ``mushroom_s2pg.expert_data.ExpertData``) checked for what imitation algorithm ``name``
+    learns from (``usable_expert_data``: GAIL any, LS-IQ transitions with actions).
 
     Raises:
-        ValueError: for an algorithm that does not imitate, or data it cannot use (e.g. LS-IQ without actions).
+        ValueError: for an algorithm that does not imitate; ExpertDataError (a ValueError) for data it cannot use
+            (e.g. LS-IQ without actions).
 
     """
     if not needs_expert_data(name):
         raise ValueError(f'{name} does not imitate: expert data is only for {", ".join(IMITATION_ALGORITHMS)}')
-    return ALGORITHMS[name].expert_data_type.from_dataset(dataset)
+    return ALGORITHMS[name].usable_expert_data(expert_data)
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
@@ -206,7 +207,7 @@ def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '
 
     Args:
         expert_data (ExpertData, None): the demonstrations of an imitation algorithm (:data:`IMITATION_ALGORITHMS`,
-            required there: their constructors raise ``MissingExpertDataError`` without them); None otherwise;
+            required there: their constructors raise ``ExpertDataError`` without them); None otherwise;
         device (str): ``'cpu'`` (default), ``'cuda'`` or ``'cuda:N'``: the agent is built on the CPU, so its initial
             weights do not depend on the device, and then moved there (``agent.to(device)``).
 
