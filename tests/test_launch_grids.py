@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from environments import POMDP_ENV_IDS
+from launchers import CONSOLE_SCRIPTS
 from launchers.grids import cpg as launch_cpg
 from launchers.grids import memory as launch_memory
 from launchers.grids import pomdp as launch_pomdp
@@ -224,8 +225,9 @@ def test_readme_lists_the_launch_files():
     with open(os.path.join(ROOT, 'README.md')) as f:
         readme = f.read()
     assert '## Experiment grids' in readme or '### Experiment grids' in readme
-    for name in ('pomdp_privileged', 'pomdp', 'memory', 'cpg'):
-        assert f'launchers.grids.{name} ' in readme
+    for name in ('pomdp_privileged', 'pomdp', 'memory', 'cpg', 'imitation'):
+        script = CONSOLE_SCRIPTS[f'launchers.grids.{name}']
+        assert f'`{script}`' in readme, f'README.md does not show the grid command {script}'
 
 
 def test_resume_continues_an_experiment_folder(tmp_path, capsys):
