@@ -3,7 +3,7 @@
 A timed block is one ``Core.learn`` call: ``--steps`` steps of one action, one environment step and one update for
 SAC_*, TD3_* and MushroomRL's SAC / TD3 (seconds per 1000 steps); the agent's ``n_steps_per_fit`` steps and one fit
 for PPO_* (seconds per 1M steps). Each (env, variant) pair has its own ``make_env`` environment, ``make_agent``
-agent and Core of the package's timing proxies (``timed_learn``). After an untimed warm-up the pairs are timed
+agent and Core of the timing proxies of ``benchmarks/timing.py`` (``timed_learn``). After an untimed warm-up the pairs are timed
 side by side in rotating rounds (``interleaved_schedule``) so that machine noise spreads evenly; medians of wall
 and CPU time are reported, next to the FLOPs per environment step of each variant (one more block counted by
 ``torch.utils.flop_counter.FlopCounterMode`` after the timing) and the GFLOP/s they achieve, so that a time ratio can
@@ -42,10 +42,9 @@ from mushroom_s2pg.algorithms import (default_hyperparameters, expert_data_for, 
                                       needs_expert_data)
 from mushroom_s2pg.core import StatefulReplayMemory, to_torch
 from mushroom_s2pg.networks import mlp
+from mushroom_s2pg.utils import git_revision, seed_everything
+from timing import TimedAgent, TimedEnvironment, interleaved_schedule, timed_learn  # next to this file
 from training_time_report import FAMILIES, ON_POLICY, PARTS, claims, markdown  # the report, next to this file
-
-from mushroom_s2pg.utils import (TimedAgent, TimedEnvironment, git_revision, interleaved_schedule, seed_everything,
-                                 timed_learn)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ENVS, DEFAULT_FAMILIES = ('HalfCheetahPOMDP-v5', 'AntPOMDP-v5'), ('sac', 'td3', 'ppo')
