@@ -89,7 +89,7 @@ def test_cpg_policy_moves_half_cheetah_forward():
     assert x_velocity > 0.1
 
 
-# ------------------------------------------------------------------ imitation with memory (issue 12)
+# ------------------------------------------------------------------ a point-mass expert for imitation (issue 12)
 _EXPERT_SAC = dict(initial_replay_size=1000, warmup_transitions=1000, lr_actor=3e-4, lr_critic=3e-4, tau=0.005,
                    actor_features=[64, 64], critic_features=[64, 64])
 
@@ -98,7 +98,7 @@ _EXPERT_SAC = dict(initial_replay_size=1000, warmup_transitions=1000, lr_actor=3
 def point_mass_expert(tmp_path_factory):
     """A SAC_ORACLE expert of PointMassMemory-v0 trained with the training aids (normalised observations, progress
     reward 0.1) for 60k steps, its file of 100 deterministic episodes, and its task return (the paper's reward) over
-    32 episodes. About 5 minutes; shared by the tests below."""
+    32 episodes. About 5 minutes."""
     from launchers.make_expert_data import make_expert_data
     from mushroom_rl.core import Agent
     expert = make_expert_data(env_id='PointMassMemory-v0', algorithm='SAC_ORACLE', n_epochs=12, n_steps_per_epoch=5000,
