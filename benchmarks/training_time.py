@@ -40,7 +40,7 @@ from mushroom_rl.utils.dataset import parse_dataset
 from environments import make_env, masked_observation
 from mushroom_s2pg.algorithms import (default_hyperparameters, expert_data_for, hyperparameter_names, make_agent,
                                       needs_expert_data)
-from mushroom_s2pg.core import StatefulReplayMemory, to_torch
+from mushroom_s2pg.core import StatefulReplayMemory, TransitionBatch, to_torch
 from mushroom_s2pg.networks import mlp
 from mushroom_s2pg.utils import git_revision, seed_everything
 from timing import TimedAgent, TimedEnvironment, interleaved_schedule, timed_learn  # next to this file
@@ -201,9 +201,10 @@ class Run:
         first = np.concatenate([[True], last[:-1]])         # a learn call starts an episode
         z = self.agent.policy.stored_policy_state(np.zeros((len(reward), *self.agent.policy.policy_state_shape)))
         memory = StatefulReplayMemory(len(reward), len(reward))
-        memory.add(dict(state=state, action=action, reward=reward, next_state=next_state, absorbing=absorbing,
-                        last=last, first=first, prev_action=np.where(first[:, None], 0., np.roll(action, 1, axis=0)),
-                        policy_state=z, next_policy_state=z))
+        memory.add(TransitionBatch(state=state, action=action, reward=reward, next_state=next_state,
+                                   absorbing=absorbing, last=last, first=first,
+                                   prev_action=np.where(first[:, None], 0., np.roll(action, 1, axis=0)),
+                                   policy_state=z, next_policy_state=z))
         return memory
 
     def check_windows(self, n_samples: int = 1024, n_gradient_windows: int = 16) -> None:
@@ -219,13 +220,13 @@ class Run:
         policy = self.agent.policy
         length = policy.replay_window_length            # the variant's window_length / truncation_length
         idx = np.arange(memory.size) if self.variant.on_policy else memory.sample_indices(n_samples)
-        full = memory.transition_windows(idx, length)['lengths'] == length
+        full = memory.transition_windows(idx, length).lengths == length
         self.windows = dict(window=length, full_fraction=float(np.mean(full)))
         if not self.variant.bptt:
             return
         idx = idx[full][:n_gradient_windows]
-        batch = dict(to_torch(memory.get(idx)), window=to_torch(memory.transition_windows(idx, length)))
-        window_state = batch['window']['state'].requires_grad_(True)
+        batch = to_torch(memory.get(idx)._replace(window=memory.transition_windows(idx, length)))
+        window_state = batch.window.state.requires_grad_(True)
         action = policy.evaluate_batch(batch, current=True, next=False).current.action
         grad = torch.autograd.grad(action.sum(), window_state)[0][..., policy.policy_obs_mask].abs().sum(-1)
         reached = (grad[:, :length] > 0).sum(1)

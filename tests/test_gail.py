@@ -132,10 +132,9 @@ def test_policy_is_rewarded_by_the_discriminator_not_the_environment(name):
     Core(agent, env).learn(n_steps=600, n_steps_per_fit=100, quiet=True)
     last = seen[-1]
     assert agent.last_losses['env_reward'] == 0.
-    assert np.all(last['reward'] > 0.)  # -log(1 - D) > 0 whatever the environment says
-    np.testing.assert_allclose(last['reward'], agent.discriminator_reward(last['state'], last['next_state']),
-                               rtol=1e-6)
-    assert agent.last_losses['discriminator_reward'] == pytest.approx(float(last['reward'].mean()), rel=1e-6)
+    assert np.all(last.reward > 0.)  # -log(1 - D) > 0 whatever the environment says
+    np.testing.assert_allclose(last.reward, agent.discriminator_reward(last.state, last.next_state), rtol=1e-6)
+    assert agent.last_losses['discriminator_reward'] == pytest.approx(float(last.reward.mean()), rel=1e-6)
     assert 'discriminator' in agent.last_losses
     # the value function learned the discriminator's (positive) returns, not the zero environment return
     batch = agent.rollout_batch(last)

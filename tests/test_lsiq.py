@@ -6,7 +6,8 @@ from mushroom_rl.core import Core
 
 from mushroom_s2pg.algorithms.lsiq import (ExpertTransitions, MissingExpertActionsError, expert_policy_states,
                                            lsiq_critic_targets, lsiq_q_bound)
-from mushroom_s2pg.core import CriticInput
+from mushroom_s2pg.core import CriticInput, TransitionBatch
+from mushroom_s2pg.core.batch import map_arrays
 from mushroom_s2pg.algorithms.lsiq_variants import LSIQ_BPTT, LSIQ_ORACLE, LSIQ_RS, LSIQ_VANILLA
 from environments import expert_dataset, make_env
 from environments.expert_data import write_perfect_file
@@ -78,20 +79,20 @@ def _extreme_fit(target_clipping: bool, n_updates: int = 300) -> torch.Tensor:
     env, agent = make_agent('LSIQ_RS', lr_critic=3e-3, target_clipping=target_clipping)
     n = 64
     rng = np.random.default_rng(0)
-    batch = dict(state=rng.normal(0, 1, (n, 3)), policy_state=rng.uniform(-1, 1, (n, 4)),
+    batch = TransitionBatch(state=rng.normal(0, 1, (n, 3)), policy_state=rng.uniform(-1, 1, (n, 4)),
                  action=rng.uniform(-1, 1, (n, 2)), reward=rng.choice([-1e9, 1e9], n),
                  next_state=rng.normal(0, 1, (n, 3)), next_policy_state=rng.uniform(-1, 1, (n, 4)),
                  absorbing=rng.random(n) < 0.2, last=np.zeros(n, bool), prev_action=rng.uniform(-1, 1, (n, 2)),
                  first=np.zeros(n, bool))
-    batch = {k: torch.as_tensor(np.asarray(v, dtype=np.float32)) for k, v in batch.items()}
-    batch['is_expert'] = torch.arange(n) >= n // 2
+    batch = map_arrays(batch, lambda v: torch.as_tensor(np.asarray(v, dtype=np.float32)))._replace(
+        is_expert=torch.arange(n) >= n // 2)
     for _ in range(n_updates):
         with torch.no_grad():
             agent._target_critic.head[-1].bias.fill_(1e9)  # keep the target critic extreme
         losses, _ = agent._update(batch)
         assert all(np.isfinite(float(v)) for v in losses.values())
     with torch.no_grad():
-        return agent._critic(CriticInput.stored(batch)), batch['is_expert'], agent.q_bound
+        return agent._critic(CriticInput.stored(batch)), batch.is_expert, agent.q_bound
 
 
 def test_q_values_stay_inside_the_bound_under_extreme_rewards():

@@ -4,6 +4,7 @@ import torch
 from torch.distributions import Normal, TransformedDistribution
 from torch.distributions.transforms import TanhTransform
 
+from algorithm_helpers import torch_batch
 from mushroom_s2pg.core import PolicyStep, SingleStep
 from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor, GaussianGRUActor
 from mushroom_s2pg.policies import DeterministicPolicy, SquashedGaussianPolicy
@@ -18,7 +19,8 @@ def _gaussian_policy():
 
 
 def _batch(s, z, a_prev, action=None, z_next=None):
-    return dict(state=s, policy_state=z, prev_action=a_prev, action=action, next_policy_state=z_next)
+    fields = dict(state=s, policy_state=z, prev_action=a_prev, action=action, next_policy_state=z_next)
+    return torch_batch(len(s), **{name: value for name, value in fields.items() if value is not None})
 
 
 def _distribution_parameters(policy, s, z, a_prev):

@@ -83,7 +83,7 @@ def test_refresh_before_warmup(refresh_before_warmup):
     assert 'actor' not in losses
     assert (fresh is not None) == refresh_before_warmup
     if refresh_before_warmup:
-        assert fresh.shape == batch['next_policy_state'].shape and not fresh.requires_grad
+        assert fresh.shape == batch.next_policy_state.shape and not fresh.requires_grad
 
 
 def test_options_survive_save_and_load(tmp_path):

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
-from mushroom_s2pg.core import adam
+from mushroom_s2pg.core import TransitionBatch, adam
 from mushroom_s2pg.networks.discriminator import Discriminator
 from mushroom_s2pg.policies import GaussianPolicy
 
@@ -248,18 +248,19 @@ class StatefulGAIL(StatefulPPO):
                     discriminator_expert_accuracy=float((logits[n:] > 0).float().mean()))
 
     # ----- the fit ----------------------------------------------------------------------------------
-    def _transitions(self, dataset: list) -> Dict[str, np.ndarray]:
+    def _transitions(self, dataset: list) -> Optional[TransitionBatch]:
         """The rollout's transitions with the environment reward replaced by the discriminator's (before GAE)."""
         transitions = super()._transitions(dataset)
-        if transitions:
+        if transitions is not None:
             if self._expert is None:
                 raise MissingExpertDataError(
                     f'{type(self).__name__} was loaded from a light save without its expert data: call '
                     'set_expert_data(ExpertData(...)) before fitting')
-            env_reward = transitions['reward']
-            transitions['reward'] = self.discriminator_reward(transitions['state'], transitions['next_state'])
-            self._rollout = (transitions['state'], transitions['next_state'], float(np.mean(env_reward)),
-                             float(np.mean(transitions['reward'])))
+            env_reward = transitions.reward
+            transitions = transitions._replace(reward=self.discriminator_reward(transitions.state,
+                                                                                  transitions.next_state))
+            self._rollout = (transitions.state, transitions.next_state, float(np.mean(env_reward)),
+                             float(np.mean(transitions.reward)))
         return transitions
 
     def fit(self, dataset: list, **info) -> None:

@@ -17,7 +17,8 @@ import torch.nn.functional as F
 
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
 from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory,
-                                roll_policy_states, soft_update)
+                                TransitionBatch, roll_policy_states, soft_update)
+from mushroom_s2pg.core.batch import concatenate_batches
 
 __all__ = ['ExpertTransitions', 'MissingExpertActionsError', 'StatefulLSIQ', 'expert_policy_states',
            'lsiq_critic_loss', 'lsiq_critic_targets', 'lsiq_q_bound']
@@ -321,10 +322,10 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
         z, z_next, prev_action = expert_policy_states(self.policy, expert.states, expert.actions,
                                                       expert.episode_starts)
         memory = StatefulReplayMemory(0, expert.n_samples)
-        memory.add(dict(state=expert.states, policy_state=z, action=expert.actions,
-                        reward=np.zeros(expert.n_samples, dtype=np.float32), next_state=expert.next_states,
-                        next_policy_state=z_next, absorbing=expert.absorbing, last=expert.last,
-                        prev_action=prev_action, first=expert.episode_starts))
+        memory.add(TransitionBatch(state=expert.states, policy_state=z, action=expert.actions,
+                                   reward=np.zeros(expert.n_samples, dtype=np.float32), next_state=expert.next_states,
+                                   next_policy_state=z_next, absorbing=expert.absorbing, last=expert.last,
+                                   prev_action=prev_action, first=expert.episode_starts))
         self._expert = expert
         self._expert_memory = memory
 
@@ -337,12 +338,12 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
                 'set_expert_data(ExpertTransitions(...)) before fitting')
         idx, batch = self._sample_from(self._replay_memory)
         expert_idx, expert = self._sample_from(self._expert_memory)
-        joint = _concatenate(batch, expert)
-        joint['is_expert'] = np.concatenate([np.zeros(len(idx), dtype=bool), np.ones(len(expert_idx), dtype=bool)])
+        joint = concatenate_batches(batch, expert)._replace(
+            is_expert=np.concatenate([np.zeros(len(idx), dtype=bool), np.ones(len(expert_idx), dtype=bool)]))
         return [(self._replay_memory, idx), (self._expert_memory, expert_idx)], joint
 
-    def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
-        is_expert = batch['is_expert'].bool()
+    def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
+        is_expert = batch.is_expert.bool()
         update_actor = self._replay_memory.size > self._warmup_transitions
         stochastic_z = self.policy.stochastic_policy_state
         alpha, alpha_z = self._temperature.value, self._temperature_z.value
@@ -351,7 +352,7 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
 
         with torch.no_grad():
             v_next = self._target_critic(CriticInput.next(batch, nxt)) - alpha * nxt.log_prob_action
-            target = lsiq_critic_targets(v_next, batch['absorbing'], is_expert, self._gamma, self._reg_mult,
+            target = lsiq_critic_targets(v_next, batch.absorbing, is_expert, self._gamma, self._reg_mult,
                                          self._treat_absorbing_states, self._target_clipping, self._expert_target)
         q = self._critic(CriticInput.stored(batch))
         loss, expert_term, agent_term = lsiq_critic_loss(q, target, is_expert, self._critic_loss)
@@ -359,7 +360,7 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
                       critic_expert=expert_term.detach(), critic_agent=agent_term.detach())
         q = q.detach()
         losses.update(q_expert=q[is_expert].mean(), q_agent=q[~is_expert].mean(),
-                      env_reward=batch['reward'][~is_expert].mean())
+                      env_reward=batch.reward[~is_expert].mean())
 
         fresh_z = None
         if update_actor:
@@ -382,14 +383,3 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
             self._expert = None
         if self._expert_memory is not None and self._expert_memory.size == 0:
             self._expert_memory = None
-
-
-def _concatenate(first: Dict[str, object], second: Dict[str, object]) -> Dict[str, object]:
-    """Two replay batches (with their windows) as one, rows of ``first`` then rows of ``second``."""
-    out = dict()
-    for name, value in first.items():
-        if isinstance(value, dict):
-            out[name] = _concatenate(value, second[name])
-        else:
-            out[name] = np.concatenate([value, second[name]])
-    return out

@@ -1,19 +1,20 @@
 """PPO maths shared by PPO-RS and its baselines (appendix C, Algorithm 3)."""
-from typing import Dict, Optional
+from typing import Optional
 
 import numpy as np
 import torch
 
 from mushroom_s2pg.algorithms.gae import compute_gae
-from mushroom_s2pg.core import StatefulReplayMemory, TrainableStatefulAgent, adam, to_torch
+from mushroom_s2pg.core import StatefulReplayMemory, TrainableStatefulAgent, TransitionBatch, adam, to_torch
+from mushroom_s2pg.core.batch import map_arrays
 from mushroom_s2pg.networks.value_networks import MLPStateValue, StateValue
 from mushroom_s2pg.policies import GaussianPolicy
 
 __all__ = ['StatefulPPO']
 
 
-def _index(batch: Dict, idx: np.ndarray) -> Dict:
-    return {k: _index(v, idx) if isinstance(v, dict) else v[idx] for k, v in batch.items()}
+def _index(batch: TransitionBatch, idx: torch.Tensor) -> TransitionBatch:
+    return map_arrays(batch, lambda values: values[idx])
 
 
 class StatefulPPO(TrainableStatefulAgent):
@@ -82,30 +83,30 @@ class StatefulPPO(TrainableStatefulAgent):
         )
         self._register_torch_state('_V', '_actor_optimizer', '_critic_optimizer')
 
-    def rollout_batch(self, transitions: Dict[str, np.ndarray]) -> Dict:
+    def rollout_batch(self, transitions: TransitionBatch) -> TransitionBatch:
         """The rollout as torch tensors, with the policy's windows built by the shared replay machinery."""
-        n = len(transitions['reward'])
+        n = len(transitions.reward)
         memory = StatefulReplayMemory(0, n)
         memory.add(transitions)
         idx = np.arange(n)
         batch = memory.get(idx)
         window_length = self.policy.replay_window_length
         if window_length is not None:
-            batch['window'] = memory.transition_windows(idx, window_length)
+            batch = batch._replace(window=memory.transition_windows(idx, window_length))
         return to_torch(batch, self.device)
 
     def fit(self, dataset: list, **info) -> None:
         transitions = self._transitions(dataset)
-        if not transitions:
+        if transitions is None:
             return
         batch = self.rollout_batch(transitions)
-        n = len(transitions['reward'])
+        n = len(transitions.reward)
 
         with torch.no_grad():
             old_log_prob = self.policy.log_prob_batch(batch)
             value, next_value = (v.cpu().numpy() for v in self._V.values(self.policy, batch))
-        cut = transitions['last'] | np.append(transitions['first'][1:], True)
-        advantage, target = compute_gae(transitions['reward'], value, next_value, transitions['absorbing'], cut,
+        cut = transitions.last | np.append(transitions.first[1:], True)
+        advantage, target = compute_gae(transitions.reward, value, next_value, transitions.absorbing, cut,
                                         self._gamma, self._lam)
         advantage = (advantage - advantage.mean()) / (advantage.std() + 1e-8)
         advantage = torch.as_tensor(advantage, dtype=torch.float32, device=self.device)
@@ -131,4 +132,4 @@ class StatefulPPO(TrainableStatefulAgent):
                 self._n_updates += 1
         self._last_losses['initial_ratio_deviation'] = ratio_deviation_first
         if self.policy.standardizer is not None:  # after the fit: the next rollout's policy is the fitted one
-            self.policy.standardizer.update(transitions['state'])
+            self.policy.standardizer.update(transitions.state)

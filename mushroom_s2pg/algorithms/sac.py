@@ -4,7 +4,7 @@ from typing import Dict, Optional, Tuple
 import torch
 
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
-from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, soft_update
+from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, TransitionBatch, soft_update
 from mushroom_s2pg.policies import SquashedGaussianPolicy
 from mushroom_s2pg.networks.critics import TwinCritic
 
@@ -70,7 +70,7 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
         self._register_torch_state('_critic', '_target_critic', '_temperature', '_temperature_z', '_actor_optimizer',
                                    '_critic_optimizer')
 
-    def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
+    def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         update_actor = self._replay_memory.size > self._warmup_transitions
         stochastic_z = self.policy.stochastic_policy_state
         alpha, alpha_z = self._temperature.value, self._temperature_z.value
@@ -81,7 +81,7 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
             v_next = self._target_critic(CriticInput.next(batch, nxt)).min(0).values - alpha * nxt.log_prob_action
             if self._policy_state_entropy_in_target and stochastic_z:
                 v_next = v_next - alpha_z * nxt.log_prob_policy_state
-            y = batch['reward'] + self._gamma * (1. - batch['absorbing']) * v_next
+            y = batch.reward + self._gamma * (1. - batch.absorbing) * v_next
 
         losses = dict(critic=self._fit_critic(batch, y))
 

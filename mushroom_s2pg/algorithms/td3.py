@@ -4,7 +4,7 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
-from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, adam, soft_update
+from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, TransitionBatch, adam, soft_update
 from mushroom_s2pg.policies import DeterministicPolicy
 from mushroom_s2pg.networks.critics import TwinCritic
 
@@ -60,7 +60,7 @@ class StatefulTD3(OffPolicyStatefulAgent):
         self._register_torch_state('_critic', '_target_critic', '_target_actor', '_actor_optimizer',
                                    '_critic_optimizer')
 
-    def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
+    def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         policy, critic = self.policy, self._critic
         std_z = policy.std_z
 
@@ -68,7 +68,7 @@ class StatefulTD3(OffPolicyStatefulAgent):
             target = policy.evaluate_batch(batch, current=False, network=self._target_actor).next
             target = policy.perturb(target, self._target_noise, 0.5 * std_z, self._target_noise_clip, 1.25 * std_z)
             q_next = self._target_critic(CriticInput.next(batch, target)).min(0).values
-            y = batch['reward'] + self._gamma * (1. - batch['absorbing']) * q_next
+            y = batch.reward + self._gamma * (1. - batch.absorbing) * q_next
 
         losses = dict(critic=self._fit_critic(batch, y))
 

@@ -1,4 +1,5 @@
 """The internal-state core: one mechanism for z in rollouts, replay and updates."""
+from mushroom_s2pg.core.batch import Sequences, TransitionBatch, Windows
 from mushroom_s2pg.core.batch_inputs import BatchInputs, ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.core.errors import NonFiniteLossError
 from mushroom_s2pg.core.interfaces import BatchEvaluation, CriticInput, PolicyStep
@@ -10,7 +11,8 @@ from mushroom_s2pg.core.standardizer import ObservationStandardizer
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
 from mushroom_s2pg.core.training import TrainableStatefulAgent, adam, to_torch
 
-__all__ = ['BatchEvaluation', 'BatchInputs', 'CriticInput', 'NonFiniteLossError', 'ObservationStandardizer', 'ObservationWindow',
-           'OffPolicyStatefulAgent', 'PolicyStep', 'SingleStep', 'StatefulAgent', 'StatefulPolicy',
-           'StatefulReplayMemory', 'TRANSITION_FIELDS', 'TrainableStatefulAgent', 'TruncatedUnroll', 'adam',
+__all__ = ['BatchEvaluation', 'BatchInputs', 'CriticInput', 'NonFiniteLossError', 'ObservationStandardizer',
+           'ObservationWindow', 'OffPolicyStatefulAgent', 'PolicyStep', 'SingleStep', 'StatefulAgent', 'StatefulPolicy',
+           'StatefulReplayMemory', 'Sequences', 'TRANSITION_FIELDS', 'TrainableStatefulAgent', 'TransitionBatch',
+           'TruncatedUnroll', 'Windows', 'adam',
            'reroll_replay_memory', 'right_aligned_windows', 'roll_policy_states', 'soft_update', 'to_torch']

@@ -1,13 +1,13 @@
 """The PPO family's policy: a Gaussian with a learnable state-independent std over a and z' (Algorithm 3)."""
 import math
 from itertools import chain
-from typing import Any, Dict, Optional
+from typing import Optional
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, PolicyStep, StatefulPolicy
+from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, PolicyStep, StatefulPolicy, TransitionBatch
 from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob
 
 __all__ = ['GaussianPolicy']
@@ -51,7 +51,7 @@ class GaussianPolicy(StatefulPolicy):
             log_prob_z = gaussian_log_prob(z, mean_z, self.log_std[n_a:])
         return PolicyStep(a, None, z, log_prob_a, log_prob_z)
 
-    def log_prob_batch(self, batch: Dict[str, Any]) -> torch.Tensor:
+    def log_prob_batch(self, batch: TransitionBatch) -> torch.Tensor:
         """
         Joint log pi(a, z' | o, z, a_prev) of the stored (a, z') at step t (z' only where it is sampled):
         the quantity of the PPO ratio (Lemma A.1, Algorithm 3).
@@ -59,6 +59,6 @@ class GaussianPolicy(StatefulPolicy):
         """
         mean_a, mean_z = self.inputs.batch_outputs(self.network, self.observation, batch, True, False)[0]
         if not self.stochastic_policy_state:
-            return gaussian_log_prob(batch['action'], mean_a, self.log_std)
-        return gaussian_log_prob(torch.cat([batch['action'], batch['next_policy_state']], -1),
+            return gaussian_log_prob(batch.action, mean_a, self.log_std)
+        return gaussian_log_prob(torch.cat([batch.action, batch.next_policy_state], -1),
                                  torch.cat([mean_a, mean_z], -1), self.log_std)

@@ -1,10 +1,9 @@
 """The SAC family's policy: tanh-squashed Gaussians over a and, for S2PG, over z' (appendix C, Algorithm 2)."""
-from typing import Any, Dict
 
 import numpy as np
 import torch
 
-from mushroom_s2pg.core import BatchInputs, PolicyStep, StatefulPolicy
+from mushroom_s2pg.core import BatchInputs, PolicyStep, StatefulPolicy, TransitionBatch
 from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob, squashed_log_prob, squashed_sample
 
 __all__ = ['SquashedGaussianPolicy']
@@ -47,7 +46,7 @@ class SquashedGaussianPolicy(StatefulPolicy):
             log_prob_z = gaussian_log_prob(z, mean_z, log_std_z)
         return PolicyStep(self.scale_action(a), a, z, log_prob_a, log_prob_z)
 
-    def log_prob_batch(self, batch: Dict[str, Any], eps: float = 1e-6) -> torch.Tensor:
+    def log_prob_batch(self, batch: TransitionBatch, eps: float = 1e-6) -> torch.Tensor:
         """
         Joint log-probability log pi(a, z' | o, z, a_prev) of the batch's stored (scaled) actions and, where
         z' is sampled, next internal states, at step t.
@@ -55,11 +54,11 @@ class SquashedGaussianPolicy(StatefulPolicy):
         """
         mean_a, log_std_a, mean_z, log_std_z = self.inputs.batch_outputs(self.network, self.observation, batch,
                                                                          True, False)[0]
-        a = self.normalise_action(batch['action']).clamp(-1 + eps, 1 - eps)
+        a = self.normalise_action(batch.action).clamp(-1 + eps, 1 - eps)
         log_prob = squashed_log_prob(torch.atanh(a), mean_a, self._clamp(log_std_a))
         if not self.stochastic_policy_state:
             return log_prob
-        z = batch['next_policy_state']
+        z = batch.next_policy_state
         if not self.squash_policy_state:
             return log_prob + gaussian_log_prob(z, mean_z, self._clamp(log_std_z))
         z = z.clamp(-1 + eps, 1 - eps)
