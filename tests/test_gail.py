@@ -139,7 +139,7 @@ def test_policy_is_rewarded_by_the_discriminator_not_the_environment(name):
     # the value function learned the discriminator's (positive) returns, not the zero environment return
     batch = agent.rollout_batch(last)
     with torch.no_grad():
-        values = agent._V.values(agent.policy, batch, next=False)[0]
+        values = agent._V.values(agent.policy, batch, next=False).current
     assert float(values.mean()) > 0.5
 
 

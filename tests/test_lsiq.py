@@ -255,8 +255,8 @@ def _critic_and_actor_outputs(agent, prev_action: float):
     """The critic's Q and the actor's (mean_a, mean z') on :func:`_hand_made_input`."""
     x = _hand_made_input(agent, prev_action)
     obs = x.state[:, torch.as_tensor(agent.policy.policy_obs_mask)]
-    mean_a, _, mean_z, _ = agent.policy.network(obs, x.policy_state, x.prev_action)
-    return agent._critic(x), mean_a, mean_z
+    out = agent.policy.network(obs, x.policy_state, x.prev_action)
+    return agent._critic(x), out.mean_action, out.mean_policy_state
 
 
 def test_lsiq_rs_ignores_the_previous_action_as_the_reference_launcher_does():

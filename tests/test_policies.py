@@ -24,9 +24,10 @@ def _batch(s, z, a_prev, action=None, z_next=None):
 
 
 def _distribution_parameters(policy, s, z, a_prev):
-    mean_a, log_std_a, mean_z, log_std_z = policy.network(policy.observation(s), z, a_prev)
+    out = policy.network(policy.observation(s), z, a_prev)
     bounds = policy.log_std_min, policy.log_std_max
-    return mean_a, log_std_a.clamp(*bounds), mean_z, log_std_z.clamp(*bounds)
+    return (out.mean_action, out.log_std_action.clamp(*bounds), out.mean_policy_state,
+            out.log_std_policy_state.clamp(*bounds))
 
 
 def _torch_squashed(mean, log_std):

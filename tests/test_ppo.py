@@ -69,8 +69,8 @@ def test_ppo_rs_ratio_uses_the_joint_log_probability():
     policy = agent.policy
     s, z, a_prev = torch.randn(5, 3), torch.randn(5, 3), torch.randn(5, 2)
     a, z_next = torch.randn(5, 2), torch.randn(5, 3)
-    a_tanh, mean_z = policy.network(policy.observation(s), z, a_prev)
-    mean_a = policy.scale_action(a_tanh)
+    out = policy.network(policy.observation(s), z, a_prev)
+    mean_a, mean_z = policy.scale_action(out.action), out.next_policy_state
     std = policy.log_std.exp()
     expected = (torch.distributions.Normal(mean_a, std[:2]).log_prob(a).sum(-1)
                 + torch.distributions.Normal(mean_z, std[2:]).log_prob(z_next).sum(-1))

@@ -104,7 +104,8 @@ class StatefulPPO(TrainableStatefulAgent):
 
         with torch.no_grad():
             old_log_prob = self.policy.log_prob_batch(batch)
-            value, next_value = (v.cpu().numpy() for v in self._V.values(self.policy, batch))
+            values = self._V.values(self.policy, batch)
+            value, next_value = values.current.cpu().numpy(), values.next.cpu().numpy()
         cut = transitions.last | np.append(transitions.first[1:], True)
         advantage, target = compute_gae(transitions.reward, value, next_value, transitions.absorbing, cut,
                                         self._gamma, self._lam)
@@ -126,7 +127,7 @@ class StatefulPPO(TrainableStatefulAgent):
                 if self._entropy_coeff:
                     actor_loss = actor_loss - self._entropy_coeff * self.policy.log_std.sum()
                 actor_loss = self._optimize(self._actor_optimizer, actor_loss)
-                value_loss = ((self._V.values(self.policy, mini, next=False)[0] - target[mb]) ** 2).mean()
+                value_loss = ((self._V.values(self.policy, mini, next=False).current - target[mb]) ** 2).mean()
                 value_loss = self._optimize(self._critic_optimizer, value_loss)
                 self._check_finite(dict(actor=actor_loss, critic=value_loss))
                 self._n_updates += 1

@@ -100,7 +100,7 @@ class TruncatedUnroll(BatchInputs):
             outputs = network.unroll_at(observe(window.state), window.initial_policy_state,
                                         window.prev_action, wanted)
         cur = outputs[0] if current else None
-        nxt = tuple(None if value is None else value.detach() for value in outputs[-1]) if next else None
+        nxt = type(outputs[-1])(*(None if value is None else value.detach() for value in outputs[-1])) if next else None
         return cur, nxt
 
 

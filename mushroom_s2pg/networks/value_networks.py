@@ -1,6 +1,6 @@
 """State-value functions of the on-policy agents over replay batches (REFERENCE section 3: V network 2x128)."""
 from abc import ABC, abstractmethod
-from typing import Optional, Sequence, Tuple
+from typing import Sequence
 
 import numpy as np
 import torch
@@ -8,6 +8,7 @@ import torch.nn as nn
 
 from mushroom_s2pg.core import StatefulPolicy, TransitionBatch
 from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
+from mushroom_s2pg.networks.outputs import StateValues
 from mushroom_s2pg.networks.recurrent_actors import GRUCore
 
 __all__ = ['MLPStateValue', 'RecurrentStateValue', 'StateValue']
@@ -17,8 +18,7 @@ class StateValue(nn.Module, ABC):
     """V evaluated on a rollout batch at the stored steps t (with gradients) and t+1."""
 
     @abstractmethod
-    def values(self, policy: StatefulPolicy, batch: TransitionBatch, next: bool = True
-               ) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+    def values(self, policy: StatefulPolicy, batch: TransitionBatch, next: bool = True) -> StateValues:
         """V_t and, when ``next``, V_{t+1} (None otherwise), each of shape (batch,)."""
 
 
@@ -54,7 +54,7 @@ class MLPStateValue(StateValue):
     def values(self, policy, batch, next=True):
         v = self.mlp(self._inputs(policy, batch, False)).squeeze(-1)
         v_next = self.mlp(self._inputs(policy, batch, True)).squeeze(-1) if next else None
-        return v, v_next
+        return StateValues(v, v_next)
 
 
 class RecurrentStateValue(StateValue):
@@ -78,5 +78,6 @@ class RecurrentStateValue(StateValue):
         h0 = torch.zeros(state.shape[0], self.hidden_dim, device=state.device)
         indices = [lengths - 1, lengths] if next else [lengths - 1]
         outputs = self.core.unroll_at(policy.observation(state), h0, window.prev_action, indices)
-        v = [self.head(torch.cat(features, dim=-1)).squeeze(-1) for features in outputs]
-        return v[0], (v[1] if next else None)
+        v = [self.head(torch.cat([features.obs_features, features.policy_state], dim=-1)).squeeze(-1)
+             for features in outputs]
+        return StateValues(v[0], v[1] if next else None)

@@ -8,6 +8,7 @@ import torch
 import torch.nn as nn
 
 from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, PolicyStep, StatefulPolicy, TransitionBatch
+from mushroom_s2pg.networks.outputs import DeterministicOutputs
 from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob
 
 __all__ = ['GaussianPolicy']
@@ -40,8 +41,8 @@ class GaussianPolicy(StatefulPolicy):
     def _sample(self, mean: torch.Tensor, log_std: torch.Tensor, deterministic: bool) -> torch.Tensor:
         return mean if deterministic else mean + log_std.exp() * torch.randn_like(mean)
 
-    def _step(self, outputs, deterministic: bool) -> PolicyStep:
-        mean_a, mean_z = outputs
+    def _step(self, outputs: DeterministicOutputs, deterministic: bool) -> PolicyStep:
+        mean_a, mean_z = outputs.action, outputs.next_policy_state
         n_a = mean_a.shape[-1]
         a = self._sample(mean_a, self.log_std[:n_a], deterministic)
         log_prob_a = gaussian_log_prob(a, mean_a, self.log_std[:n_a])
@@ -57,8 +58,8 @@ class GaussianPolicy(StatefulPolicy):
         the quantity of the PPO ratio (Lemma A.1, Algorithm 3).
 
         """
-        mean_a, mean_z = self.inputs.batch_outputs(self.network, self.observation, batch, True, False)[0]
+        out: DeterministicOutputs = self.inputs.batch_outputs(self.network, self.observation, batch, True, False)[0]
         if not self.stochastic_policy_state:
-            return gaussian_log_prob(batch.action, mean_a, self.log_std)
+            return gaussian_log_prob(batch.action, out.action, self.log_std)
         return gaussian_log_prob(torch.cat([batch.action, batch.next_policy_state], -1),
-                                 torch.cat([mean_a, mean_z], -1), self.log_std)
+                                 torch.cat([out.action, out.next_policy_state], -1), self.log_std)

@@ -4,6 +4,7 @@ import numpy as np
 import torch
 
 from mushroom_s2pg.core import BatchInputs, PolicyStep, StatefulPolicy, TransitionBatch
+from mushroom_s2pg.networks.outputs import GaussianOutputs
 from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob, squashed_log_prob, squashed_sample
 
 __all__ = ['SquashedGaussianPolicy']
@@ -34,8 +35,9 @@ class SquashedGaussianPolicy(StatefulPolicy):
     def _clamp(self, log_std: torch.Tensor) -> torch.Tensor:
         return log_std.clamp(self.log_std_min, self.log_std_max)
 
-    def _step(self, outputs, deterministic: bool) -> PolicyStep:
-        mean_a, log_std_a, mean_z, log_std_z = outputs
+    def _step(self, outputs: GaussianOutputs, deterministic: bool) -> PolicyStep:
+        mean_a, log_std_a = outputs.mean_action, outputs.log_std_action
+        mean_z, log_std_z = outputs.mean_policy_state, outputs.log_std_policy_state
         a, log_prob_a = squashed_sample(mean_a, self._clamp(log_std_a), deterministic)
         z, log_prob_z = mean_z, None
         if self.stochastic_policy_state and self.squash_policy_state:
@@ -52,14 +54,13 @@ class SquashedGaussianPolicy(StatefulPolicy):
         z' is sampled, next internal states, at step t.
 
         """
-        mean_a, log_std_a, mean_z, log_std_z = self.inputs.batch_outputs(self.network, self.observation, batch,
-                                                                         True, False)[0]
+        out: GaussianOutputs = self.inputs.batch_outputs(self.network, self.observation, batch, True, False)[0]
         a = self.normalise_action(batch.action).clamp(-1 + eps, 1 - eps)
-        log_prob = squashed_log_prob(torch.atanh(a), mean_a, self._clamp(log_std_a))
+        log_prob = squashed_log_prob(torch.atanh(a), out.mean_action, self._clamp(out.log_std_action))
         if not self.stochastic_policy_state:
             return log_prob
-        z = batch.next_policy_state
+        z, mean_z, log_std_z = batch.next_policy_state, out.mean_policy_state, self._clamp(out.log_std_policy_state)
         if not self.squash_policy_state:
-            return log_prob + gaussian_log_prob(z, mean_z, self._clamp(log_std_z))
+            return log_prob + gaussian_log_prob(z, mean_z, log_std_z)
         z = z.clamp(-1 + eps, 1 - eps)
-        return log_prob + squashed_log_prob(torch.atanh(z), mean_z, self._clamp(log_std_z))
+        return log_prob + squashed_log_prob(torch.atanh(z), mean_z, log_std_z)
