@@ -6,6 +6,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.core import TransitionBatch, adam
 from mushroom_s2pg.networks.discriminator import Discriminator
@@ -131,6 +132,22 @@ class StatefulGAIL(StatefulPPO):
     expert_data_type = ExpertData
 
     default_n_steps_per_fit = 1000
+
+    #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('discriminator_features', Sequence[int], (512, 256), 'hidden widths of the discriminator'),
+        Hyperparameter('lr_discriminator', float, 3e-4, 'learning rate of the discriminator'),
+        Hyperparameter('discriminator_batch_size', int, 2000, 'samples per discriminator step'),
+        Hyperparameter('discriminator_entropy_coeff', float, 1e-3, 'weight of the entropy bonus of the discriminator'),
+        Hyperparameter('train_discriminator_every', int, 3, 'rollouts per discriminator training'),
+        Hyperparameter('n_epochs_discriminator', int, 1, 'epochs of each discriminator training'),
+        Hyperparameter('discriminate_next_state', bool, False, "whether the discriminator sees (s, s') instead of s"),
+        Hyperparameter('lr_actor', float, 1e-4, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 1e-5, 'learning rate of the critic'),
+        Hyperparameter('n_steps_per_fit', int, 1000, 'environment steps per rollout'),
+        Hyperparameter('privileged_critic', bool, True,
+                       "whether V sees the full state (V(s_full, z)) instead of the policy's inputs"),
+    ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy: GaussianPolicy, expert_data: Optional[ExpertData] = None,
                  discriminator_features: Sequence[int] = (512, 256), lr_discriminator: float = 3e-4,

@@ -13,8 +13,9 @@ from typing import Dict, Optional, Tuple
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.lsiq_losses import lsiq_critic_loss, lsiq_critic_targets, lsiq_q_bound
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
 from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory,
                                 TransitionBatch, roll_policy_states, soft_update)
@@ -114,60 +115,6 @@ class ExpertTransitions:
         return int(len(self.states))
 
 
-def lsiq_q_bound(gamma: float, reg_mult: float) -> float:
-    """The bound 1 / (reg_mult (1 - gamma)) of LS-IQ's Q values (200 for gamma 0.99 and reg_mult 0.5)."""
-    return 1. / (reg_mult * (1. - gamma))
-
-
-def lsiq_critic_targets(next_value: torch.Tensor, absorbing: torch.Tensor, is_expert: torch.Tensor, gamma: float,
-                        reg_mult: float, treat_absorbing_states: bool = True, target_clipping: bool = True,
-                        expert_target: str = 'fixed') -> torch.Tensor:
-    """
-    The least-squares targets of LS-IQ's critic (the reference's "sqil-like" loss).
-
-    With y = (1 - absorbing) gamma clip(V(s'), Q_min, Q_max) and r_bound = 1 / reg_mult (times 1 / (1 - gamma) at
-    absorbing states when ``treat_absorbing_states``): agent transitions get y - r_bound; expert transitions
-    Q_max (``expert_target='fixed'``, the reference's setting) or y + r_bound (``'bootstrap'``). With clipping and
-    absorbing-state treatment every target lies in [Q_min, Q_max] = +-:func:`lsiq_q_bound`.
-
-    Args:
-        next_value (torch.Tensor): soft values V(s') = Q'(s', z', a', z'', a) - alpha log pi(a' | .);
-        absorbing, is_expert (torch.Tensor): per-transition flags (bool or 0/1 floats);
-        gamma (float): discount factor;
-        reg_mult (float): weight of the chi^2 regulariser (0.5 in the reference).
-
-    """
-    if expert_target not in ('fixed', 'bootstrap'):
-        raise ValueError(f"expert_target must be 'fixed' or 'bootstrap', got {expert_target!r}")
-    q_max = lsiq_q_bound(gamma, reg_mult)
-    absorbing = absorbing.float()
-    is_expert = is_expert.bool()
-    value = next_value.clamp(-q_max, q_max) if target_clipping else next_value
-    y = (1. - absorbing) * gamma * value
-    scale = 1. + absorbing * (1. / (1. - gamma) - 1.) if treat_absorbing_states else torch.ones_like(absorbing)
-    r_bound = scale / reg_mult
-    expert = torch.full_like(y, q_max) if expert_target == 'fixed' else y + r_bound
-    return torch.where(is_expert, expert, y - r_bound)
-
-
-def lsiq_critic_loss(q: torch.Tensor, target: torch.Tensor, is_expert: torch.Tensor,
-                     loss: str = 'mse') -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """
-    LS-IQ's critic loss: the mean (squared or Huber) error on the expert transitions plus the one on the agent's.
-
-    Returns:
-        The total loss, the expert term and the agent term.
-
-    """
-    if loss not in ('mse', 'huber'):
-        raise ValueError(f"loss must be 'mse' or 'huber', got {loss!r}")
-    error = F.mse_loss if loss == 'mse' else F.huber_loss
-    is_expert = is_expert.bool()
-    expert_term = error(q[is_expert], target[is_expert])
-    agent_term = error(q[~is_expert], target[~is_expert])
-    return expert_term + agent_term, expert_term, agent_term
-
-
 def expert_policy_states(policy: StatefulPolicy, states: np.ndarray, actions: np.ndarray,
                          episode_starts: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
@@ -221,6 +168,31 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
 
     #: The arguments that act only where the internal state is sampled (``policy.stochastic_policy_state``).
     SAMPLED_STATE_HYPERPARAMETERS = ('init_alpha_z', 'lr_alpha_z', 'target_entropy_z', 'tau_z')
+
+    #: the constructor's arguments (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('batch_size', int, 256, 'transitions (PPO: rollout steps) per gradient step'),
+        Hyperparameter('initial_replay_size', int, 25000, 'transitions collected before the first update'),
+        Hyperparameter('max_replay_size', int, 1000000, 'capacity of the replay memory'),
+        Hyperparameter('warmup_transitions', int, 26000, 'replay size after which the actor starts learning'),
+        Hyperparameter('tau', float, 0.005, 'soft-update coefficient of the target networks'),
+        Hyperparameter('lr_actor', float, 1e-4, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 3e-4, 'learning rate of the critic'),
+        Hyperparameter('init_alpha', float, 1.0, 'initial temperature of a'),
+        Hyperparameter('lr_alpha', float, 3e-4, 'learning rate of the temperature of a'),
+        Hyperparameter('init_alpha_z', float, 0.01, "initial temperature of z'"),
+        Hyperparameter('lr_alpha_z', float, 3e-4, "learning rate of the temperature of z'"),
+        Hyperparameter('target_entropy', Optional[float], None, 'entropy target of a (None: -dim(a))'),
+        Hyperparameter('target_entropy_z', Optional[float], None, "entropy target of z' (None: -dim(z))"),
+        Hyperparameter('tau_z', float, 1.0,
+                       'mixing factor of the internal-state refresh of the replay memory (0: no refresh)'),
+        Hyperparameter('reg_mult', float, 0.5, 'weight of the chi^2 regulariser of LS-IQ'),
+        Hyperparameter('expert_target', str, 'fixed',
+                       "target of the expert transitions: 'fixed' (the reference's) or 'bootstrap'"),
+        Hyperparameter('critic_loss', str, 'mse', "loss of the critic: 'mse' (the reference's) or 'huber'"),
+        Hyperparameter('treat_absorbing_states', bool, True, 'whether absorbing states get their fixed-point value'),
+        Hyperparameter('target_clipping', bool, True, 'whether the critic targets are clipped to the bounds of Q'),
+    ))
 
     def __init__(self, mdp_info, policy: StatefulPolicy, critic: torch.nn.Module,
                  expert_data: Optional[ExpertTransitions] = None, batch_size: int = 256,

@@ -1,9 +1,10 @@
 """PPO maths shared by PPO-RS and its baselines (appendix C, Algorithm 3)."""
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.gae import compute_gae
 from mushroom_s2pg.core import StatefulReplayMemory, TrainableStatefulAgent, TransitionBatch, adam, to_torch
 from mushroom_s2pg.core.batch import map_arrays
@@ -31,8 +32,23 @@ class StatefulPPO(TrainableStatefulAgent):
     #: PPO collects this many steps between fits (REFERENCE section 3); the launcher reads it.
     default_n_steps_per_fit = 2000
 
+    #: the constructor's arguments (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('privileged_critic', bool, False,
+                       "whether V sees the full state (V(s_full, z)) instead of the policy's inputs"),
+        Hyperparameter('value_features', Sequence[int], (128, 128), 'hidden widths of the MLP value function'),
+        Hyperparameter('lr_actor', float, 5e-5, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 5e-5, 'learning rate of the critic'),
+        Hyperparameter('n_epochs', int, 10, 'epochs over each rollout'),
+        Hyperparameter('batch_size', int, 32, 'transitions (PPO: rollout steps) per gradient step'),
+        Hyperparameter('eps_clip', float, 0.2, 'clip of the importance ratio'),
+        Hyperparameter('lam', float, 0.95, 'lambda of GAE'),
+        Hyperparameter('entropy_coeff', float, 0.0, 'weight of the entropy bonus on the log-stds'),
+        Hyperparameter('n_steps_per_fit', int, 2000, 'environment steps per rollout'),
+    ))
+
     def __init__(self, mdp_info, policy: GaussianPolicy, privileged_critic: bool = False,
-                 value_features=(128, 128), lr_actor: float = 5e-5, lr_critic: float = 5e-5, n_epochs: int = 10,
+                 value_features: Sequence[int] = (128, 128), lr_actor: float = 5e-5, lr_critic: float = 5e-5, n_epochs: int = 10,
                  batch_size: int = 32, eps_clip: float = 0.2, lam: float = 0.95, entropy_coeff: float = 0.,
                  n_steps_per_fit: int = 2000, critic: Optional[StateValue] = None):
         """

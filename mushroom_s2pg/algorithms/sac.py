@@ -3,6 +3,7 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
 from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, TransitionBatch, soft_update
 from mushroom_s2pg.policies import SquashedGaussianPolicy
@@ -31,6 +32,33 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
                                      'policy_state_entropy_in_target', 'temperature_loss_z', 'refresh_before_warmup')
     #: class default for agents saved before the option existed
     _refresh_before_warmup = False
+
+    #: the constructor's arguments (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('batch_size', int, 256, 'transitions (PPO: rollout steps) per gradient step'),
+        Hyperparameter('initial_replay_size', int, 5000, 'transitions collected before the first update'),
+        Hyperparameter('max_replay_size', int, 500000, 'capacity of the replay memory'),
+        Hyperparameter('warmup_transitions', int, 10000, 'replay size after which the actor starts learning'),
+        Hyperparameter('tau', float, 1e-3, 'soft-update coefficient of the target networks'),
+        Hyperparameter('lr_actor', float, 1e-4, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 1e-3, 'learning rate of the critic'),
+        Hyperparameter('init_alpha', float, 1.0, 'initial temperature of a'),
+        Hyperparameter('lr_alpha', float, 3e-4, 'learning rate of the temperature of a'),
+        Hyperparameter('init_alpha_z', float, 0.01, "initial temperature of z'"),
+        Hyperparameter('lr_alpha_z', float, 3e-4, "learning rate of the temperature of z'"),
+        Hyperparameter('target_entropy', Optional[float], None, 'entropy target of a (None: -dim(a))'),
+        Hyperparameter('target_entropy_z', Optional[float], None, "entropy target of z' (None: -dim(z))"),
+        Hyperparameter('tau_z', float, 1.0,
+                       'mixing factor of the internal-state refresh of the replay memory (0: no refresh)'),
+        Hyperparameter('policy_state_entropy_in_target', bool, False,
+                       "whether the soft target has the z' entropy bonus too (ablation)"),
+        Hyperparameter('temperature_loss', str, 'log_alpha',
+                       "loss of alpha: 'log_alpha' (the reference's) or 'alpha' (ablation)"),
+        Hyperparameter('temperature_loss_z', str, 'log_alpha',
+                       "loss of alpha_z: 'log_alpha' (the reference's) or 'alpha' (ablation)"),
+        Hyperparameter('refresh_before_warmup', bool, False,
+                       'whether sampled internal states are refreshed before the actor learns (ablation)'),
+    ))
 
     def __init__(self, mdp_info, policy: SquashedGaussianPolicy, critic: TwinCritic, batch_size: int = 256,
                  initial_replay_size: int = 5000, max_replay_size: int = 500000, warmup_transitions: int = 10000,

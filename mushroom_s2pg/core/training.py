@@ -1,6 +1,6 @@
 """Serialisation of torch state, loss bookkeeping and the non-finite-loss guard shared by all learners."""
 import math
-from typing import ClassVar, Dict, Optional, Tuple, TypeVar, Union
+from typing import Any, ClassVar, Dict, Optional, Tuple, TypeVar, Union
 
 import numpy as np
 import torch
@@ -48,6 +48,11 @@ class TrainableStatefulAgent(StatefulAgent):
     #: a sampled internal state in a variant whose internal state is not sampled; the registry refuses them as
     #: overrides (:func:`mushroom_s2pg.algorithms.check_hyperparameters`).
     UNUSED_HYPERPARAMETERS: ClassVar[Tuple[str, ...]] = ()
+    #: The constructor arguments a user may set (``mushroom_s2pg.algorithms.hyperparameters.Hyperparameter``
+    #: declarations, read by the registry); each algorithm class declares its own.
+    HYPERPARAMETERS: ClassVar[Tuple[Any, ...]] = ()
+    #: The form of the demonstrations of an imitation algorithm (``expert_data_type.from_dataset``), None otherwise.
+    expert_data_type: ClassVar[Optional[type]] = None
     #: class default for agents saved before the device option existed
     _device = 'cpu'
 
