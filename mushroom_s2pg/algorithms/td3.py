@@ -76,6 +76,14 @@ class StatefulTD3(OffPolicyStatefulAgent):
         self._register_torch_state('_critic', '_target_critic', '_target_actor', '_actor_optimizer',
                                    '_critic_optimizer')
 
+    @property
+    def critic(self) -> TwinCritic:
+        return self._critic
+
+    @property
+    def critic_optimizer(self) -> torch.optim.Optimizer:
+        return self._critic_optimizer
+
     def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         policy, critic = self.policy, self._critic
         std_z = policy.std_z

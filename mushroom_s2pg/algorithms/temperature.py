@@ -70,7 +70,7 @@ class SoftActorCriticParts:
                                 init_alpha: float, lr_alpha: float, init_alpha_z: float, lr_alpha_z: float,
                                 target_entropy, target_entropy_z, temperature_loss: str = 'log_alpha',
                                 temperature_loss_z: str = 'log_alpha') -> None:
-        action_dim = int(self.mdp_info.action_space.shape[0])
+        action_dim = int(policy.action_shape[0])
         policy_state_dim = int(math.prod(policy.policy_state_shape))
         self._critic = critic
         self._target_critic = deepcopy(critic).requires_grad_(False)
@@ -82,6 +82,14 @@ class SoftActorCriticParts:
                                           temperature_loss_z)
         self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
         self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
+
+    @property
+    def critic(self) -> torch.nn.Module:
+        return self._critic
+
+    @property
+    def critic_optimizer(self) -> torch.optim.Optimizer:
+        return self._critic_optimizer
 
     @property
     def alpha(self) -> float:

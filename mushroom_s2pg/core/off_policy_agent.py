@@ -1,4 +1,5 @@
 """Shared training loop of the off-policy stateful agents (replay, refresh, targets, NaN guard)."""
+from abc import ABCMeta, abstractmethod
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
@@ -20,12 +21,15 @@ def soft_update(target: torch.nn.Module, online: torch.nn.Module, tau: float) ->
         torch._foreach_lerp_(list(target.parameters()), list(online.parameters()), tau)
 
 
-class OffPolicyStatefulAgent(TrainableStatefulAgent):
+class OffPolicyStatefulAgent(TrainableStatefulAgent, metaclass=ABCMeta):
     """
     Base class of the replay-based agents (SAC/TD3 families, LS-IQ). ``fit`` joins Core's dataset with
     the logged internal states, stores it, samples a batch, calls the algorithm's ``_update`` (its maths
     only), stops on a non-finite loss, and refreshes the sampled internal states with the fresh z'
     returned by ``_update`` (REFERENCE section 2, mixing factor ``tau_z``).
+
+    A subclass provides :meth:`_update` and its twin critic with the critic's optimizer (:attr:`critic`,
+    :attr:`critic_optimizer`, which :meth:`_fit_critic` trains).
 
     """
     def __init__(self, mdp_info, policy: StatefulPolicy, batch_size: int, initial_replay_size: int,
@@ -92,11 +96,22 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
             memory.refresh_policy_states(idx, fresh[start:start + len(idx)], self._tau_z)
             start += len(idx)
 
-    def _fit_critic(self, batch: TransitionBatch, target: torch.Tensor) -> torch.Tensor:
-        """One step of the twin critic ``self._critic`` on the squared error to ``target`` at the stored data."""
-        q = self._critic(CriticInput.stored(batch))
-        return self._optimize(self._critic_optimizer, ((q - target) ** 2).mean(1).sum())
+    @property
+    @abstractmethod
+    def critic(self) -> torch.nn.Module:
+        """The online twin critic (a :class:`~mushroom_s2pg.networks.critics.TwinCritic`)."""
 
+    @property
+    @abstractmethod
+    def critic_optimizer(self) -> torch.optim.Optimizer:
+        """The optimizer of :attr:`critic`."""
+
+    def _fit_critic(self, batch: TransitionBatch, target: torch.Tensor) -> torch.Tensor:
+        """One step of the twin :attr:`critic` on the squared error to ``target`` at the stored data."""
+        q = self.critic(CriticInput.stored(batch))
+        return self._optimize(self.critic_optimizer, ((q - target) ** 2).mean(1).sum())
+
+    @abstractmethod
     def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         """
         One gradient step of the algorithm.
@@ -110,4 +125,3 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
             refresh of the replay memory (None to skip the refresh).
 
         """
-        raise NotImplementedError
