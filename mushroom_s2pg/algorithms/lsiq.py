@@ -317,7 +317,6 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
     def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         is_expert = batch.is_expert.bool()
         update_actor = self._replay_memory.size > self._warmup_transitions
-        stochastic_z = self.policy.stochastic_policy_state
         alpha, alpha_z = self._temperature.value, self._temperature_z.value
         evaluation = self.policy.evaluate_batch(batch, current=update_actor)
         current, nxt = evaluation.current, evaluation.next
@@ -337,14 +336,9 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
         fresh_z = None
         if update_actor:
             q_new = self._critic(CriticInput.current(batch, current))
-            actor_loss = alpha * current.log_prob_action - q_new
-            if stochastic_z:
-                actor_loss = actor_loss + alpha_z * current.log_prob_policy_state
-            losses['actor'] = self._optimize(self._actor_optimizer, actor_loss.mean(), list(self.policy.parameters()))
-            losses['alpha'] = self._temperature.step(current.log_prob_action[~is_expert])
-            if stochastic_z:
-                losses['alpha_z'] = self._temperature_z.step(current.log_prob_policy_state[~is_expert])
-                fresh_z = current.next_policy_state.detach()
+            actor_losses, fresh_z = self._actor_temperature_step(self.policy, q_new, current, alpha, alpha_z,
+                                                                 temperature_rows=~is_expert)
+            losses.update(actor_losses)
 
         soft_update(self._target_critic, self._critic, self._tau)
         return losses, fresh_z

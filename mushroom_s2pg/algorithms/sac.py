@@ -116,14 +116,8 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
         fresh_z = None
         if update_actor:
             q_new = self._critic(CriticInput.current(batch, current)).min(0).values
-            actor_loss = alpha * current.log_prob_action - q_new
-            if stochastic_z:
-                actor_loss = actor_loss + alpha_z * current.log_prob_policy_state
-            losses['actor'] = self._optimize(self._actor_optimizer, actor_loss.mean(), list(self.policy.parameters()))
-            losses['alpha'] = self._temperature.step(current.log_prob_action)
-            if stochastic_z:
-                losses['alpha_z'] = self._temperature_z.step(current.log_prob_policy_state)
-                fresh_z = current.next_policy_state.detach()
+            actor_losses, fresh_z = self._actor_temperature_step(self.policy, q_new, current, alpha, alpha_z)
+            losses.update(actor_losses)
         elif stochastic_z and self._refresh_before_warmup:
             with torch.no_grad():
                 fresh_z = self.policy.evaluate_batch(batch, next=False).current.next_policy_state
