@@ -92,7 +92,7 @@ def _extreme_fit(target_clipping: bool, n_updates: int = 300) -> torch.Tensor:
         losses, _ = agent._update(batch)
         assert all(np.isfinite(float(v)) for v in losses.values())
     with torch.no_grad():
-        return agent._critic(CriticInput.stored(batch)), batch.is_expert, agent.q_bound
+        return agent._critic(CriticInput.stored(batch)), batch.is_expert, lsiq_q_bound(agent._gamma, agent._reg_mult)
 
 
 def test_q_values_stay_inside_the_bound_under_extreme_rewards():
@@ -238,7 +238,7 @@ def test_defaults_are_the_reference_values():
     assert agent._critic_optimizer.param_groups[0]['lr'] == 3e-4
     assert (agent.policy.log_std_min, agent.policy.log_std_max) == (-5., 2.)
     assert agent.policy.policy_state_shape == (32,)
-    assert agent.q_bound == pytest.approx(1 / (0.5 * (1 - env.info.gamma)))
+    assert lsiq_q_bound(agent._gamma, agent._reg_mult) == pytest.approx(1 / (0.5 * (1 - env.info.gamma)))
 
 
 def _hand_made_input(agent, prev_action: float) -> CriticInput:

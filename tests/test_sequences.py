@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from mushroom_s2pg.core import StatefulReplayMemory, TransitionBatch, right_aligned_windows
+from mushroom_s2pg.core import StatefulReplayMemory, TransitionBatch
 from mushroom_s2pg.core.batch import map_arrays
 
 
@@ -68,12 +68,6 @@ def test_transition_windows_append_the_next_state_and_action():
     np.testing.assert_array_equal(win.state[..., 0], [[3, 4, 4.5, 0], [0, 1, 2, 2.5]])
     np.testing.assert_array_equal(win.prev_action[..., 0], [[0, -3, -4, 0], [0, 0, -1, -2]])
     np.testing.assert_array_equal(win.mask, [[1, 1, 1, 0], [1, 1, 1, 1]])
-
-
-def test_right_aligned_windows_pad_on_the_left():
-    seq = np.arange(1, 6, dtype=np.float32)[None, :, None].repeat(2, 0)
-    out = right_aligned_windows(seq, np.array([1, 4]), 3)
-    np.testing.assert_array_equal(out[..., 0], [[0, 1, 2], [3, 4, 5]])
 
 
 def test_invalid_window_length():

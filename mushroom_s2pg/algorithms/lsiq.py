@@ -266,11 +266,6 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
 
     # ----- expert data -------------------------------------------------------------------------------
     @property
-    def q_bound(self) -> float:
-        """LS-IQ's bound of the Q values, 1 / (reg_mult (1 - gamma))."""
-        return lsiq_q_bound(self._gamma, self._reg_mult)
-
-    @property
     def expert_memory(self) -> Optional[StatefulReplayMemory]:
         return self._expert_memory
 

@@ -19,8 +19,8 @@ __all__ = ['BatchInputs', 'ObservationWindow', 'SingleStep', 'TruncatedUnroll']
 
 
 def _right_aligned_windows(sequence: torch.Tensor, end_index: torch.Tensor, length: int) -> torch.Tensor:
-    """:func:`~mushroom_s2pg.core.replay_memory.right_aligned_windows` on the tensors' device: the ``length`` rows of
-    each ``(T, d)`` sequence that end at ``end_index`` (inclusive), zero-padded on the left."""
+    """The ``length`` rows of each ``(T, d)`` sequence that end at ``end_index`` (inclusive), zero-padded on the left
+    where the sequence starts later (episode start)."""
     offsets = end_index[:, None] - (length - 1) + torch.arange(length, device=sequence.device)[None, :]
     valid = (offsets >= 0)[..., None]
     index = offsets.clamp(min=0)[..., None].expand(-1, -1, sequence.shape[-1])

@@ -6,7 +6,7 @@ from mushroom_rl.core import Serializable
 
 from mushroom_s2pg.core.batch import Sequences, TransitionBatch, Windows
 
-__all__ = ['StatefulReplayMemory', 'right_aligned_windows']
+__all__ = ['StatefulReplayMemory']
 
 _FLOAT_FIELDS = ('state', 'policy_state', 'action', 'reward', 'next_state', 'next_policy_state', 'prev_action')
 _BOOL_FIELDS = ('absorbing', 'last', 'first')
@@ -245,25 +245,3 @@ class StatefulReplayMemory(Serializable):
     def _post_load(self) -> None:
         if getattr(self, 'state', None) is None or self._n_added is None:
             self.reset()
-
-
-def right_aligned_windows(sequence: np.ndarray, end_index: np.ndarray, length: int) -> np.ndarray:
-    """
-    The ``length`` entries of each row of ``sequence`` that end at ``end_index`` (inclusive), zero-padded
-    on the left where the row starts later (episode start).
-
-    Args:
-        sequence (np.ndarray): left-aligned rows of shape (batch, T, ...);
-        end_index (np.ndarray): index of each window's last entry, shape (batch,);
-        length (int): window length.
-
-    Returns:
-        An array of shape (batch, length, ...).
-
-    """
-    offsets = end_index[:, None] - (length - 1) + np.arange(length)[None, :]
-    valid = offsets >= 0
-    windows = np.take_along_axis(sequence, np.where(valid, offsets, 0).reshape(offsets.shape + (1,) * (
-        sequence.ndim - 2)), axis=1)
-    windows[~valid] = 0
-    return windows
