@@ -69,6 +69,13 @@ def test_discriminator_sees_the_expert_entries_only(atlas_mdp, atlas_expert):
         ExpertData(np.zeros((4, 7)), np.zeros((4, 7)), np.ones(4, bool)).located(31, atlas_mdp.policy_obs_mask)
 
 
+def test_discriminate_next_state_feeds_the_discriminator_both_states(atlas_mdp, atlas_expert):
+    """The option ``discriminate_next_state``: D(s, s') instead of D(s)."""
+    agent = make_agent('GAIL_RS', atlas_mdp.info, atlas_mdp.policy_obs_mask, expert_data=atlas_expert,
+                       discriminate_next_state=True)
+    assert agent.discriminator.mlp[0].in_features == 2 * atlas_expert.states.shape[1]
+
+
 def test_discriminator_separates_expert_from_uniformly_random_states(atlas_mdp, atlas_expert):
     np.random.seed(0)
     torch.manual_seed(0)
