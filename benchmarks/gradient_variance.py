@@ -1,7 +1,7 @@
 """Gradient-estimator lab: bias and variance of S2PG versus BPTT against the trajectory length T.
 
 Sweeps the trajectory length ``T`` and the fixed recurrent gain ``Z`` of the linear lab
-(:func:`mushroom_s2pg.analysis.default_lab`), draws ``N`` single-trajectory REINFORCE gradient
+(:func:`gradient_lab.default_lab`), draws ``N`` single-trajectory REINFORCE gradient
 estimates of each estimator, and compares them with the exact gradient of the estimator's own
 policy. Reports the variance (trace of the covariance, equation 17 of the paper), the bias, the
 data-dependent bounds of Theorems 3.4 / 3.5 and the log-log growth slope of the variance.
@@ -26,8 +26,8 @@ from typing import Sequence
 
 import torch
 
-from mushroom_s2pg.analysis import (ESTIMATORS, closed_loop_spectral_radius, default_lab, gradient_samples,
-                                    linear_variance_constant, summarize, true_gradient, variance_bound)
+from gradient_lab import (ESTIMATORS, closed_loop_spectral_radius, default_lab, gradient_samples,
+                          linear_variance_constant, summarize, true_gradient, variance_bound)
 
 RESULTS_DIR = Path(__file__).resolve().parent / 'results'
 
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> dict:
                                                b['T'], b['trace_cov'] / b['max_return'] ** 2)
     return {
         'description': 'Single-trajectory REINFORCE gradient estimates of BPTT and S2PG on the linear lab '
-                       '(mushroom_s2pg.analysis.default_lab); variance = trace of covariance (paper eq. 17); '
+                       '(gradient_lab.default_lab); variance = trace of covariance (paper eq. 17); '
                        'bias = ||mean - exact gradient of the own policy||; bound = data-dependent Theorem 3.4/3.5.',
         'config': {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         'param_labels': labels,

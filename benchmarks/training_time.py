@@ -3,7 +3,7 @@
 A timed block is one ``Core.learn`` call: ``--steps`` steps of one action, one environment step and one update for
 SAC_*, TD3_* and MushroomRL's SAC / TD3 (seconds per 1000 steps); the agent's ``n_steps_per_fit`` steps and one fit
 for PPO_* (seconds per 1M steps). Each (env, variant) pair has its own ``make_env`` environment, ``make_agent``
-agent and Core of the package's timing proxies (``timed_learn``). After an untimed warm-up the pairs are timed
+agent and Core of the timing proxies of ``benchmarks/timing.py`` (``timed_learn``). After an untimed warm-up the pairs are timed
 side by side in rotating rounds (``interleaved_schedule``) so that machine noise spreads evenly; medians of wall
 and CPU time are reported, next to the FLOPs per environment step of each variant (one more block counted by
 ``torch.utils.flop_counter.FlopCounterMode`` after the timing) and the GFLOP/s they achieve, so that a time ratio can
@@ -39,13 +39,12 @@ from mushroom_rl.utils.dataset import parse_dataset
 from environments import make_env, masked_observation
 from mushroom_s2pg.algorithms import (default_hyperparameters, expert_data_for, hyperparameter_names, make_agent,
                                       needs_expert_data)
-from mushroom_s2pg.core import StatefulReplayMemory, to_torch
+from mushroom_s2pg.core import StatefulReplayMemory, TransitionBatch, to_torch
 from mushroom_s2pg.expert_data import ExpertData
 from mushroom_s2pg.networks import mlp
+from mushroom_s2pg.utils import git_revision, seed_everything
+from timing import TimedAgent, TimedEnvironment, interleaved_schedule, timed_learn  # next to this file
 from training_time_report import FAMILIES, ON_POLICY, PARTS, claims, markdown  # the report, next to this file
-
-from mushroom_s2pg.utils import (TimedAgent, TimedEnvironment, git_revision, interleaved_schedule, seed_everything,
-                                 timed_learn)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ENVS, DEFAULT_FAMILIES = ('HalfCheetahPOMDP-v5', 'AntPOMDP-v5'), ('sac', 'td3', 'ppo')
@@ -202,9 +201,10 @@ class Run:
         first = np.concatenate([[True], last[:-1]])         # a learn call starts an episode
         z = self.agent.policy.stored_policy_state(np.zeros((len(reward), *self.agent.policy.policy_state_shape)))
         memory = StatefulReplayMemory(len(reward), len(reward))
-        memory.add(dict(state=state, action=action, reward=reward, next_state=next_state, absorbing=absorbing,
-                        last=last, first=first, prev_action=np.where(first[:, None], 0., np.roll(action, 1, axis=0)),
-                        policy_state=z, next_policy_state=z))
+        memory.add(TransitionBatch(state=state, action=action, reward=reward, next_state=next_state,
+                                   absorbing=absorbing, last=last, first=first,
+                                   prev_action=np.where(first[:, None], 0., np.roll(action, 1, axis=0)),
+                                   policy_state=z, next_policy_state=z))
         return memory
 
     def check_windows(self, n_samples: int = 1024, n_gradient_windows: int = 16) -> None:
@@ -220,13 +220,13 @@ class Run:
         policy = self.agent.policy
         length = policy.replay_window_length            # the variant's window_length / truncation_length
         idx = np.arange(memory.size) if self.variant.on_policy else memory.sample_indices(n_samples)
-        full = memory.transition_windows(idx, length)['lengths'] == length
+        full = memory.transition_windows(idx, length).lengths == length
         self.windows = dict(window=length, full_fraction=float(np.mean(full)))
         if not self.variant.bptt:
             return
         idx = idx[full][:n_gradient_windows]
-        batch = dict(to_torch(memory.get(idx)), window=to_torch(memory.transition_windows(idx, length)))
-        window_state = batch['window']['state'].requires_grad_(True)
+        batch = to_torch(memory.get(idx)._replace(window=memory.transition_windows(idx, length)))
+        window_state = batch.window.state.requires_grad_(True)
         action = policy.evaluate_batch(batch, current=True, next=False).current.action
         grad = torch.autograd.grad(action.sum(), window_state)[0][..., policy.policy_obs_mask].abs().sum(-1)
         reached = (grad[:, :length] > 0).sum(1)

@@ -4,7 +4,7 @@ import pytest
 import torch
 from mushroom_rl.core import Core
 
-from algorithm_helpers import tiny_hyperparameters
+from algorithm_helpers import tiny_hyperparameters, torch_batch
 from environments import POMDP_ENV_IDS, make_env
 from mushroom_s2pg.algorithms import ALGORITHMS, IMITATION_ALGORITHMS, make_agent
 from mushroom_s2pg.core import CriticInput, NonFiniteLossError
@@ -128,13 +128,13 @@ def test_policy_sees_the_masked_observation_and_the_critic_the_full_state(name):
     assert agent.policy.network.core.obs_encoder.in_features == 8 == mask.sum()
     critic = agent._critic.critics[0]
     assert critic.state_encoder[0].in_features == mdp.info.observation_space.shape[0] + 2 * 6
-    batch = {key: torch.zeros(4, *shape) for key, shape in dict(
+    batch = torch_batch(4, **{key: torch.zeros(4, *shape) for key, shape in dict(
         state=(mask.size,), policy_state=(32,), action=(6,), next_state=(mask.size,), next_policy_state=(32,),
-        prev_action=(6,)).items()}
-    batch['state'][:, ~mask] = 5.
-    assert torch.equal(CriticInput.stored(batch).state, batch['state'])
-    hidden_changed = dict(batch, state=batch['state'].clone())
-    hidden_changed['state'][:, ~mask] = -5.
+        prev_action=(6,)).items()})
+    batch.state[:, ~mask] = 5.
+    assert torch.equal(CriticInput.stored(batch).state, batch.state)
+    hidden_changed = batch._replace(state=batch.state.clone())
+    hidden_changed.state[:, ~mask] = -5.
     with torch.no_grad():
         assert not torch.allclose(critic(CriticInput.stored(batch)), critic(CriticInput.stored(hidden_changed)))
-    assert torch.all(agent.policy.observation(batch['state']) == 0)
+    assert torch.all(agent.policy.observation(batch.state) == 0)

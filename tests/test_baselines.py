@@ -6,7 +6,7 @@ from mushroom_rl.core import Core
 
 from algorithm_helpers import tiny_hyperparameters
 from mushroom_s2pg.algorithms import make_agent
-from mushroom_s2pg.core import to_torch
+from mushroom_s2pg.core import TransitionBatch, to_torch
 from toy_envs import ToyPOMDP
 
 
@@ -24,7 +24,7 @@ def _fill(agent, episode_lengths):
     action = np.stack([np.sin(ids[:n]), np.cos(ids[:n])], 1).astype(np.float32)
     prev_action = np.where(first[:, None], 0., np.roll(action, 1, 0)).astype(np.float32)
     z_dim = agent.policy.stored_policy_state(np.zeros((1,) + agent.policy.policy_state_shape)).shape[1]
-    agent.replay_memory.add(dict(
+    agent.replay_memory.add(TransitionBatch(
         state=state[:n], policy_state=np.full((n, z_dim), 0.1, np.float32), action=action, reward=ids[:n],
         next_state=state[1:], next_policy_state=np.full((n, z_dim), 0.1, np.float32), absorbing=np.zeros(n, bool),
         last=last, prev_action=prev_action, first=first))
@@ -33,9 +33,7 @@ def _fill(agent, episode_lengths):
 
 def _window_batch(agent, idx, length):
     memory = agent.replay_memory
-    batch = memory.get(idx)
-    batch['window'] = memory.transition_windows(idx, length)
-    return to_torch(batch)
+    return to_torch(memory.get(idx)._replace(window=memory.transition_windows(idx, length)))
 
 
 @pytest.mark.parametrize('name', ['SAC_BPTT', 'TD3_BPTT'])
@@ -46,8 +44,8 @@ def test_bptt_gradient_reaches_the_first_step_and_stops_at_the_episode_cut(name)
     state = _fill(agent, [40, 10])
     idx = np.array([39, 42])
     batch = _window_batch(agent, idx, 32)
-    window_state = batch['window']['state'].requires_grad_(True)
-    np.testing.assert_array_equal(batch['window']['lengths'].numpy(), [32, 3])
+    window_state = batch.window.state.requires_grad_(True)
+    np.testing.assert_array_equal(batch.window.lengths.numpy(), [32, 3])
     np.testing.assert_array_equal(window_state[1, 0].detach().numpy(), state[40])  # the cut: starts at 40
     action = agent.policy.evaluate_batch(batch, next=False).current.action
     action.sum().backward()
@@ -67,7 +65,7 @@ def test_bptt_unroll_starts_from_the_stored_hidden_state():
     batch = _window_batch(agent, np.array([10]), 4)
     with agent.deterministic():
         out_a = agent.policy.evaluate_batch(batch).current.action
-    batch['window']['initial_policy_state'] = batch['window']['initial_policy_state'] + 0.5
+    batch = batch._replace(window=batch.window._replace(initial_policy_state=batch.window.initial_policy_state + 0.5))
     out_b = agent.policy.evaluate_batch(batch).current.action
     assert not torch.allclose(out_a, out_b)
 
@@ -84,7 +82,7 @@ def test_window_input_is_zero_padded_at_episode_start_and_matches_rollout(name):
     memory = agent.replay_memory
     assert memory.policy_state.shape == (1000, 0), 'window policies keep no internal state in replay'
     idx = np.arange(30)
-    batch = to_torch(dict(memory.get(idx), window=memory.transition_windows(idx, 3)))
+    batch = to_torch(memory.get(idx)._replace(window=memory.transition_windows(idx, 3)))
     current, _ = policy.observed_batch(batch)
     np.testing.assert_allclose(current.numpy(), np.array(seen), rtol=1e-6)
     first = memory.first[:30]

@@ -77,7 +77,7 @@ def test_single_oscillator_runs_at_its_own_frequency():
     # Without self-coupling, one oscillator's phase advances by exactly 2 pi v dt (mod 2 pi).
     torch.manual_seed(2)
     net = CPGNetwork(action_dim=1, n_oscillators=1, dt=0.05)
-    v = net.oscillator_parameters()[0]
+    v = net.oscillator_parameters().v
     z = torch.tensor([[0.4, 1.3, 0.2]])
     psi_next = net.euler_step(z)[0, 0]
     expected = torch.remainder(torch.tensor(0.4) + 0.05 * 2 * math.pi * v[0], 2 * math.pi)

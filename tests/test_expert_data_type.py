@@ -74,7 +74,7 @@ def test_missing_dataset_is_the_one_error_and_a_file_not_found_error():
 
 
 def test_a_run_reads_its_expert_file_once(tmp_path, monkeypatch):
-    from launchers.experiment import experiment
+    from launchers.run.experiment import experiment
     reads = []
     check = expert_data_module.check_perfect_file
 

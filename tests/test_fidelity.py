@@ -4,10 +4,10 @@ import pytest
 import torch
 from mushroom_rl.core import Agent, Core
 
-from algorithm_helpers import tiny_hyperparameters
+from algorithm_helpers import tiny_hyperparameters, torch_batch
 from environments import make_env
 from mushroom_s2pg.algorithms import make_agent
-from mushroom_s2pg.core import to_torch
+from mushroom_s2pg.core import Windows, to_torch
 from mushroom_s2pg.networks import MLPStateValue, RecurrentStateValue
 from toy_envs import ToyPOMDP
 
@@ -42,11 +42,12 @@ def test_ppo_bptt_has_a_recurrent_critic_that_sees_the_window(half_cheetah):
     assert isinstance(agent._V, RecurrentStateValue)
     privileged = make_agent('PPO_BPTT', env.info, env.policy_obs_mask, truncation_length=4, privileged_critic=True)
     assert isinstance(privileged._V, MLPStateValue)
-    window = dict(state=torch.randn(3, 5, 3), prev_action=torch.randn(3, 5, 2), lengths=torch.tensor([4, 4, 2]))
-    batch = dict(window=window)
+    window = Windows(state=torch.randn(3, 5, 3), prev_action=torch.randn(3, 5, 2), mask=torch.ones(3, 5),
+                     lengths=torch.tensor([4, 4, 2]), initial_policy_state=torch.zeros(3, 0))
+    batch = torch_batch(3, window=window)
     v, v_next = agent._V.values(agent.policy, batch)
-    changed = dict(window=dict(window, state=window['state'].clone()))
-    changed['window']['state'][:, 0] += 1.
+    changed = batch._replace(window=window._replace(state=window.state.clone()))
+    changed.window.state[:, 0] += 1.
     v_changed, _ = agent._V.values(agent.policy, changed)
     assert torch.all(v != v_changed), 'V_t must depend on the first observation of the window'
     assert v.shape == v_next.shape == (3,)

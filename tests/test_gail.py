@@ -69,6 +69,13 @@ def test_discriminator_sees_the_expert_entries_only(atlas_mdp, atlas_expert):
         ExpertData(np.zeros((4, 7)), np.zeros((4, 7)), np.ones(4, bool)).located(31, atlas_mdp.policy_obs_mask)
 
 
+def test_discriminate_next_state_feeds_the_discriminator_both_states(atlas_mdp, atlas_expert):
+    """The option ``discriminate_next_state``: D(s, s') instead of D(s)."""
+    agent = make_agent('GAIL_RS', atlas_mdp.info, atlas_mdp.policy_obs_mask, expert_data=atlas_expert,
+                       discriminate_next_state=True)
+    assert agent.discriminator.mlp[0].in_features == 2 * atlas_expert.states.shape[1]
+
+
 def test_discriminator_separates_expert_from_uniformly_random_states(atlas_mdp, atlas_expert):
     np.random.seed(0)
     torch.manual_seed(0)
@@ -132,15 +139,14 @@ def test_policy_is_rewarded_by_the_discriminator_not_the_environment(name):
     Core(agent, env).learn(n_steps=600, n_steps_per_fit=100, quiet=True)
     last = seen[-1]
     assert agent.last_losses['env_reward'] == 0.
-    assert np.all(last['reward'] > 0.)  # -log(1 - D) > 0 whatever the environment says
-    np.testing.assert_allclose(last['reward'], agent.discriminator_reward(last['state'], last['next_state']),
-                               rtol=1e-6)
-    assert agent.last_losses['discriminator_reward'] == pytest.approx(float(last['reward'].mean()), rel=1e-6)
+    assert np.all(last.reward > 0.)  # -log(1 - D) > 0 whatever the environment says
+    np.testing.assert_allclose(last.reward, agent.discriminator_reward(last.state, last.next_state), rtol=1e-6)
+    assert agent.last_losses['discriminator_reward'] == pytest.approx(float(last.reward.mean()), rel=1e-6)
     assert 'discriminator' in agent.last_losses
     # the value function learned the discriminator's (positive) returns, not the zero environment return
     batch = agent.rollout_batch(last)
     with torch.no_grad():
-        values = agent._V.values(agent.policy, batch, next=False)[0]
+        values = agent._V.values(agent.policy, batch, next=False).current
     assert float(values.mean()) > 0.5
 
 

@@ -10,10 +10,10 @@ import math
 import pytest
 import torch
 
-from mushroom_s2pg.analysis import (ESTIMATORS, LinearRecurrentPolicy, closed_loop_spectral_radius, default_lab,
-                                    exact_expected_return, gradient_samples, lemma_a2_constants,
-                                    linear_variance_constant, sample_returns, summarize, true_gradient,
-                                    variance_bound)
+from gradient_lab import (ESTIMATORS, LinearRecurrentPolicy, closed_loop_spectral_radius, default_lab,
+                          exact_expected_return, gradient_samples, lemma_a2_constants,
+                          linear_variance_constant, sample_returns, summarize, true_gradient,
+                          variance_bound)
 
 torch.set_num_threads(1)  # tiny per-step tensors: one thread is as fast and deterministic
 

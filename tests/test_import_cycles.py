@@ -102,7 +102,7 @@ def test_the_cycle_finder_finds_a_cycle():
 @pytest.mark.parametrize('deferred', [False, True])
 def test_no_import_cycle_among_the_project_modules(deferred):
     modules = project_modules()
-    assert {'environments.registry', 'mushroom_s2pg.expert_data', 'launchers.experiment'} <= set(modules)
+    assert {'environments.registry', 'mushroom_s2pg.expert_data', 'launchers.run.experiment'} <= set(modules)
     graph = import_graph(modules, deferred)
     assert 'environments.loco_tasks' in graph['environments.registry']
     cycles = find_cycles(graph)

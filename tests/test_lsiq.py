@@ -4,9 +4,11 @@ import pytest
 import torch
 from mushroom_rl.core import Core
 
-from mushroom_s2pg.algorithms.lsiq import expert_policy_states, lsiq_critic_targets, lsiq_q_bound
+from mushroom_s2pg.algorithms.lsiq import expert_policy_states
+from mushroom_s2pg.algorithms.lsiq_losses import lsiq_critic_targets, lsiq_q_bound
 from mushroom_s2pg.expert_data import ExpertData, ExpertDataError
-from mushroom_s2pg.core import CriticInput
+from mushroom_s2pg.core import CriticInput, TransitionBatch
+from mushroom_s2pg.core.batch import map_arrays
 from mushroom_s2pg.algorithms.lsiq_variants import LSIQ_BPTT, LSIQ_ORACLE, LSIQ_RS, LSIQ_VANILLA
 from environments import expert_dataset, make_env
 from environments.expert_data import write_perfect_file
@@ -49,28 +51,6 @@ def _parameters(agent):
     return torch.cat([p.detach().flatten() for p in agent.policy.parameters()])
 
 
-# ----- the bound ------------------------------------------------------------------------------------
-def test_q_bound_is_the_reference_value():
-    assert lsiq_q_bound(0.99, 0.5) == pytest.approx(200.)
-
-
-def test_targets_stay_inside_the_bound_for_extreme_values():
-    gamma, reg_mult = 0.99, 0.5
-    bound = lsiq_q_bound(gamma, reg_mult)
-    next_value = torch.tensor([1e12, -1e12, 1e6, -1e6, 0., 3., 1e12, -1e12] * 4)
-    absorbing = torch.tensor([0., 0., 1., 1., 0., 1., 0., 1.] * 4)
-    is_expert = torch.arange(32) >= 16
-    for expert_target in ('fixed', 'bootstrap'):
-        targets = lsiq_critic_targets(next_value, absorbing, is_expert, gamma, reg_mult, expert_target=expert_target)
-        assert torch.all(targets.abs() <= bound + 1e-4), targets
-    targets = lsiq_critic_targets(next_value, absorbing, is_expert, gamma, reg_mult)
-    assert torch.all(targets[is_expert] == bound)
-    agent = ~is_expert
-    np.testing.assert_allclose(targets[agent & (absorbing == 1)].numpy(), -bound, rtol=1e-6)
-    np.testing.assert_allclose(targets[agent & (next_value == 1e12) & (absorbing == 0)].numpy(),
-                               gamma * bound - 1 / reg_mult, rtol=1e-6)
-
-
 def _extreme_fit(target_clipping: bool, n_updates: int = 300) -> torch.Tensor:
     """Q at a batch after fitting it with rewards of +-1e9 and a target critic that claims 1e9 everywhere."""
     torch.manual_seed(0)
@@ -78,20 +58,20 @@ def _extreme_fit(target_clipping: bool, n_updates: int = 300) -> torch.Tensor:
     env, agent = make_agent('LSIQ_RS', lr_critic=3e-3, target_clipping=target_clipping)
     n = 64
     rng = np.random.default_rng(0)
-    batch = dict(state=rng.normal(0, 1, (n, 3)), policy_state=rng.uniform(-1, 1, (n, 4)),
+    batch = TransitionBatch(state=rng.normal(0, 1, (n, 3)), policy_state=rng.uniform(-1, 1, (n, 4)),
                  action=rng.uniform(-1, 1, (n, 2)), reward=rng.choice([-1e9, 1e9], n),
                  next_state=rng.normal(0, 1, (n, 3)), next_policy_state=rng.uniform(-1, 1, (n, 4)),
                  absorbing=rng.random(n) < 0.2, last=np.zeros(n, bool), prev_action=rng.uniform(-1, 1, (n, 2)),
                  first=np.zeros(n, bool))
-    batch = {k: torch.as_tensor(np.asarray(v, dtype=np.float32)) for k, v in batch.items()}
-    batch['is_expert'] = torch.arange(n) >= n // 2
+    batch = map_arrays(batch, lambda v: torch.as_tensor(np.asarray(v, dtype=np.float32)))._replace(
+        is_expert=torch.arange(n) >= n // 2)
     for _ in range(n_updates):
         with torch.no_grad():
             agent._target_critic.head[-1].bias.fill_(1e9)  # keep the target critic extreme
         losses, _ = agent._update(batch)
         assert all(np.isfinite(float(v)) for v in losses.values())
     with torch.no_grad():
-        return agent._critic(CriticInput.stored(batch)), batch['is_expert'], agent.q_bound
+        return agent._critic(CriticInput.stored(batch)), batch.is_expert, lsiq_q_bound(agent._gamma, agent._reg_mult)
 
 
 def test_q_values_stay_inside_the_bound_under_extreme_rewards():
@@ -237,7 +217,7 @@ def test_defaults_are_the_reference_values():
     assert agent._critic_optimizer.param_groups[0]['lr'] == 3e-4
     assert (agent.policy.log_std_min, agent.policy.log_std_max) == (-5., 2.)
     assert agent.policy.policy_state_shape == (32,)
-    assert agent.q_bound == pytest.approx(1 / (0.5 * (1 - env.info.gamma)))
+    assert lsiq_q_bound(agent._gamma, agent._reg_mult) == pytest.approx(1 / (0.5 * (1 - env.info.gamma)))
 
 
 def _hand_made_input(agent, prev_action: float) -> CriticInput:
@@ -254,8 +234,8 @@ def _critic_and_actor_outputs(agent, prev_action: float):
     """The critic's Q and the actor's (mean_a, mean z') on :func:`_hand_made_input`."""
     x = _hand_made_input(agent, prev_action)
     obs = x.state[:, torch.as_tensor(agent.policy.policy_obs_mask)]
-    mean_a, _, mean_z, _ = agent.policy.network(obs, x.policy_state, x.prev_action)
-    return agent._critic(x), mean_a, mean_z
+    out = agent.policy.network(obs, x.policy_state, x.prev_action)
+    return agent._critic(x), out.mean_action, out.mean_policy_state
 
 
 def test_lsiq_rs_ignores_the_previous_action_as_the_reference_launcher_does():

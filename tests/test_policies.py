@@ -4,6 +4,7 @@ import torch
 from torch.distributions import Normal, TransformedDistribution
 from torch.distributions.transforms import TanhTransform
 
+from algorithm_helpers import torch_batch
 from mushroom_s2pg.core import PolicyStep, SingleStep
 from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor, GaussianGRUActor
 from mushroom_s2pg.policies import DeterministicPolicy, SquashedGaussianPolicy
@@ -18,13 +19,15 @@ def _gaussian_policy():
 
 
 def _batch(s, z, a_prev, action=None, z_next=None):
-    return dict(state=s, policy_state=z, prev_action=a_prev, action=action, next_policy_state=z_next)
+    fields = dict(state=s, policy_state=z, prev_action=a_prev, action=action, next_policy_state=z_next)
+    return torch_batch(len(s), **{name: value for name, value in fields.items() if value is not None})
 
 
 def _distribution_parameters(policy, s, z, a_prev):
-    mean_a, log_std_a, mean_z, log_std_z = policy.network(policy.observation(s), z, a_prev)
+    out = policy.network(policy.observation(s), z, a_prev)
     bounds = policy.log_std_min, policy.log_std_max
-    return mean_a, log_std_a.clamp(*bounds), mean_z, log_std_z.clamp(*bounds)
+    return (out.mean_action, out.log_std_action.clamp(*bounds), out.mean_policy_state,
+            out.log_std_policy_state.clamp(*bounds))
 
 
 def _torch_squashed(mean, log_std):

@@ -10,7 +10,7 @@ from algorithm_helpers import tiny_hyperparameters
 from mushroom_s2pg import algorithms
 from mushroom_s2pg.algorithms import ALGORITHMS, IMITATION_ALGORITHMS, hyperparameter_names, make_agent
 from mushroom_s2pg.core import (BatchEvaluation, ObservationWindow, PolicyStep, SingleStep, StatefulPolicy,
-                                StatefulReplayMemory, TruncatedUnroll, to_torch)
+                                StatefulReplayMemory, TransitionBatch, TruncatedUnroll, to_torch)
 from mushroom_s2pg.policies import DeterministicPolicy, GaussianPolicy, SquashedGaussianPolicy
 from toy_envs import ToyPOMDP
 
@@ -31,7 +31,7 @@ def _batch(agent, episode_lengths=(10, 14)):
     action = rng.uniform(-1, 1, (n, 2)).astype(np.float32)
     states = rng.normal(size=(n + 1, 3)).astype(np.float32)
     memory = StatefulReplayMemory(0, 100)
-    memory.add(dict(state=states[:n], policy_state=rng.uniform(-1, 1, (n, z_dim)).astype(np.float32),
+    memory.add(TransitionBatch(state=states[:n], policy_state=rng.uniform(-1, 1, (n, z_dim)).astype(np.float32),
                     action=action, reward=np.zeros(n, np.float32), next_state=states[1:],
                     next_policy_state=rng.uniform(-1, 1, (n, z_dim)).astype(np.float32),
                     absorbing=np.zeros(n, bool), last=last,
@@ -39,7 +39,7 @@ def _batch(agent, episode_lengths=(10, 14)):
     idx = np.arange(n)
     batch = memory.get(idx)
     if agent.policy.replay_window_length is not None:
-        batch['window'] = memory.transition_windows(idx, agent.policy.replay_window_length)
+        batch = batch._replace(window=memory.transition_windows(idx, agent.policy.replay_window_length))
     return to_torch(batch)
 
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 from mushroom_rl.core import Core
 
-from algorithm_helpers import tiny_hyperparameters
+from algorithm_helpers import tiny_hyperparameters, torch_batch
 from mushroom_s2pg.algorithms import compute_gae, make_agent
 from toy_envs import ToyPOMDP
 
@@ -49,12 +49,12 @@ def test_policy_state_resets_between_episodes_inside_one_rollout_batch():
     agent.rollout_batch = keep
     Core(agent, env).learn(n_steps=23, n_steps_per_fit=23, quiet=True)
     tr = seen[0]
-    first = tr['first']
+    first = tr.first
     assert first.sum() >= 4
-    assert np.all(tr['policy_state'][first] == 0) and np.all(tr['prev_action'][first] == 0)
+    assert np.all(tr.policy_state[first] == 0) and np.all(tr.prev_action[first] == 0)
     inside = ~first[1:]
-    np.testing.assert_array_equal(tr['policy_state'][1:][inside], tr['next_policy_state'][:-1][inside])
-    assert np.all(np.abs(tr['policy_state'][1:][~inside]).sum(1) == 0)
+    np.testing.assert_array_equal(tr.policy_state[1:][inside], tr.next_policy_state[:-1][inside])
+    assert np.all(np.abs(tr.policy_state[1:][~inside]).sum(1) == 0)
 
 
 @pytest.mark.parametrize('name', ['PPO_RS', 'PPO_BPTT', 'PPO_WINDOW', 'PPO_VANILLA', 'PPO_ORACLE'])
@@ -69,12 +69,12 @@ def test_ppo_rs_ratio_uses_the_joint_log_probability():
     policy = agent.policy
     s, z, a_prev = torch.randn(5, 3), torch.randn(5, 3), torch.randn(5, 2)
     a, z_next = torch.randn(5, 2), torch.randn(5, 3)
-    a_tanh, mean_z = policy.network(policy.observation(s), z, a_prev)
-    mean_a = policy.scale_action(a_tanh)
+    out = policy.network(policy.observation(s), z, a_prev)
+    mean_a, mean_z = policy.scale_action(out.action), out.next_policy_state
     std = policy.log_std.exp()
     expected = (torch.distributions.Normal(mean_a, std[:2]).log_prob(a).sum(-1)
                 + torch.distributions.Normal(mean_z, std[2:]).log_prob(z_next).sum(-1))
-    batch = dict(state=s, policy_state=z, prev_action=a_prev, action=a, next_policy_state=z_next)
+    batch = torch_batch(5, state=s, policy_state=z, prev_action=a_prev, action=a, next_policy_state=z_next)
     torch.testing.assert_close(policy.log_prob_batch(batch), expected)
     torch.testing.assert_close(std, torch.full((5,), 0.5))
 

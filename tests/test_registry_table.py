@@ -18,8 +18,9 @@ import sys
 
 import pytest
 
-from mushroom_s2pg.algorithms import (ALGORITHMS, IMITATION_ALGORITHMS, REFERENCE_HYPERPARAMETERS, default_hyperparameters,
-                                      hyperparameter_names, hyperparameter_table_markdown)
+from mushroom_s2pg.algorithms import (ALGORITHMS, IMITATION_ALGORITHMS, REFERENCE_HYPERPARAMETERS,
+                                      declared_hyperparameters, default_hyperparameters, hyperparameter_names,
+                                      hyperparameter_table_markdown)
 from mushroom_s2pg.algorithms.reference_hyperparameters import ReferenceEntry, check_reference_table
 
 TASKS = ('HalfCheetah', 'Hopper', 'Walker2d', 'Ant', 'Humanoid')
@@ -159,7 +160,7 @@ def test_table_rejects_unknown_hyperparameter():
     table = dict(SAC_RS=ReferenceEntry(source='x', common=dict(lr_actr=1e-4),
                                        per_task=dict(Humanoid=dict(std_z=0.1))))
     with pytest.raises(ValueError) as error:
-        check_reference_table(table, ALGORITHMS, hyperparameter_names)
+        check_reference_table(table, ALGORITHMS, declared_hyperparameters)
     message = str(error.value)
     assert "SAC_RS (common): unknown hyperparameter(s) 'lr_actr'" in message
     assert "SAC_RS (Humanoid): unknown hyperparameter(s) 'std_z'" in message
@@ -170,11 +171,17 @@ def test_table_rejects_unknown_task_and_algorithm():
     table = dict(SAC_RS=ReferenceEntry(source='x', common=dict(), per_task=dict(Cheetah=dict(tau=0.1))),
                  SAC_XYZ=ReferenceEntry(source='x', common=dict()))
     with pytest.raises(ValueError, match=r"(?s)SAC_RS: unknown task\(s\) 'Cheetah'.*unknown algorithm 'SAC_XYZ'"):
-        check_reference_table(table, ALGORITHMS, hyperparameter_names)
+        check_reference_table(table, ALGORITHMS, declared_hyperparameters)
+
+
+def test_table_rejects_a_value_of_the_wrong_type():
+    table = dict(SAC_RS=ReferenceEntry(source='x', common=dict(batch_size=0.5, tau_z='1')))
+    with pytest.raises(ValueError, match=r"(?s)batch_size: expected an integer, got 0.5.*tau_z: expected a finite"):
+        check_reference_table(table, ALGORITHMS, declared_hyperparameters)
 
 
 def test_package_table_is_valid():
-    check_reference_table(REFERENCE_HYPERPARAMETERS, ALGORITHMS, hyperparameter_names)
+    check_reference_table(REFERENCE_HYPERPARAMETERS, ALGORITHMS, declared_hyperparameters)
 
 
 def test_documented_hyperparameter_tables_are_generated():

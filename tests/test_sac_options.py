@@ -1,5 +1,7 @@
 """SAC's choices that the reference made and the compact SAC_RS did not: critic structure and initialisation,
 temperature loss, refresh timing; each an option of the package, checked on small hand-made inputs."""
+from copy import deepcopy
+
 import numpy as np
 import pytest
 import torch
@@ -83,7 +85,7 @@ def test_refresh_before_warmup(refresh_before_warmup):
     assert 'actor' not in losses
     assert (fresh is not None) == refresh_before_warmup
     if refresh_before_warmup:
-        assert fresh.shape == batch['next_policy_state'].shape and not fresh.requires_grad
+        assert fresh.shape == batch.next_policy_state.shape and not fresh.requires_grad
 
 
 def test_options_survive_save_and_load(tmp_path):
@@ -126,3 +128,21 @@ def test_sac_rs_library_default_critic_starts_from_pytorch_initialisation_and_th
     reference = make_agent('SAC_RS', env.info, env.policy_obs_mask, critic_init_scale=0.1)._critic.critics[0].head[0]
     bound = 0.1 * torch.nn.init.calculate_gain('relu') * np.sqrt(6. / (128 + 128))
     assert reference.weight.abs().max() <= bound < library.abs().max()
+
+
+def test_policy_state_entropy_in_target_adds_the_z_entropy_bonus_to_the_critic_target():
+    """The ablation ``policy_state_entropy_in_target``: the soft target has -alpha_z log pi_z(z'') too, so the critic
+    loss of the same update on the same batch changes."""
+    env = ToyPOMDP(horizon=10)
+    params = tiny_hyperparameters('SAC_RS', initial_replay_size=1000, max_replay_size=1000, warmup_transitions=100,
+                                  init_alpha_z=1.)
+    agent = make_agent('SAC_RS', env.info, env.policy_obs_mask, **params)
+    Core(agent, env).learn(n_steps=40, n_steps_per_fit=40, quiet=True)
+    batch = to_torch(agent.replay_memory.get(np.arange(0, 40, 3)))
+    with_bonus = deepcopy(agent)
+    with_bonus._policy_state_entropy_in_target = True
+    critic_losses = []
+    for candidate in (agent, with_bonus):
+        torch.manual_seed(0)
+        critic_losses.append(float(candidate._update(batch)[0]['critic']))
+    assert critic_losses[0] != critic_losses[1]

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from mushroom_rl.core import Core
 
-from mushroom_s2pg.core import StatefulReplayMemory, reroll_replay_memory
+from mushroom_s2pg.core import StatefulReplayMemory, TransitionBatch, reroll_replay_memory
 from toy_envs import CountingPolicy, RecordingAgent, ToyPOMDP
 
 
@@ -17,27 +17,27 @@ def _run(n_steps=60, n_steps_per_fit=5):
 
 def test_policy_state_resets_at_every_episode_start():
     agent, tr = _run()
-    first = tr['first']
+    first = tr.first
     assert first[0] and first.sum() > 3
     # z0 = 0 and a_prev = 0 at every episode start
-    assert np.all(tr['policy_state'][first] == 0.)
-    assert np.all(tr['prev_action'][first] == 0.)
+    assert np.all(tr.policy_state[first] == 0.)
+    assert np.all(tr.prev_action[first] == 0.)
     # the counting policy makes z the step index inside the episode: never carried across episodes
     step_in_episode = np.zeros(len(first))
     for i in range(1, len(first)):
         step_in_episode[i] = 0 if first[i] else step_in_episode[i - 1] + 1
-    np.testing.assert_array_equal(tr['policy_state'][:, 0], step_in_episode)
+    np.testing.assert_array_equal(tr.policy_state[:, 0], step_in_episode)
     # episodes start exactly after a last step
-    np.testing.assert_array_equal(first[1:], tr['last'][:-1])
+    np.testing.assert_array_equal(first[1:], tr.last[:-1])
 
 
 def test_stored_policy_states_are_what_the_policy_produced():
     _, tr = _run()
-    not_first = ~tr['first']
-    np.testing.assert_array_equal(tr['next_policy_state'], tr['policy_state'] + 1.)
-    np.testing.assert_array_equal(tr['policy_state'][1:][not_first[1:]], tr['next_policy_state'][:-1][not_first[1:]])
-    np.testing.assert_array_equal(tr['prev_action'][1:][not_first[1:]], tr['action'][:-1][not_first[1:]])
-    np.testing.assert_allclose(tr['action'][:, 0], tr['policy_state'][:, 0] / 10., rtol=1e-6)
+    not_first = ~tr.first
+    np.testing.assert_array_equal(tr.next_policy_state, tr.policy_state + 1.)
+    np.testing.assert_array_equal(tr.policy_state[1:][not_first[1:]], tr.next_policy_state[:-1][not_first[1:]])
+    np.testing.assert_array_equal(tr.prev_action[1:][not_first[1:]], tr.action[:-1][not_first[1:]])
+    np.testing.assert_allclose(tr.action[:, 0], tr.policy_state[:, 0] / 10., rtol=1e-6)
 
 
 def test_new_learn_call_starts_a_new_episode_and_evaluate_does_not_leak():
@@ -48,8 +48,8 @@ def test_new_learn_call_starts_a_new_episode_and_evaluate_does_not_leak():
     core.evaluate(n_steps=4, quiet=True)
     core.learn(n_steps=3, n_steps_per_fit=3, quiet=True)
     tr = agent.all_transitions()
-    assert tr['first'][0] and tr['first'][3]
-    np.testing.assert_array_equal(tr['policy_state'][:, 0], [0, 1, 2, 0, 1, 2])
+    assert tr.first[0] and tr.first[3]
+    np.testing.assert_array_equal(tr.policy_state[:, 0], [0, 1, 2, 0, 1, 2])
 
 
 def test_transitions_reject_foreign_datasets():
@@ -70,10 +70,10 @@ def test_observation_shape_mismatch_names_both_shapes():
 def _transitions(first, last, absorbing, z_dim=1):
     n = len(first)
     ids = np.arange(n, dtype=np.float32)
-    return dict(state=ids[:, None], policy_state=np.tile(ids[:, None], (1, z_dim)),
-                action=np.zeros((n, 1), np.float32), reward=ids, next_state=ids[:, None] + 1,
-                next_policy_state=np.tile(ids[:, None] + 0.5, (1, z_dim)), absorbing=np.array(absorbing),
-                last=np.array(last), prev_action=np.zeros((n, 1), np.float32), first=np.array(first))
+    return TransitionBatch(state=ids[:, None], policy_state=np.tile(ids[:, None], (1, z_dim)),
+                           action=np.zeros((n, 1), np.float32), reward=ids, next_state=ids[:, None] + 1,
+                           next_policy_state=np.tile(ids[:, None] + 0.5, (1, z_dim)), absorbing=np.array(absorbing),
+                           last=np.array(last), prev_action=np.zeros((n, 1), np.float32), first=np.array(first))
 
 
 def test_refresh_never_crosses_episode_boundaries():
@@ -116,7 +116,7 @@ def test_refresh_across_wrap_around_and_overwritten_slots():
 def _counting_memory(first, last, absorbing, max_size=100):
     """A memory of hand-made transitions whose stored z are -7 everywhere (so that a re-roll shows)."""
     transitions = _transitions(first, last, absorbing, z_dim=2)
-    transitions['prev_action'] = np.zeros((len(first), 2), np.float32)
+    transitions = transitions._replace(prev_action=np.zeros((len(first), 2), np.float32))
     memory = StatefulReplayMemory(1, max_size)
     memory.add(transitions)
     memory.policy_state[:] = -7.
@@ -169,7 +169,7 @@ def test_memory_sizes_and_initialisation():
     memory.add(_transitions([False] * 3, [False] * 3, [False] * 3))
     assert memory.size == 4 and memory.initialized
     idx, batch = memory.sample(16)
-    assert batch['state'].shape == (16, 1) and batch['policy_state'].shape == (16, 1)
+    assert batch.state.shape == (16, 1) and batch.policy_state.shape == (16, 1)
     with pytest.raises(ValueError, match='initial_size=5'):
         StatefulReplayMemory(5, 4)
 

@@ -1,10 +1,11 @@
-"""The public timing proxies: they count and time calls and change nothing of what a run computes."""
+"""The timing proxies of the benchmarks (benchmarks/timing.py): they count and time calls and change nothing of
+what a run computes."""
 import time
 
 import numpy as np
 from mushroom_rl.core import Agent, Core
 
-from mushroom_s2pg.utils import TimedAgent, TimedEnvironment, Timer, interleaved_schedule, reset_timers, timed_learn
+from timing import TimedAgent, TimedEnvironment, Timer, interleaved_schedule, reset_timers, timed_learn
 from toy_envs import ToyPOMDP
 
 

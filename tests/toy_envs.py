@@ -5,7 +5,7 @@ from mushroom_rl.core import Agent, Environment, MDPInfo
 from mushroom_rl.policy import Policy
 from mushroom_rl.utils.spaces import Box
 
-from mushroom_s2pg.core import PolicyStep, SingleStep, StatefulAgent, StatefulPolicy
+from mushroom_s2pg.core import PolicyStep, SingleStep, StatefulAgent, StatefulPolicy, TransitionBatch
 
 
 class ToyPOMDP(Environment):
@@ -64,7 +64,8 @@ class RecordingAgent(StatefulAgent):
         self.received.append(self._transitions(dataset))
 
     def all_transitions(self):
-        return {key: np.concatenate([t[key] for t in self.received]) for key in self.received[0]}
+        received = [t for t in self.received if t is not None]
+        return TransitionBatch(*(None if values[0] is None else np.concatenate(values) for values in zip(*received)))
 
 
 class RandomPolicy(Policy):

@@ -1,7 +1,9 @@
 """Stateful-policy algorithms with MushroomRL's names."""
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter
 from mushroom_s2pg.algorithms.registry import (ALGORITHMS, IMITATION_ALGORITHMS, available_algorithms,
-                                               check_hyperparameters, default_hyperparameters, did_you_mean,
-                                               hyperparameter_names, expert_data_for, make_agent, needs_expert_data)
+                                               check_hyperparameters, declared_hyperparameters,
+                                               default_hyperparameters, did_you_mean, hyperparameter_names,
+                                               expert_data_for, make_agent, needs_expert_data)
 from mushroom_s2pg.algorithms.gail import StatefulGAIL
 from mushroom_s2pg.algorithms.gail_variants import GAIL_BPTT, GAIL_ORACLE, GAIL_RS, GAIL_VANILLA
 from mushroom_s2pg.algorithms.lsiq import StatefulLSIQ
@@ -23,5 +25,6 @@ __all__ = ['ALGORITHMS', 'IMITATION_ALGORITHMS', 'ExpertData', 'ExpertDataError'
            'PPO_BPTT', 'PPO_ORACLE', 'PPO_RS', 'PPO_VANILLA', 'PPO_WINDOW', 'StatefulPPO',
            'compute_gae', 'SAC_BPTT', 'SAC_ORACLE', 'SAC_RS', 'SAC_VANILLA', 'SAC_WINDOW', 'StatefulSAC',
            'StatefulTD3', 'TD3_BPTT', 'TD3_ORACLE', 'TD3_RS', 'TD3_VANILLA', 'TD3_WINDOW', 'available_algorithms',
-           'check_hyperparameters', 'did_you_mean', 'default_hyperparameters', 'hyperparameter_names', 'make_agent', 'REFERENCE_HYPERPARAMETERS',
+           'check_hyperparameters', 'declared_hyperparameters', 'did_you_mean', 'default_hyperparameters',
+           'Hyperparameter', 'hyperparameter_names', 'make_agent', 'REFERENCE_HYPERPARAMETERS',
            'hyperparameter_table_markdown']

@@ -5,8 +5,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
-from mushroom_s2pg.core import adam
+from mushroom_s2pg.core import TransitionBatch, adam
 from mushroom_s2pg.expert_data import ExpertData, ExpertDataError
 from mushroom_s2pg.networks.discriminator import Discriminator
 from mushroom_s2pg.policies import GaussianPolicy
@@ -55,6 +56,24 @@ class StatefulGAIL(StatefulPPO):
     def usable_expert_data(expert_data: ExpertData) -> ExpertData:
         """The demonstrations as this agent takes them: any :class:`ExpertData` (GAIL imitates states only)."""
         return expert_data
+
+    IMITATES_EXPERT_DATA = True
+
+    #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('discriminator_features', Sequence[int], (512, 256), 'hidden widths of the discriminator'),
+        Hyperparameter('lr_discriminator', float, 3e-4, 'learning rate of the discriminator'),
+        Hyperparameter('discriminator_batch_size', int, 2000, 'samples per discriminator step'),
+        Hyperparameter('discriminator_entropy_coeff', float, 1e-3, 'weight of the entropy bonus of the discriminator'),
+        Hyperparameter('train_discriminator_every', int, 3, 'rollouts per discriminator training'),
+        Hyperparameter('n_epochs_discriminator', int, 1, 'epochs of each discriminator training'),
+        Hyperparameter('discriminate_next_state', bool, False, "whether the discriminator sees (s, s') instead of s"),
+        Hyperparameter('lr_actor', float, 1e-4, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 1e-5, 'learning rate of the critic'),
+        Hyperparameter('n_steps_per_fit', int, 1000, 'environment steps per rollout'),
+        Hyperparameter('privileged_critic', bool, True,
+                       "whether V sees the full state (V(s_full, z)) instead of the policy's inputs"),
+    ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy: GaussianPolicy, expert_data: Optional[ExpertData] = None,
                  discriminator_features: Sequence[int] = (512, 256), lr_discriminator: float = 3e-4,
@@ -170,18 +189,19 @@ class StatefulGAIL(StatefulPPO):
                     discriminator_expert_accuracy=float((logits[n:] > 0).float().mean()))
 
     # ----- the fit ----------------------------------------------------------------------------------
-    def _transitions(self, dataset: list) -> Dict[str, np.ndarray]:
+    def _transitions(self, dataset: list) -> Optional[TransitionBatch]:
         """The rollout's transitions with the environment reward replaced by the discriminator's (before GAE)."""
         transitions = super()._transitions(dataset)
-        if transitions:
+        if transitions is not None:
             if self._expert is None:
                 raise ExpertDataError(
                     f'{type(self).__name__} was loaded from a light save without its expert data: call '
                     'set_expert_data(ExpertData(...)) before fitting')
-            env_reward = transitions['reward']
-            transitions['reward'] = self.discriminator_reward(transitions['state'], transitions['next_state'])
-            self._rollout = (transitions['state'], transitions['next_state'], float(np.mean(env_reward)),
-                             float(np.mean(transitions['reward'])))
+            env_reward = transitions.reward
+            transitions = transitions._replace(reward=self.discriminator_reward(transitions.state,
+                                                                                  transitions.next_state))
+            self._rollout = (transitions.state, transitions.next_state, float(np.mean(env_reward)),
+                             float(np.mean(transitions.reward)))
         return transitions
 
     def fit(self, dataset: list, **info) -> None:

@@ -3,6 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.gail import ExpertData, StatefulGAIL
 from mushroom_s2pg.algorithms.ppo_variants import _gru_policy, _window_policy
 from mushroom_s2pg.core import SingleStep, TruncatedUnroll
@@ -25,6 +26,13 @@ class GAIL_RS(StatefulGAIL):
     of :class:`StatefulGAIL` and :class:`StatefulPPO`.
 
     """
+    #: the constructor's arguments, then those of :class:`StatefulGAIL` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+    ), StatefulGAIL.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  policy_state_dim: int = 32, n_features_actor: int = 128, std_0: float = 0.5, **kwargs):
         expert_data = _located(expert_data, mdp_info, policy_obs_mask)
@@ -41,6 +49,19 @@ class GAIL_BPTT(StatefulGAIL):
     (``experiments/02_Imitation_Learning/01_BPTT``): learning rates 1e-5, clipping 0.005, D trained every fit.
 
     """
+    #: the constructor's arguments, then those of :class:`StatefulGAIL` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
+        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('n_features_critic', int, 128, "width of the critic's layers"),
+        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        Hyperparameter('lr_actor', float, 1e-5, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 1e-5, 'learning rate of the critic'),
+        Hyperparameter('eps_clip', float, 0.005, 'clip of the importance ratio'),
+        Hyperparameter('train_discriminator_every', int, 1, 'rollouts per discriminator training'),
+    ), StatefulGAIL.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  truncation_length: int = 5, policy_state_dim: int = 32, n_features_actor: int = 128,
                  n_features_critic: int = 128, std_0: float = 0.5, lr_actor: float = 1e-5, lr_critic: float = 1e-5,
@@ -62,6 +83,14 @@ class GAIL_VANILLA(StatefulGAIL):
     vanilla launcher (``experiments/02_Imitation_Learning/03_Vanilla``).
 
     """
+    #: the constructor's arguments, then those of :class:`StatefulGAIL` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
+        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        Hyperparameter('lr_actor', float, 1e-5, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 1e-5, 'learning rate of the critic'),
+    ), StatefulGAIL.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  actor_features: Sequence[int] = (128, 128), std_0: float = 0.5, lr_actor: float = 1e-5,
                  lr_critic: float = 1e-5, **kwargs):
@@ -73,6 +102,12 @@ class GAIL_VANILLA(StatefulGAIL):
 
 class GAIL_ORACLE(StatefulGAIL):
     """GAIL with a stateless MLP policy on the full state (an upper reference, and the expert trainer)."""
+    #: the constructor's arguments, then those of :class:`StatefulGAIL` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
+        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+    ), StatefulGAIL.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  actor_features: Sequence[int] = (128, 128), std_0: float = 0.5, **kwargs):
         expert_data = _located(expert_data, mdp_info, policy_obs_mask)

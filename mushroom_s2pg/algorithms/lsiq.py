@@ -12,11 +12,13 @@ from typing import Dict, Optional, Tuple
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.lsiq_losses import lsiq_critic_loss, lsiq_critic_targets, lsiq_q_bound
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
 from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory,
-                                roll_policy_states, soft_update)
+                                TransitionBatch, roll_policy_states, soft_update)
+from mushroom_s2pg.core.batch import concatenate_batches
 from mushroom_s2pg.expert_data import ExpertData, ExpertDataError
 
 __all__ = ['StatefulLSIQ', 'expert_policy_states',
@@ -29,58 +31,6 @@ _HOW_TO_GET_ACTIONS = (
     'or the .perfect task), or use GAIL, which imitates states only.')
 
 
-def lsiq_q_bound(gamma: float, reg_mult: float) -> float:
-    """The bound 1 / (reg_mult (1 - gamma)) of LS-IQ's Q values (200 for gamma 0.99 and reg_mult 0.5)."""
-    return 1. / (reg_mult * (1. - gamma))
-
-
-def lsiq_critic_targets(next_value: torch.Tensor, absorbing: torch.Tensor, is_expert: torch.Tensor, gamma: float,
-                        reg_mult: float, treat_absorbing_states: bool = True, target_clipping: bool = True,
-                        expert_target: str = 'fixed') -> torch.Tensor:
-    """
-    The least-squares targets of LS-IQ's critic (the reference's "sqil-like" loss).
-
-    With y = (1 - absorbing) gamma clip(V(s'), Q_min, Q_max) and r_bound = 1 / reg_mult (times 1 / (1 - gamma) at
-    absorbing states when ``treat_absorbing_states``): agent transitions get y - r_bound; expert transitions
-    Q_max (``expert_target='fixed'``, the reference's setting) or y + r_bound (``'bootstrap'``). With clipping and
-    absorbing-state treatment every target lies in [Q_min, Q_max] = +-:func:`lsiq_q_bound`.
-
-    Args:
-        next_value (torch.Tensor): soft values V(s') = Q'(s', z', a', z'', a) - alpha log pi(a' | .);
-        absorbing, is_expert (torch.Tensor): per-transition flags (bool or 0/1 floats);
-        gamma (float): discount factor;
-        reg_mult (float): weight of the chi^2 regulariser (0.5 in the reference).
-
-    """
-    if expert_target not in ('fixed', 'bootstrap'):
-        raise ValueError(f"expert_target must be 'fixed' or 'bootstrap', got {expert_target!r}")
-    q_max = lsiq_q_bound(gamma, reg_mult)
-    absorbing = absorbing.float()
-    is_expert = is_expert.bool()
-    value = next_value.clamp(-q_max, q_max) if target_clipping else next_value
-    y = (1. - absorbing) * gamma * value
-    scale = 1. + absorbing * (1. / (1. - gamma) - 1.) if treat_absorbing_states else torch.ones_like(absorbing)
-    r_bound = scale / reg_mult
-    expert = torch.full_like(y, q_max) if expert_target == 'fixed' else y + r_bound
-    return torch.where(is_expert, expert, y - r_bound)
-
-
-def lsiq_critic_loss(q: torch.Tensor, target: torch.Tensor, is_expert: torch.Tensor,
-                     loss: str = 'mse') -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """
-    LS-IQ's critic loss: the mean (squared or Huber) error on the expert transitions plus the one on the agent's.
-
-    Returns:
-        The total loss, the expert term and the agent term.
-
-    """
-    if loss not in ('mse', 'huber'):
-        raise ValueError(f"loss must be 'mse' or 'huber', got {loss!r}")
-    error = F.mse_loss if loss == 'mse' else F.huber_loss
-    is_expert = is_expert.bool()
-    expert_term = error(q[is_expert], target[is_expert])
-    agent_term = error(q[~is_expert], target[~is_expert])
-    return expert_term + agent_term, expert_term, agent_term
 
 
 def expert_policy_states(policy: StatefulPolicy, states: np.ndarray, actions: np.ndarray,
@@ -133,6 +83,33 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
     """
     #: The arguments that act only where the internal state is sampled (``policy.stochastic_policy_state``).
     SAMPLED_STATE_HYPERPARAMETERS = ('init_alpha_z', 'lr_alpha_z', 'target_entropy_z', 'tau_z')
+
+    IMITATES_EXPERT_DATA = True
+
+    #: the constructor's arguments (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('batch_size', int, 256, 'transitions (PPO: rollout steps) per gradient step'),
+        Hyperparameter('initial_replay_size', int, 25000, 'transitions collected before the first update'),
+        Hyperparameter('max_replay_size', int, 1000000, 'capacity of the replay memory'),
+        Hyperparameter('warmup_transitions', int, 26000, 'replay size after which the actor starts learning'),
+        Hyperparameter('tau', float, 0.005, 'soft-update coefficient of the target networks'),
+        Hyperparameter('lr_actor', float, 1e-4, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 3e-4, 'learning rate of the critic'),
+        Hyperparameter('init_alpha', float, 1.0, 'initial temperature of a'),
+        Hyperparameter('lr_alpha', float, 3e-4, 'learning rate of the temperature of a'),
+        Hyperparameter('init_alpha_z', float, 0.01, "initial temperature of z'"),
+        Hyperparameter('lr_alpha_z', float, 3e-4, "learning rate of the temperature of z'"),
+        Hyperparameter('target_entropy', Optional[float], None, 'entropy target of a (None: -dim(a))'),
+        Hyperparameter('target_entropy_z', Optional[float], None, "entropy target of z' (None: -dim(z))"),
+        Hyperparameter('tau_z', float, 1.0,
+                       'mixing factor of the internal-state refresh of the replay memory (0: no refresh)'),
+        Hyperparameter('reg_mult', float, 0.5, 'weight of the chi^2 regulariser of LS-IQ'),
+        Hyperparameter('expert_target', str, 'fixed',
+                       "target of the expert transitions: 'fixed' (the reference's) or 'bootstrap'"),
+        Hyperparameter('critic_loss', str, 'mse', "loss of the critic: 'mse' (the reference's) or 'huber'"),
+        Hyperparameter('treat_absorbing_states', bool, True, 'whether absorbing states get their fixed-point value'),
+        Hyperparameter('target_clipping', bool, True, 'whether the critic targets are clipped to the bounds of Q'),
+    ))
 
     def __init__(self, mdp_info, policy: StatefulPolicy, critic: torch.nn.Module,
                  expert_data: Optional[ExpertData] = None, batch_size: int = 256,
@@ -206,11 +183,6 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
 
     # ----- expert data -------------------------------------------------------------------------------
     @property
-    def q_bound(self) -> float:
-        """LS-IQ's bound of the Q values, 1 / (reg_mult (1 - gamma))."""
-        return lsiq_q_bound(self._gamma, self._reg_mult)
-
-    @property
     def expert_memory(self) -> Optional[StatefulReplayMemory]:
         return self._expert_memory
 
@@ -236,10 +208,10 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
         z, z_next, prev_action = expert_policy_states(self.policy, expert.states, expert.actions,
                                                       expert.episode_starts)
         memory = StatefulReplayMemory(0, expert.n_samples)
-        memory.add(dict(state=expert.states, policy_state=z, action=expert.actions,
-                        reward=np.zeros(expert.n_samples, dtype=np.float32), next_state=expert.next_states,
-                        next_policy_state=z_next, absorbing=expert.absorbing, last=expert.last,
-                        prev_action=prev_action, first=expert.episode_starts))
+        memory.add(TransitionBatch(state=expert.states, policy_state=z, action=expert.actions,
+                                   reward=np.zeros(expert.n_samples, dtype=np.float32), next_state=expert.next_states,
+                                   next_policy_state=z_next, absorbing=expert.absorbing, last=expert.last,
+                                   prev_action=prev_action, first=expert.episode_starts))
         self._expert = expert
         self._expert_memory = memory
 
@@ -252,21 +224,20 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
                 'set_expert_data(ExpertData(...)) before fitting')
         idx, batch = self._sample_from(self._replay_memory)
         expert_idx, expert = self._sample_from(self._expert_memory)
-        joint = _concatenate(batch, expert)
-        joint['is_expert'] = np.concatenate([np.zeros(len(idx), dtype=bool), np.ones(len(expert_idx), dtype=bool)])
+        joint = concatenate_batches(batch, expert)._replace(
+            is_expert=np.concatenate([np.zeros(len(idx), dtype=bool), np.ones(len(expert_idx), dtype=bool)]))
         return [(self._replay_memory, idx), (self._expert_memory, expert_idx)], joint
 
-    def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
-        is_expert = batch['is_expert'].bool()
+    def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
+        is_expert = batch.is_expert.bool()
         update_actor = self._replay_memory.size > self._warmup_transitions
-        stochastic_z = self.policy.stochastic_policy_state
         alpha, alpha_z = self._temperature.value, self._temperature_z.value
         evaluation = self.policy.evaluate_batch(batch, current=update_actor)
         current, nxt = evaluation.current, evaluation.next
 
         with torch.no_grad():
             v_next = self._target_critic(CriticInput.next(batch, nxt)) - alpha * nxt.log_prob_action
-            target = lsiq_critic_targets(v_next, batch['absorbing'], is_expert, self._gamma, self._reg_mult,
+            target = lsiq_critic_targets(v_next, batch.absorbing, is_expert, self._gamma, self._reg_mult,
                                          self._treat_absorbing_states, self._target_clipping, self._expert_target)
         q = self._critic(CriticInput.stored(batch))
         loss, expert_term, agent_term = lsiq_critic_loss(q, target, is_expert, self._critic_loss)
@@ -274,19 +245,14 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
                       critic_expert=expert_term.detach(), critic_agent=agent_term.detach())
         q = q.detach()
         losses.update(q_expert=q[is_expert].mean(), q_agent=q[~is_expert].mean(),
-                      env_reward=batch['reward'][~is_expert].mean())
+                      env_reward=batch.reward[~is_expert].mean())
 
         fresh_z = None
         if update_actor:
             q_new = self._critic(CriticInput.current(batch, current))
-            actor_loss = alpha * current.log_prob_action - q_new
-            if stochastic_z:
-                actor_loss = actor_loss + alpha_z * current.log_prob_policy_state
-            losses['actor'] = self._optimize(self._actor_optimizer, actor_loss.mean(), list(self.policy.parameters()))
-            losses['alpha'] = self._temperature.step(current.log_prob_action[~is_expert])
-            if stochastic_z:
-                losses['alpha_z'] = self._temperature_z.step(current.log_prob_policy_state[~is_expert])
-                fresh_z = current.next_policy_state.detach()
+            actor_losses, fresh_z = self._actor_temperature_step(self.policy, q_new, current, alpha, alpha_z,
+                                                                 temperature_rows=~is_expert)
+            losses.update(actor_losses)
 
         soft_update(self._target_critic, self._critic, self._tau)
         return losses, fresh_z
@@ -297,14 +263,3 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
             self._expert = None
         if self._expert_memory is not None and self._expert_memory.size == 0:
             self._expert_memory = None
-
-
-def _concatenate(first: Dict[str, object], second: Dict[str, object]) -> Dict[str, object]:
-    """Two replay batches (with their windows) as one, rows of ``first`` then rows of ``second``."""
-    out = dict()
-    for name, value in first.items():
-        if isinstance(value, dict):
-            out[name] = _concatenate(value, second[name])
-        else:
-            out[name] = np.concatenate([value, second[name]])
-    return out

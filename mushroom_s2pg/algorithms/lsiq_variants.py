@@ -3,6 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.lsiq import StatefulLSIQ
 from mushroom_s2pg.expert_data import ExpertData
 from mushroom_s2pg.algorithms.sac_variants import _dims, squashed_window_policy
@@ -42,6 +43,18 @@ class LSIQ_RS(StatefulLSIQ):
     #: the critics of ``critic_inputs``
     CRITIC_INPUTS = ('stateful', 'state_action', 'residual')
 
+    #: the constructor's arguments, then those of :class:`StatefulLSIQ` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 256, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('n_features_critic', int, 256, "width of the critic's layers"),
+        Hyperparameter('log_std_min', float, -5.0, "lower clamp of the log-stds of a (and z')"),
+        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        Hyperparameter('use_prev_action', bool, False, 'whether the GRU reads the previous action'),
+        Hyperparameter('critic_inputs', str, 'stateful',
+                       "inputs of the critic: 'stateful', 'state_action' or 'residual' (ablation)"),
+    ), StatefulLSIQ.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  policy_state_dim: int = 32, n_features_actor: int = 256, n_features_critic: int = 256,
                  log_std_min: float = -5., log_std_max: float = 2., use_prev_action: bool = False,
@@ -72,6 +85,17 @@ class LSIQ_BPTT(StatefulLSIQ):
     """
     UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
 
+    #: the constructor's arguments, then those of :class:`StatefulLSIQ` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
+        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 256, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('log_std_min', float, -5.0, "lower clamp of the log-stds of a (and z')"),
+        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        Hyperparameter('lr_actor', float, 3e-5, 'learning rate of the actor'),
+    ), StatefulLSIQ.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  truncation_length: int = 5, policy_state_dim: int = 32, n_features_actor: int = 256,
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -5., log_std_max: float = 2.,
@@ -89,6 +113,14 @@ class LSIQ_VANILLA(StatefulLSIQ):
     """LS-IQ with a stateless MLP policy on the current (masked) observation; privileged critic Q(s_full, a)."""
     UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
 
+    #: the constructor's arguments, then those of :class:`StatefulLSIQ` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('log_std_min', float, -5.0, "lower clamp of the log-stds of a (and z')"),
+        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+    ), StatefulLSIQ.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -5., log_std_max: float = 2., **kwargs):
@@ -99,6 +131,14 @@ class LSIQ_VANILLA(StatefulLSIQ):
 class LSIQ_ORACLE(StatefulLSIQ):
     """LS-IQ with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
     UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
+
+    #: the constructor's arguments, then those of :class:`StatefulLSIQ` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('log_std_min', float, -5.0, "lower clamp of the log-stds of a (and z')"),
+        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+    ), StatefulLSIQ.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),

@@ -1,19 +1,21 @@
 """PPO maths shared by PPO-RS and its baselines (appendix C, Algorithm 3)."""
-from typing import Dict, Optional
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.gae import compute_gae
-from mushroom_s2pg.core import StatefulReplayMemory, TrainableStatefulAgent, adam, to_torch
+from mushroom_s2pg.core import StatefulReplayMemory, TrainableStatefulAgent, TransitionBatch, adam, to_torch
+from mushroom_s2pg.core.batch import map_arrays
 from mushroom_s2pg.networks.value_networks import MLPStateValue, StateValue
 from mushroom_s2pg.policies import GaussianPolicy
 
 __all__ = ['StatefulPPO']
 
 
-def _index(batch: Dict, idx: np.ndarray) -> Dict:
-    return {k: _index(v, idx) if isinstance(v, dict) else v[idx] for k, v in batch.items()}
+def _index(batch: TransitionBatch, idx: torch.Tensor) -> TransitionBatch:
+    return map_arrays(batch, lambda values: values[idx])
 
 
 class StatefulPPO(TrainableStatefulAgent):
@@ -30,8 +32,23 @@ class StatefulPPO(TrainableStatefulAgent):
     #: PPO collects this many steps between fits (REFERENCE section 3); the launcher reads it.
     default_n_steps_per_fit = 2000
 
+    #: the constructor's arguments (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('privileged_critic', bool, False,
+                       "whether V sees the full state (V(s_full, z)) instead of the policy's inputs"),
+        Hyperparameter('value_features', Sequence[int], (128, 128), 'hidden widths of the MLP value function'),
+        Hyperparameter('lr_actor', float, 5e-5, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 5e-5, 'learning rate of the critic'),
+        Hyperparameter('n_epochs', int, 10, 'epochs over each rollout'),
+        Hyperparameter('batch_size', int, 32, 'transitions (PPO: rollout steps) per gradient step'),
+        Hyperparameter('eps_clip', float, 0.2, 'clip of the importance ratio'),
+        Hyperparameter('lam', float, 0.95, 'lambda of GAE'),
+        Hyperparameter('entropy_coeff', float, 0.0, 'weight of the entropy bonus on the log-stds'),
+        Hyperparameter('n_steps_per_fit', int, 2000, 'environment steps per rollout'),
+    ))
+
     def __init__(self, mdp_info, policy: GaussianPolicy, privileged_critic: bool = False,
-                 value_features=(128, 128), lr_actor: float = 5e-5, lr_critic: float = 5e-5, n_epochs: int = 10,
+                 value_features: Sequence[int] = (128, 128), lr_actor: float = 5e-5, lr_critic: float = 5e-5, n_epochs: int = 10,
                  batch_size: int = 32, eps_clip: float = 0.2, lam: float = 0.95, entropy_coeff: float = 0.,
                  n_steps_per_fit: int = 2000, critic: Optional[StateValue] = None):
         """
@@ -82,30 +99,31 @@ class StatefulPPO(TrainableStatefulAgent):
         )
         self._register_torch_state('_V', '_actor_optimizer', '_critic_optimizer')
 
-    def rollout_batch(self, transitions: Dict[str, np.ndarray]) -> Dict:
+    def rollout_batch(self, transitions: TransitionBatch) -> TransitionBatch:
         """The rollout as torch tensors, with the policy's windows built by the shared replay machinery."""
-        n = len(transitions['reward'])
+        n = len(transitions.reward)
         memory = StatefulReplayMemory(0, n)
         memory.add(transitions)
         idx = np.arange(n)
         batch = memory.get(idx)
         window_length = self.policy.replay_window_length
         if window_length is not None:
-            batch['window'] = memory.transition_windows(idx, window_length)
+            batch = batch._replace(window=memory.transition_windows(idx, window_length))
         return to_torch(batch, self.device)
 
     def fit(self, dataset: list, **info) -> None:
         transitions = self._transitions(dataset)
-        if not transitions:
+        if transitions is None:
             return
         batch = self.rollout_batch(transitions)
-        n = len(transitions['reward'])
+        n = len(transitions.reward)
 
         with torch.no_grad():
             old_log_prob = self.policy.log_prob_batch(batch)
-            value, next_value = (v.cpu().numpy() for v in self._V.values(self.policy, batch))
-        cut = transitions['last'] | np.append(transitions['first'][1:], True)
-        advantage, target = compute_gae(transitions['reward'], value, next_value, transitions['absorbing'], cut,
+            values = self._V.values(self.policy, batch)
+            value, next_value = values.current.cpu().numpy(), values.next.cpu().numpy()
+        cut = transitions.last | np.append(transitions.first[1:], True)
+        advantage, target = compute_gae(transitions.reward, value, next_value, transitions.absorbing, cut,
                                         self._gamma, self._lam)
         advantage = (advantage - advantage.mean()) / (advantage.std() + 1e-8)
         advantage = torch.as_tensor(advantage, dtype=torch.float32, device=self.device)
@@ -125,10 +143,10 @@ class StatefulPPO(TrainableStatefulAgent):
                 if self._entropy_coeff:
                     actor_loss = actor_loss - self._entropy_coeff * self.policy.log_std.sum()
                 actor_loss = self._optimize(self._actor_optimizer, actor_loss)
-                value_loss = ((self._V.values(self.policy, mini, next=False)[0] - target[mb]) ** 2).mean()
+                value_loss = ((self._V.values(self.policy, mini, next=False).current - target[mb]) ** 2).mean()
                 value_loss = self._optimize(self._critic_optimizer, value_loss)
                 self._check_finite(dict(actor=actor_loss, critic=value_loss))
                 self._n_updates += 1
         self._last_losses['initial_ratio_deviation'] = ratio_deviation_first
         if self.policy.standardizer is not None:  # after the fit: the next rollout's policy is the fitted one
-            self.policy.standardizer.update(transitions['state'])
+            self.policy.standardizer.update(transitions.state)

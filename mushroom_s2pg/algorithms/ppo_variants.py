@@ -3,6 +3,7 @@ from typing import Sequence
 
 import numpy as np
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.mlp_actors import DeterministicMLPActor
@@ -37,6 +38,13 @@ class PPO_RS(StatefulPPO):
     those of :class:`StatefulPPO` (``privileged_critic`` chooses V(o, z, a_prev) or V(s_full, z)).
 
     """
+    #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('policy_state_dim', int, 128, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+    ), StatefulPPO.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 128,
                  n_features_actor: int = 128, std_0: float = 0.5, **kwargs):
         super().__init__(mdp_info, _gru_policy(mdp_info, policy_obs_mask, SingleStep(), True, policy_state_dim,
@@ -50,6 +58,15 @@ class PPO_BPTT(StatefulPPO):
     its own with ``n_features_critic`` features over the same truncation windows, from a zero hidden state.
 
     """
+    #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
+        Hyperparameter('policy_state_dim', int, 128, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('n_features_critic', int, 128, "width of the critic's layers"),
+        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+    ), StatefulPPO.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 128, n_features_actor: int = 128, n_features_critic: int = 128,
                  std_0: float = 0.5, **kwargs):
@@ -63,6 +80,13 @@ class PPO_BPTT(StatefulPPO):
 
 class PPO_WINDOW(StatefulPPO):
     """PPO with a stateless MLP policy on the last ``window_length`` observations (zero-padded)."""
+    #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('window_length', int, 5, 'observations in the window of the window policy'),
+        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
+        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+    ), StatefulPPO.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (128, 128), std_0: float = 0.5, **kwargs):
         super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, window_length, actor_features, std_0),
@@ -71,6 +95,12 @@ class PPO_WINDOW(StatefulPPO):
 
 class PPO_VANILLA(StatefulPPO):
     """PPO with a stateless MLP policy on the current (masked) observation."""
+    #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
+        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+    ), StatefulPPO.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),
                  std_0: float = 0.5, **kwargs):
         super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, 1, actor_features, std_0), **kwargs)
@@ -78,6 +108,12 @@ class PPO_VANILLA(StatefulPPO):
 
 class PPO_ORACLE(StatefulPPO):
     """PPO with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
+        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+    ), StatefulPPO.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),
                  std_0: float = 0.5, **kwargs):
         super().__init__(mdp_info, _window_policy(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,

@@ -25,11 +25,13 @@ network choice is: the S2PG critic's initialisation, Xavier at a tenth of the us
 (``critic_init_scale=0.1``), where SAC_RS's library default is PyTorch's (``critic_init_scale=None``), with which
 S2PG learns short-memory tasks reliably (``docs/results/short_memory``); the table keeps the reference's value for
 the paper's tasks, and the grids on other tasks set it in their entries. The registry (:mod:`mushroom_s2pg.algorithms.registry`) checks at import that every name here is a hyperparameter of
-its algorithm, and :func:`hyperparameter_table_markdown` renders the table for the README.
+its algorithm, of the declared type, and :func:`hyperparameter_table_markdown` renders the table for the README.
 
 """
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
+
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, type_problem
 
 __all__ = ['TASKS', 'ReferenceEntry', 'REFERENCE_HYPERPARAMETERS', 'task_of', 'reference_hyperparameters',
            'check_reference_table', 'hyperparameter_table_markdown']
@@ -203,17 +205,20 @@ def reference_hyperparameters(name: str, env_id: str) -> Dict[str, Any]:
 
 
 def check_reference_table(table: Mapping[str, ReferenceEntry], algorithms: Iterable[str],
-                          hyperparameter_names: Callable[[str], Iterable[str]]) -> None:
+                          declarations: Callable[[str], Mapping[str, Hyperparameter]]) -> None:
     """
-    Check a reference table: known algorithms, known tasks, and only hyperparameters of the algorithm.
+    Check a reference table: known algorithms, known tasks, and only hyperparameters of the algorithm, with values of
+    their declared types.
 
     Args:
         table (Mapping[str, ReferenceEntry]): the table, e.g. :data:`REFERENCE_HYPERPARAMETERS`;
         algorithms (Iterable[str]): the registered algorithm names;
-        hyperparameter_names (Callable): the hyperparameters of an algorithm name.
+        declarations (Callable): the declared hyperparameters of an algorithm name, by name
+            (:func:`mushroom_s2pg.algorithms.registry.declared_hyperparameters`).
 
     Raises:
-        ValueError: naming every unknown algorithm, task and hyperparameter (with the valid hyperparameters).
+        ValueError: naming every unknown algorithm, task and hyperparameter (with the valid hyperparameters) and every
+            value of the wrong type.
 
     """
     algorithms = tuple(algorithms)
@@ -226,12 +231,17 @@ def check_reference_table(table: Mapping[str, ReferenceEntry], algorithms: Itera
         if unknown_tasks:
             problems.append(f"{name}: unknown task(s) {', '.join(map(repr, unknown_tasks))} "
                             f"(valid: {', '.join(TASKS)})")
-        valid = tuple(hyperparameter_names(name))
+        declared = declarations(name)
+        valid = tuple(declared)
         for where, values in (('common', entry.common), *entry.per_task.items()):
             unknown = sorted(set(values) - set(valid))
             if unknown:
                 problems.append(f"{name} ({where}): unknown hyperparameter(s) {', '.join(map(repr, unknown))} "
                                 f"(valid: {', '.join(valid)})")
+            for key in sorted(set(values) & set(valid)):
+                problem = type_problem(values[key], declared[key])
+                if problem:
+                    problems.append(f'{name} ({where}): {key}: {problem}, got {values[key]!r}')
     if problems:
         raise ValueError('Invalid reference hyperparameter table:\n  ' + '\n  '.join(problems))
 

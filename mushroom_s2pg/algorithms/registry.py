@@ -1,17 +1,17 @@
 """
 Algorithm names, constructors and the reference hyperparameters per task.
 
-The reference values are data (:mod:`mushroom_s2pg.algorithms.reference_hyperparameters`), applied on top of the
-constructors' defaults; the table is checked against the constructors when this module is imported.
+Each algorithm declares its hyperparameters (``HYPERPARAMETERS``, :mod:`mushroom_s2pg.algorithms.hyperparameters`):
+names, types and defaults. The reference values are data (:mod:`mushroom_s2pg.algorithms.reference_hyperparameters`),
+applied on top of the declared defaults; the table is checked against the declarations when this module is imported.
 
 """
 import difflib
-import inspect
-import typing
 from typing import Any, Dict, Iterable, Tuple
 
 import numpy as np
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, type_problem
 from mushroom_s2pg.algorithms.reference_hyperparameters import (REFERENCE_HYPERPARAMETERS, check_reference_table,
                                                                  reference_hyperparameters)
 from mushroom_s2pg.algorithms.gail_variants import GAIL_BPTT, GAIL_ORACLE, GAIL_RS, GAIL_VANILLA
@@ -22,7 +22,8 @@ from mushroom_s2pg.algorithms.td3_variants import TD3_BPTT, TD3_ORACLE, TD3_RS, 
 from mushroom_s2pg.core.device import resolve_device
 
 __all__ = ['ALGORITHMS', 'IMITATION_ALGORITHMS', 'expert_data_for', 'available_algorithms', 'check_hyperparameters',
-           'did_you_mean', 'default_hyperparameters', 'make_agent', 'hyperparameter_names', 'needs_expert_data']
+           'declared_hyperparameters', 'did_you_mean', 'default_hyperparameters', 'make_agent', 'hyperparameter_names',
+           'needs_expert_data']
 
 ALGORITHMS: Dict[str, type] = {
     'SAC_RS': SAC_RS,
@@ -50,12 +51,9 @@ ALGORITHMS: Dict[str, type] = {
     'LSIQ_ORACLE': LSIQ_ORACLE,
 }
 
-# Arguments set by the variants themselves or given by the caller as data (``expert_data``), never hyperparameters.
-_INTERNAL_ARGUMENTS = ('self', 'mdp_info', 'policy_obs_mask', 'policy', 'critic', 'expert_data')
-
-#: The imitation algorithms: their constructors take the expert data (``make_agent(..., expert_data=...)``).
-IMITATION_ALGORITHMS: Tuple[str, ...] = tuple(
-    name for name, cls in ALGORITHMS.items() if 'expert_data' in inspect.signature(cls.__init__).parameters)
+#: The imitation algorithms: their constructors take the expert data (``make_agent(..., expert_data=...)``), of
+#: their class declares ``IMITATES_EXPERT_DATA``.
+IMITATION_ALGORITHMS: Tuple[str, ...] = tuple(name for name, cls in ALGORITHMS.items() if cls.IMITATES_EXPERT_DATA)
 
 
 def available_algorithms() -> Tuple[str, ...]:
@@ -97,43 +95,23 @@ def _check_name(name: str) -> type:
     return ALGORITHMS[name]
 
 
-def _signature_defaults(cls: type) -> Dict[str, Any]:
-    """
-    Constructor arguments of ``cls`` with their defaults, following ``**kwargs`` up the class hierarchy
-    (the variants pass them to the maths class).
-
-    """
-    return {name: parameter.default for name, parameter in _signature_parameters(cls).items()}
-
-
-def _signature_parameters(cls: type) -> Dict[str, inspect.Parameter]:
-    """The constructor parameters of ``cls`` (see :func:`_signature_defaults`)."""
-    arguments: Dict[str, inspect.Parameter] = dict()
-    for klass in cls.__mro__:
-        if '__init__' not in vars(klass):
-            continue
-        parameters = inspect.signature(klass.__init__).parameters
-        for p, v in parameters.items():
-            if v.kind in (v.VAR_KEYWORD, v.VAR_POSITIONAL) or p in arguments:
-                continue
-            if p not in _INTERNAL_ARGUMENTS:
-                arguments[p] = v
-        if not any(v.kind == v.VAR_KEYWORD for v in parameters.values()):
-            break
-    return arguments
+def declared_hyperparameters(name: str) -> Dict[str, Hyperparameter]:
+    """The hyperparameters algorithm ``name`` declares and uses (not its ``UNUSED_HYPERPARAMETERS``), by name, in the
+    order of the declaration: its variant's own, then those of its family's class."""
+    cls = _check_name(name)
+    return {h.name: h for h in cls.HYPERPARAMETERS if h.name not in cls.UNUSED_HYPERPARAMETERS}
 
 
 def hyperparameter_names(name: str) -> Tuple[str, ...]:
     """The constructor arguments an algorithm uses, which can be overridden (not its ``UNUSED_HYPERPARAMETERS``)."""
-    cls = _check_name(name)
-    return tuple(p for p in _signature_defaults(cls) if p not in cls.UNUSED_HYPERPARAMETERS)
+    return tuple(declared_hyperparameters(name))
 
 
 def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
     """
-    Reference hyperparameters of ``name`` on the task ``env_id``: the constructor's defaults, updated by the
-    reference table (:data:`~mushroom_s2pg.algorithms.reference_hyperparameters.REFERENCE_HYPERPARAMETERS`) for the
-    task. A task without reference values (e.g. the point-mass tasks) gets the constructor's defaults.
+    Reference hyperparameters of ``name`` on the task ``env_id``: the declared defaults, updated by the reference
+    table (:data:`~mushroom_s2pg.algorithms.reference_hyperparameters.REFERENCE_HYPERPARAMETERS`) for the task. A task
+    without reference values (e.g. the point-mass tasks) gets the declared defaults.
 
     Args:
         name (str): algorithm name, e.g. ``'SAC_RS'``;
@@ -143,9 +121,7 @@ def default_hyperparameters(name: str, env_id: str = '') -> Dict[str, Any]:
         The full dictionary of constructor keyword arguments.
 
     """
-    used = hyperparameter_names(name)
-    defaults = {p: v for p, v in _signature_defaults(_check_name(name)).items()
-                if v is not inspect.Parameter.empty and p in used}
+    defaults = {p: h.default for p, h in declared_hyperparameters(name).items()}
     defaults.update(reference_hyperparameters(name, env_id))
     return defaults
 
@@ -160,7 +136,7 @@ def check_hyperparameters(name: str, overrides: Dict[str, Any]) -> Dict[str, Any
 
     Raises:
         ValueError: for an unknown algorithm or hyperparameter, or one the algorithm does not use, naming it (with the
-            closest valid name) and listing the valid ones; for a value whose type does not match the default's.
+            closest valid name) and listing the valid ones; for a value whose type does not match the declared one.
 
     """
     valid, cls = hyperparameter_names(name), _check_name(name)
@@ -173,31 +149,12 @@ def check_hyperparameters(name: str, overrides: Dict[str, Any]) -> Dict[str, Any
         hints = ''.join(did_you_mean(bad, valid) for bad in unknown)
         raise ValueError(f"Unknown hyperparameter(s) {', '.join(map(repr, unknown))} for {name}.{hints} "
                          f"Valid hyperparameters: {', '.join(valid)}")
-    parameters = _signature_parameters(cls)
+    declared = declared_hyperparameters(name)
     for key, value in overrides.items():
-        problem = _type_problem(value, parameters[key])
+        problem = type_problem(value, declared[key])
         if problem:
             raise ValueError(f'hyperparameter {key} of {name}: {problem}, got {value!r}')
     return dict(overrides)
-
-
-def _type_problem(value: Any, parameter: inspect.Parameter) -> str:
-    """What is wrong with the type of ``value`` for ``parameter``, judged by its default ('' when nothing, or when the
-    default tells nothing); None is right where the default or the annotation (``Optional[...]``) allows it."""
-    default = parameter.default
-    if value is None:
-        optional = default is None or type(None) in typing.get_args(parameter.annotation)
-        return '' if optional else 'expected a value, not null'
-    is_number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
-    if isinstance(default, (bool, np.bool_)):
-        return '' if isinstance(value, (bool, np.bool_)) else 'expected true or false'
-    if isinstance(default, (int, np.integer)):
-        return '' if is_number and float(value).is_integer() else 'expected an integer'
-    if isinstance(default, (float, np.floating)):
-        return '' if is_number and np.isfinite(value) else 'expected a finite number'
-    if isinstance(default, str):
-        return '' if isinstance(value, str) else 'expected a string'
-    return ''
 
 
 def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '', expert_data=None,
@@ -229,5 +186,5 @@ def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '
     return agent if device.type == 'cpu' else agent.to(device)
 
 
-# No silent typos: every name in the reference table is a hyperparameter of its algorithm.
-check_reference_table(REFERENCE_HYPERPARAMETERS, ALGORITHMS, hyperparameter_names)
+# No silent typos: every name in the reference table is a hyperparameter of its algorithm, of its declared type.
+check_reference_table(REFERENCE_HYPERPARAMETERS, ALGORITHMS, declared_hyperparameters)

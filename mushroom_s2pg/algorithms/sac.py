@@ -3,8 +3,9 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
-from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, soft_update
+from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, TransitionBatch, soft_update
 from mushroom_s2pg.policies import SquashedGaussianPolicy
 from mushroom_s2pg.networks.critics import TwinCritic
 
@@ -31,6 +32,33 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
                                      'policy_state_entropy_in_target', 'temperature_loss_z', 'refresh_before_warmup')
     #: class default for agents saved before the option existed
     _refresh_before_warmup = False
+
+    #: the constructor's arguments (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('batch_size', int, 256, 'transitions (PPO: rollout steps) per gradient step'),
+        Hyperparameter('initial_replay_size', int, 5000, 'transitions collected before the first update'),
+        Hyperparameter('max_replay_size', int, 500000, 'capacity of the replay memory'),
+        Hyperparameter('warmup_transitions', int, 10000, 'replay size after which the actor starts learning'),
+        Hyperparameter('tau', float, 1e-3, 'soft-update coefficient of the target networks'),
+        Hyperparameter('lr_actor', float, 1e-4, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 1e-3, 'learning rate of the critic'),
+        Hyperparameter('init_alpha', float, 1.0, 'initial temperature of a'),
+        Hyperparameter('lr_alpha', float, 3e-4, 'learning rate of the temperature of a'),
+        Hyperparameter('init_alpha_z', float, 0.01, "initial temperature of z'"),
+        Hyperparameter('lr_alpha_z', float, 3e-4, "learning rate of the temperature of z'"),
+        Hyperparameter('target_entropy', Optional[float], None, 'entropy target of a (None: -dim(a))'),
+        Hyperparameter('target_entropy_z', Optional[float], None, "entropy target of z' (None: -dim(z))"),
+        Hyperparameter('tau_z', float, 1.0,
+                       'mixing factor of the internal-state refresh of the replay memory (0: no refresh)'),
+        Hyperparameter('policy_state_entropy_in_target', bool, False,
+                       "whether the soft target has the z' entropy bonus too (ablation)"),
+        Hyperparameter('temperature_loss', str, 'log_alpha',
+                       "loss of alpha: 'log_alpha' (the reference's) or 'alpha' (ablation)"),
+        Hyperparameter('temperature_loss_z', str, 'log_alpha',
+                       "loss of alpha_z: 'log_alpha' (the reference's) or 'alpha' (ablation)"),
+        Hyperparameter('refresh_before_warmup', bool, False,
+                       'whether sampled internal states are refreshed before the actor learns (ablation)'),
+    ))
 
     def __init__(self, mdp_info, policy: SquashedGaussianPolicy, critic: TwinCritic, batch_size: int = 256,
                  initial_replay_size: int = 5000, max_replay_size: int = 500000, warmup_transitions: int = 10000,
@@ -70,7 +98,7 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
         self._register_torch_state('_critic', '_target_critic', '_temperature', '_temperature_z', '_actor_optimizer',
                                    '_critic_optimizer')
 
-    def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
+    def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         update_actor = self._replay_memory.size > self._warmup_transitions
         stochastic_z = self.policy.stochastic_policy_state
         alpha, alpha_z = self._temperature.value, self._temperature_z.value
@@ -81,21 +109,15 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
             v_next = self._target_critic(CriticInput.next(batch, nxt)).min(0).values - alpha * nxt.log_prob_action
             if self._policy_state_entropy_in_target and stochastic_z:
                 v_next = v_next - alpha_z * nxt.log_prob_policy_state
-            y = batch['reward'] + self._gamma * (1. - batch['absorbing']) * v_next
+            y = batch.reward + self._gamma * (1. - batch.absorbing) * v_next
 
         losses = dict(critic=self._fit_critic(batch, y))
 
         fresh_z = None
         if update_actor:
             q_new = self._critic(CriticInput.current(batch, current)).min(0).values
-            actor_loss = alpha * current.log_prob_action - q_new
-            if stochastic_z:
-                actor_loss = actor_loss + alpha_z * current.log_prob_policy_state
-            losses['actor'] = self._optimize(self._actor_optimizer, actor_loss.mean(), list(self.policy.parameters()))
-            losses['alpha'] = self._temperature.step(current.log_prob_action)
-            if stochastic_z:
-                losses['alpha_z'] = self._temperature_z.step(current.log_prob_policy_state)
-                fresh_z = current.next_policy_state.detach()
+            actor_losses, fresh_z = self._actor_temperature_step(self.policy, q_new, current, alpha, alpha_z)
+            losses.update(actor_losses)
         elif stochastic_z and self._refresh_before_warmup:
             with torch.no_grad():
                 fresh_z = self.policy.evaluate_batch(batch, next=False).current.next_policy_state

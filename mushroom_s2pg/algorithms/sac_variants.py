@@ -3,6 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.sac import StatefulSAC
 from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.cpg import CPGNetwork
@@ -56,6 +57,21 @@ class SAC_RS(StatefulSAC):
     reference table) does not. Further keyword arguments: those of :class:`StatefulSAC`.
 
     """
+    #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 256, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('n_features_critic', int, 256, "width of the critic's layers"),
+        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
+        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        Hyperparameter('actor', str, 'gru', "the actor network: 'gru' or 'cpg' (central pattern generator)"),
+        Hyperparameter('n_oscillators', Optional[int], None,
+                       'oscillators of the CPG actor (None: one per action dimension)'),
+        Hyperparameter('critic_encoders', str, 'mlp', "encoders of the stateful critic: 'mlp' or 'linear' (ablation)"),
+        Hyperparameter('critic_init_scale', Optional[float], None,
+                       "gain of the critic's Xavier initialisation (None: PyTorch's initialisation; ablation)"),
+    ), StatefulSAC.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
                  n_features_actor: int = 256, n_features_critic: int = 256, log_std_min: float = -20.,
                  log_std_max: float = 2., actor: str = 'gru', n_oscillators: Optional[int] = None,
@@ -86,6 +102,16 @@ class SAC_BPTT(StatefulSAC):
     """
     UNUSED_HYPERPARAMETERS = StatefulSAC.SAMPLED_STATE_HYPERPARAMETERS
 
+    #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
+        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 256, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
+        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+    ), StatefulSAC.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 32, n_features_actor: int = 256, critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -20., log_std_max: float = 2., **kwargs):
@@ -105,6 +131,15 @@ class SAC_WINDOW(StatefulSAC):
     """
     UNUSED_HYPERPARAMETERS = StatefulSAC.SAMPLED_STATE_HYPERPARAMETERS
 
+    #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('window_length', int, 5, 'observations in the window of the window policy'),
+        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
+        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+    ), StatefulSAC.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -20., log_std_max: float = 2., **kwargs):
@@ -116,6 +151,14 @@ class SAC_VANILLA(StatefulSAC):
     """SAC with a stateless MLP policy on the current (masked) observation; privileged critic Q(s_full, a)."""
     UNUSED_HYPERPARAMETERS = StatefulSAC.SAMPLED_STATE_HYPERPARAMETERS
 
+    #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
+        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+    ), StatefulSAC.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,
                  **kwargs):
@@ -126,6 +169,14 @@ class SAC_VANILLA(StatefulSAC):
 class SAC_ORACLE(StatefulSAC):
     """SAC with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
     UNUSED_HYPERPARAMETERS = StatefulSAC.SAMPLED_STATE_HYPERPARAMETERS
+
+    #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
+        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+    ), StatefulSAC.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,

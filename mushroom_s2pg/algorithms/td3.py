@@ -4,7 +4,8 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
-from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, adam, soft_update
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, TransitionBatch, adam, soft_update
 from mushroom_s2pg.policies import DeterministicPolicy
 from mushroom_s2pg.networks.critics import TwinCritic
 
@@ -24,6 +25,21 @@ class StatefulTD3(OffPolicyStatefulAgent):
     """
     #: The arguments that act only where the internal state is sampled (``policy.stochastic_policy_state``).
     SAMPLED_STATE_HYPERPARAMETERS = ('tau_z',)
+
+    #: the constructor's arguments (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('batch_size', int, 100, 'transitions (PPO: rollout steps) per gradient step'),
+        Hyperparameter('initial_replay_size', int, 10000, 'transitions collected before the first update'),
+        Hyperparameter('max_replay_size', int, 1000000, 'capacity of the replay memory'),
+        Hyperparameter('tau', float, 0.005, 'soft-update coefficient of the target networks'),
+        Hyperparameter('lr_actor', float, 1e-3, 'learning rate of the actor'),
+        Hyperparameter('lr_critic', float, 1e-3, 'learning rate of the critic'),
+        Hyperparameter('policy_delay', int, 2, 'critic updates per actor update'),
+        Hyperparameter('target_noise', float, 0.2, 'target-policy smoothing noise on the normalised action'),
+        Hyperparameter('target_noise_clip', float, 0.5, 'clip of the target-policy smoothing noise'),
+        Hyperparameter('tau_z', float, 1.0,
+                       'mixing factor of the internal-state refresh of the replay memory (0: no refresh)'),
+    ))
 
     def __init__(self, mdp_info, policy: DeterministicPolicy, critic: TwinCritic, batch_size: int = 100,
                  initial_replay_size: int = 10000, max_replay_size: int = 1000000, tau: float = 0.005,
@@ -60,7 +76,15 @@ class StatefulTD3(OffPolicyStatefulAgent):
         self._register_torch_state('_critic', '_target_critic', '_target_actor', '_actor_optimizer',
                                    '_critic_optimizer')
 
-    def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
+    @property
+    def critic(self) -> TwinCritic:
+        return self._critic
+
+    @property
+    def critic_optimizer(self) -> torch.optim.Optimizer:
+        return self._critic_optimizer
+
+    def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         policy, critic = self.policy, self._critic
         std_z = policy.std_z
 
@@ -68,7 +92,7 @@ class StatefulTD3(OffPolicyStatefulAgent):
             target = policy.evaluate_batch(batch, current=False, network=self._target_actor).next
             target = policy.perturb(target, self._target_noise, 0.5 * std_z, self._target_noise_clip, 1.25 * std_z)
             q_next = self._target_critic(CriticInput.next(batch, target)).min(0).values
-            y = batch['reward'] + self._gamma * (1. - batch['absorbing']) * q_next
+            y = batch.reward + self._gamma * (1. - batch.absorbing) * q_next
 
         losses = dict(critic=self._fit_critic(batch, y))
 

@@ -3,6 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
 from mushroom_s2pg.algorithms.sac_variants import _dims, _mlp_twin_critic
 from mushroom_s2pg.algorithms.td3 import StatefulTD3
 from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
@@ -36,6 +37,18 @@ class TD3_RS(StatefulTD3):
     those of :class:`StatefulTD3`.
 
     """
+    #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('n_features_critic', int, 256, "width of the critic's layers"),
+        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+        Hyperparameter('std_z', float, 0.01, "standard deviation of the exploration noise on z'"),
+        Hyperparameter('critic_encoders', str, 'mlp', "encoders of the stateful critic: 'mlp' or 'linear' (ablation)"),
+        Hyperparameter('critic_init_scale', Optional[float], None,
+                       "gain of the critic's Xavier initialisation (None: PyTorch's initialisation; ablation)"),
+    ), StatefulTD3.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
                  n_features_actor: int = 128, n_features_critic: int = 256, std: float = 0.1,
                  std_z: float = 0.01, critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = None,
@@ -54,6 +67,15 @@ class TD3_BPTT(StatefulTD3):
     """TD3 with the TD3-RS GRU actor trained by truncated BPTT over stored windows; critic Q(s_full, a)."""
     UNUSED_HYPERPARAMETERS = StatefulTD3.SAMPLED_STATE_HYPERPARAMETERS
 
+    #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
+        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
+        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+    ), StatefulTD3.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 32, n_features_actor: int = 128,
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
@@ -69,6 +91,14 @@ class TD3_WINDOW(StatefulTD3):
     """TD3 with a stateless MLP policy on the last ``window_length`` observations; critic Q(s_full, a)."""
     UNUSED_HYPERPARAMETERS = StatefulTD3.SAMPLED_STATE_HYPERPARAMETERS
 
+    #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('window_length', int, 5, 'observations in the window of the window policy'),
+        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+    ), StatefulTD3.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  std: float = 0.1, **kwargs):
@@ -80,6 +110,13 @@ class TD3_VANILLA(StatefulTD3):
     """TD3 with a stateless MLP policy on the current (masked) observation; critic Q(s_full, a)."""
     UNUSED_HYPERPARAMETERS = StatefulTD3.SAMPLED_STATE_HYPERPARAMETERS
 
+    #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+    ), StatefulTD3.HYPERPARAMETERS)
+
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, 1, actor_features, critic_features,
@@ -89,6 +126,13 @@ class TD3_VANILLA(StatefulTD3):
 class TD3_ORACLE(StatefulTD3):
     """TD3 with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
     UNUSED_HYPERPARAMETERS = StatefulTD3.SAMPLED_STATE_HYPERPARAMETERS
+
+    #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
+    HYPERPARAMETERS = declare((
+        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
+        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
+        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+    ), StatefulTD3.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):

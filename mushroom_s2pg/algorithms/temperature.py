@@ -1,10 +1,11 @@
 """The entropy temperature of the SAC-based algorithms (SAC, LS-IQ): alpha for a, alpha_z for z' (Algorithm 2)."""
 import math
 from copy import deepcopy
+from typing import Dict, Optional, Tuple
 
 import torch
 
-from mushroom_s2pg.core import adam
+from mushroom_s2pg.core import PolicyStep, TrainableStatefulAgent, adam
 from mushroom_s2pg.core.device import move_to
 
 __all__ = ['SoftActorCriticParts', 'TEMPERATURE_LOSSES', 'Temperature']
@@ -70,7 +71,7 @@ class SoftActorCriticParts:
                                 init_alpha: float, lr_alpha: float, init_alpha_z: float, lr_alpha_z: float,
                                 target_entropy, target_entropy_z, temperature_loss: str = 'log_alpha',
                                 temperature_loss_z: str = 'log_alpha') -> None:
-        action_dim = int(self.mdp_info.action_space.shape[0])
+        action_dim = int(policy.action_shape[0])
         policy_state_dim = int(math.prod(policy.policy_state_shape))
         self._critic = critic
         self._target_critic = deepcopy(critic).requires_grad_(False)
@@ -82,6 +83,42 @@ class SoftActorCriticParts:
                                           temperature_loss_z)
         self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
         self._critic_optimizer = adam(critic.parameters(), lr=lr_critic)
+
+    def _actor_temperature_step(self, policy, q_new: torch.Tensor, current: PolicyStep, alpha: torch.Tensor,
+                                alpha_z: torch.Tensor, temperature_rows: Optional[torch.Tensor] = None
+                                ) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
+        """
+        The actor step and the temperature steps of SAC and LS-IQ: the actor descends
+        alpha log pi_a(a) (+ alpha_z log pi_z(z') where z' is sampled) - ``q_new``, then alpha (and alpha_z) step
+        on the log-probabilities of the ``temperature_rows`` (all rows when None; LS-IQ: the agent's).
+
+        Returns:
+            The losses ``actor``, ``alpha`` (and ``alpha_z``), and the fresh z' samples for the refresh of the replay
+            memory where z' is sampled, else None.
+
+        """
+        stochastic_z = policy.stochastic_policy_state
+        actor_loss = alpha * current.log_prob_action - q_new
+        if stochastic_z:
+            actor_loss = actor_loss + alpha_z * current.log_prob_policy_state
+        losses = dict(actor=TrainableStatefulAgent._optimize(self._actor_optimizer, actor_loss.mean(),
+                                                             list(policy.parameters())))
+
+        def rows(values: torch.Tensor) -> torch.Tensor:
+            return values if temperature_rows is None else values[temperature_rows]
+        losses['alpha'] = self._temperature.step(rows(current.log_prob_action))
+        if not stochastic_z:
+            return losses, None
+        losses['alpha_z'] = self._temperature_z.step(rows(current.log_prob_policy_state))
+        return losses, current.next_policy_state.detach()
+
+    @property
+    def critic(self) -> torch.nn.Module:
+        return self._critic
+
+    @property
+    def critic_optimizer(self) -> torch.optim.Optimizer:
+        return self._critic_optimizer
 
     @property
     def alpha(self) -> float:

@@ -8,17 +8,19 @@ returns its family's tuple of outputs, turned into a :class:`~mushroom_s2pg.core
 by the policy.
 """
 from abc import ABC, abstractmethod
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 import torch
+
+from mushroom_s2pg.core.batch import TransitionBatch
 
 __all__ = ['BatchInputs', 'ObservationWindow', 'SingleStep', 'TruncatedUnroll']
 
 
 def _right_aligned_windows(sequence: torch.Tensor, end_index: torch.Tensor, length: int) -> torch.Tensor:
-    """:func:`~mushroom_s2pg.core.replay_memory.right_aligned_windows` on the tensors' device: the ``length`` rows of
-    each ``(T, d)`` sequence that end at ``end_index`` (inclusive), zero-padded on the left."""
+    """The ``length`` rows of each ``(T, d)`` sequence that end at ``end_index`` (inclusive), zero-padded on the left
+    where the sequence starts later (episode start)."""
     offsets = end_index[:, None] - (length - 1) + torch.arange(length, device=sequence.device)[None, :]
     valid = (offsets >= 0)[..., None]
     index = offsets.clamp(min=0)[..., None].expand(-1, -1, sequence.shape[-1])
@@ -56,12 +58,12 @@ class BatchInputs(ABC):
         """
         return network(observe(state), policy_state, prev_action), None
 
-    def observed(self, observe: Observe, batch: Dict[str, Any]) -> Tuple[torch.Tensor, torch.Tensor]:
+    def observed(self, observe: Observe, batch: TransitionBatch) -> Tuple[torch.Tensor, torch.Tensor]:
         """What the policy observes at t and at t+1 (e.g. for a value function on the policy's inputs)."""
-        return observe(batch['state']), observe(batch['next_state'])
+        return observe(batch.state), observe(batch.next_state)
 
     @abstractmethod
-    def batch_outputs(self, network: torch.nn.Module, observe: Observe, batch: Dict[str, Any], current: bool,
+    def batch_outputs(self, network: torch.nn.Module, observe: Observe, batch: TransitionBatch, current: bool,
                       next: bool) -> Tuple[Optional[Outputs], Optional[Outputs]]:
         """Outputs at the batch's steps t (with gradients) and t+1 (without); None where not asked for."""
 
@@ -73,9 +75,9 @@ class SingleStep(BatchInputs):
         nxt = cur = None
         if next:
             with torch.no_grad():
-                nxt = network(observe(batch['next_state']), batch['next_policy_state'], batch['action'])
+                nxt = network(observe(batch.next_state), batch.next_policy_state, batch.action)
         if current:
-            cur = network(observe(batch['state']), batch['policy_state'], batch['prev_action'])
+            cur = network(observe(batch.state), batch.policy_state, batch.prev_action)
         return cur, nxt
 
 
@@ -91,14 +93,14 @@ class TruncatedUnroll(BatchInputs):
         self.replay_window_length = int(truncation_length)
 
     def batch_outputs(self, network, observe, batch, current, next):
-        window = batch['window']
-        lengths = window['lengths']
+        window = batch.window
+        lengths = window.lengths
         wanted = [index for index, needed in ((lengths - 1, current), (lengths, next)) if needed]
         with torch.set_grad_enabled(current and torch.is_grad_enabled()):
-            outputs = network.unroll_at(observe(window['state']), window['initial_policy_state'],
-                                        window['prev_action'], wanted)
+            outputs = network.unroll_at(observe(window.state), window.initial_policy_state,
+                                        window.prev_action, wanted)
         cur = outputs[0] if current else None
-        nxt = tuple(None if value is None else value.detach() for value in outputs[-1]) if next else None
+        nxt = type(outputs[-1])(*(None if value is None else value.detach() for value in outputs[-1])) if next else None
         return cur, nxt
 
 
@@ -131,10 +133,10 @@ class ObservationWindow(BatchInputs):
 
     def observed(self, observe, batch):
         if self.window_length == 1:
-            return observe(batch['state']), observe(batch['next_state'])
-        window = batch['window']
-        obs = observe(window['state'])
-        lengths = window['lengths']
+            return observe(batch.state), observe(batch.next_state)
+        window = batch.window
+        obs = observe(window.state)
+        lengths = window.lengths
         current = _right_aligned_windows(obs, lengths - 1, self.window_length)
         nxt = _right_aligned_windows(obs, lengths, self.window_length)
         return current.reshape(len(lengths), -1), nxt.reshape(len(lengths), -1)

@@ -1,13 +1,12 @@
 """Typed values exchanged between algorithms, policies and critics."""
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Optional
 
 import torch
 
+from mushroom_s2pg.core.batch import TransitionBatch
+
 __all__ = ['BatchEvaluation', 'CriticInput', 'PolicyStep']
-
-Batch = Dict[str, object]
-
 
 @dataclass(frozen=True)
 class PolicyStep:
@@ -62,18 +61,18 @@ class CriticInput:
     prev_action: Optional[torch.Tensor] = None
 
     @classmethod
-    def stored(cls, batch: Batch) -> 'CriticInput':
+    def stored(cls, batch: TransitionBatch) -> 'CriticInput':
         """The stored transition (s, z, a, z', a_prev)."""
-        return cls(batch['state'], batch['action'], batch['policy_state'], batch['next_policy_state'],
-                   batch['prev_action'])
+        return cls(batch.state, batch.action, batch.policy_state, batch.next_policy_state,
+                   batch.prev_action)
 
     @classmethod
-    def current(cls, batch: Batch, step: PolicyStep) -> 'CriticInput':
+    def current(cls, batch: TransitionBatch, step: PolicyStep) -> 'CriticInput':
         """(s, z, a ~ pi, z' ~ pi, a_prev) at the stored step."""
-        return cls(batch['state'], step.action, batch['policy_state'], step.next_policy_state, batch['prev_action'])
+        return cls(batch.state, step.action, batch.policy_state, step.next_policy_state, batch.prev_action)
 
     @classmethod
-    def next(cls, batch: Batch, step: PolicyStep) -> 'CriticInput':
+    def next(cls, batch: TransitionBatch, step: PolicyStep) -> 'CriticInput':
         """(s', z', a' ~ pi, z'' ~ pi, a) at the following step."""
-        return cls(batch['next_state'], step.action, batch['next_policy_state'], step.next_policy_state,
-                   batch['action'])
+        return cls(batch.next_state, step.action, batch.next_policy_state, step.next_policy_state,
+                   batch.action)

@@ -1,10 +1,12 @@
 """Shared training loop of the off-policy stateful agents (replay, refresh, targets, NaN guard)."""
+from abc import ABCMeta, abstractmethod
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
 import torch
 
+from mushroom_s2pg.core.batch import TransitionBatch
 from mushroom_s2pg.core.interfaces import CriticInput
 from mushroom_s2pg.core.replay_memory import StatefulReplayMemory
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
@@ -19,12 +21,15 @@ def soft_update(target: torch.nn.Module, online: torch.nn.Module, tau: float) ->
         torch._foreach_lerp_(list(target.parameters()), list(online.parameters()), tau)
 
 
-class OffPolicyStatefulAgent(TrainableStatefulAgent):
+class OffPolicyStatefulAgent(TrainableStatefulAgent, metaclass=ABCMeta):
     """
     Base class of the replay-based agents (SAC/TD3 families, LS-IQ). ``fit`` joins Core's dataset with
     the logged internal states, stores it, samples a batch, calls the algorithm's ``_update`` (its maths
     only), stops on a non-finite loss, and refreshes the sampled internal states with the fresh z'
     returned by ``_update`` (REFERENCE section 2, mixing factor ``tau_z``).
+
+    A subclass provides :meth:`_update` and its twin critic with the critic's optimizer (:attr:`critic`,
+    :attr:`critic_optimizer`, which :meth:`_fit_critic` trains).
 
     """
     def __init__(self, mdp_info, policy: StatefulPolicy, batch_size: int, initial_replay_size: int,
@@ -66,15 +71,15 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
                 self._refresh(sampled, fresh_next_policy_state.detach().cpu().numpy())
             self._n_updates += 1
 
-    def _sample_from(self, memory: StatefulReplayMemory) -> Tuple[np.ndarray, Dict[str, np.ndarray]]:
+    def _sample_from(self, memory: StatefulReplayMemory) -> Tuple[np.ndarray, TransitionBatch]:
         """``batch_size`` transitions of ``memory``, with the windows the policy needs."""
         idx, batch = memory.sample(self._batch_size)
         window_length = self.policy.replay_window_length
         if window_length is not None:
-            batch['window'] = memory.transition_windows(idx, window_length)
+            batch = batch._replace(window=memory.transition_windows(idx, window_length))
         return idx, batch
 
-    def _sample_batch(self) -> Tuple[List[Tuple[StatefulReplayMemory, np.ndarray]], Dict[str, np.ndarray]]:
+    def _sample_batch(self) -> Tuple[List[Tuple[StatefulReplayMemory, np.ndarray]], TransitionBatch]:
         """
         The batch of one update and where its rows come from: (memory, positions) pairs in row order, so that
         the fresh z' of the update refresh each memory (algorithms with a second memory, e.g. LS-IQ's expert
@@ -91,22 +96,32 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent):
             memory.refresh_policy_states(idx, fresh[start:start + len(idx)], self._tau_z)
             start += len(idx)
 
-    def _fit_critic(self, batch: Dict[str, torch.Tensor], target: torch.Tensor) -> torch.Tensor:
-        """One step of the twin critic ``self._critic`` on the squared error to ``target`` at the stored data."""
-        q = self._critic(CriticInput.stored(batch))
-        return self._optimize(self._critic_optimizer, ((q - target) ** 2).mean(1).sum())
+    @property
+    @abstractmethod
+    def critic(self) -> torch.nn.Module:
+        """The online twin critic (a :class:`~mushroom_s2pg.networks.critics.TwinCritic`)."""
 
-    def _update(self, batch: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
+    @property
+    @abstractmethod
+    def critic_optimizer(self) -> torch.optim.Optimizer:
+        """The optimizer of :attr:`critic`."""
+
+    def _fit_critic(self, batch: TransitionBatch, target: torch.Tensor) -> torch.Tensor:
+        """One step of the twin :attr:`critic` on the squared error to ``target`` at the stored data."""
+        q = self.critic(CriticInput.stored(batch))
+        return self._optimize(self.critic_optimizer, ((q - target) ** 2).mean(1).sum())
+
+    @abstractmethod
+    def _update(self, batch: TransitionBatch) -> Tuple[Dict[str, torch.Tensor], Optional[torch.Tensor]]:
         """
         One gradient step of the algorithm.
 
         Args:
-            batch (dict): sampled transitions as torch tensors (booleans as floats); where the policy has a
-                ``replay_window_length``, ``batch['window']`` holds ``StatefulReplayMemory.transition_windows``.
+            batch (TransitionBatch): sampled transitions as torch tensors (booleans as floats); where the policy
+                has a ``replay_window_length``, ``batch.window`` holds ``StatefulReplayMemory.transition_windows``.
 
         Returns:
             The losses (scalars) and fresh samples of z' at the sampled (s, z, a_prev) for the
             refresh of the replay memory (None to skip the refresh).
 
         """
-        raise NotImplementedError

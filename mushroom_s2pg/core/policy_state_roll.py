@@ -7,11 +7,12 @@ memory, which replaces every stored z and z' (collected by older policies and re
 by a fresh sample of the current kernel, episode by episode (a tool for analyses and probes:
 ``docs/results_imitation_memory/probe_door_session5.log``).
 """
-from typing import Dict, Optional, Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 import torch
 
+from mushroom_s2pg.core.batch import TransitionBatch, Windows
 from mushroom_s2pg.core.replay_memory import StatefulReplayMemory
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
 
@@ -19,17 +20,20 @@ __all__ = ['roll_policy_states', 'reroll_replay_memory']
 
 
 def _step_inputs(policy: StatefulPolicy, state: torch.Tensor, policy_state: torch.Tensor,
-                 prev_action: torch.Tensor) -> Dict[str, object]:
-    """A replay-like batch holding one step (s, z, a_prev) per row, in the form ``policy.evaluate_batch`` reads."""
-    batch = dict(state=state, next_state=state, policy_state=policy_state, next_policy_state=policy_state,
-                 prev_action=prev_action, action=prev_action)
+                 prev_action: torch.Tensor) -> TransitionBatch:
+    """A replay-like batch holding one step (s, z, a_prev) per row, in the form ``policy.evaluate_batch`` reads (its
+    reward and flags are zeros: the policy does not read them)."""
+    flags = torch.zeros(len(state), device=state.device)
+    window = None
     if policy.replay_window_length is not None:
-        batch['window'] = dict(state=torch.stack([state, torch.zeros_like(state)], 1),
-                               prev_action=torch.stack([prev_action, torch.zeros_like(prev_action)], 1),
-                               lengths=torch.ones(len(state), dtype=torch.long, device=state.device),
-                               mask=torch.ones(len(state), 2, dtype=torch.bool, device=state.device),
-                               initial_policy_state=policy_state)
-    return batch
+        window = Windows(state=torch.stack([state, torch.zeros_like(state)], 1),
+                         prev_action=torch.stack([prev_action, torch.zeros_like(prev_action)], 1),
+                         lengths=torch.ones(len(state), dtype=torch.long, device=state.device),
+                         mask=torch.ones(len(state), 2, dtype=torch.bool, device=state.device),
+                         initial_policy_state=policy_state)
+    return TransitionBatch(state=state, policy_state=policy_state, action=prev_action, reward=flags, next_state=state,
+                           next_policy_state=policy_state, absorbing=flags, last=flags, prev_action=prev_action,
+                           first=flags, window=window)
 
 
 def roll_policy_states(policy: StatefulPolicy, states: np.ndarray, prev_actions: np.ndarray,

@@ -4,7 +4,9 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 from mushroom_rl.core import Serializable
 
-__all__ = ['StatefulReplayMemory', 'right_aligned_windows']
+from mushroom_s2pg.core.batch import Sequences, TransitionBatch, Windows
+
+__all__ = ['StatefulReplayMemory']
 
 _FLOAT_FIELDS = ('state', 'policy_state', 'action', 'reward', 'next_state', 'next_policy_state', 'prev_action')
 _BOOL_FIELDS = ('absorbing', 'last', 'first')
@@ -87,30 +89,30 @@ class StatefulReplayMemory(Serializable):
     def max_size(self) -> int:
         return self._max_size
 
-    def _allocate(self, transitions: Dict[str, np.ndarray]) -> None:
+    def _allocate(self, transitions: TransitionBatch) -> None:
         for name in _FLOAT_FIELDS:
-            shape = transitions[name].shape[1:]
+            shape = getattr(transitions, name).shape[1:]
             setattr(self, name, np.zeros((self._max_size,) + shape, dtype=np.float32))
         for name in _BOOL_FIELDS:
             setattr(self, name, np.zeros(self._max_size, dtype=bool))
         self._step_id = np.full(self._max_size, -1, dtype=np.int64)
         self._episode_start_id = np.zeros(self._max_size, dtype=np.int64)
 
-    def add(self, transitions: Dict[str, np.ndarray]) -> None:
+    def add(self, transitions: Optional[TransitionBatch]) -> None:
         """
-        Add a batch of consecutive transitions (as built by ``StatefulAgent._transitions``).
+        Add a batch of consecutive transitions (as built by ``StatefulAgent._transitions``; None adds nothing).
 
         Args:
-            transitions (dict): arrays with a leading dimension of equal length.
+            transitions (TransitionBatch): arrays with a leading dimension of equal length.
 
         """
-        if not transitions:
+        if transitions is None:
             return
-        n = len(transitions['reward'])
+        n = len(transitions.reward)
         if self.state is None:
             self._allocate(transitions)
         step_id = self._n_added + np.arange(n, dtype=np.int64)
-        first = transitions['first'].astype(bool)
+        first = transitions.first.astype(bool)
         starts = np.where(first, step_id, -1)
         starts[0] = max(starts[0], self._current_episode_start)
         episode_start = np.maximum.accumulate(starts)
@@ -119,7 +121,7 @@ class StatefulReplayMemory(Serializable):
         keep = slice(max(0, n - self._max_size), n)
         pos = step_id[keep] % self._max_size
         for name in _FLOAT_FIELDS + _BOOL_FIELDS:
-            getattr(self, name)[pos] = transitions[name][keep]
+            getattr(self, name)[pos] = getattr(transitions, name)[keep]
         self._step_id[pos] = step_id[keep]
         self._episode_start_id[pos] = episode_start[keep]
         self._n_added += n
@@ -134,13 +136,13 @@ class StatefulReplayMemory(Serializable):
         oldest = self._n_added - self.size
         return (oldest + np.arange(self.size)) % self._max_size
 
-    def get(self, idx: np.ndarray) -> Dict[str, np.ndarray]:
-        return {name: getattr(self, name)[idx] for name in _FLOAT_FIELDS + _BOOL_FIELDS}
+    def get(self, idx: np.ndarray) -> TransitionBatch:
+        return TransitionBatch(**{name: getattr(self, name)[idx] for name in _FLOAT_FIELDS + _BOOL_FIELDS})
 
-    def sample(self, n_samples: int) -> Tuple[np.ndarray, Dict[str, np.ndarray]]:
+    def sample(self, n_samples: int) -> Tuple[np.ndarray, TransitionBatch]:
         """
         Returns:
-            The sampled positions and a dictionary of the sampled transitions.
+            The sampled positions and the sampled transitions.
 
         """
         idx = self.sample_indices(n_samples)
@@ -174,7 +176,7 @@ class StatefulReplayMemory(Serializable):
         self.policy_state[nxt[follows]] = mixed[follows]
 
     def sequences(self, idx: np.ndarray, length: int,
-                  fields: Optional[Tuple[str, ...]] = None) -> Dict[str, np.ndarray]:
+                  fields: Optional[Tuple[str, ...]] = None) -> Sequences:
         """
         Windows of ``length`` steps ending at each sampled step, cut at the episode start and at the
         oldest step in the buffer, left-aligned and zero-padded on the right.
@@ -185,9 +187,9 @@ class StatefulReplayMemory(Serializable):
             fields (tuple, None): fields to gather (default: all).
 
         Returns:
-            A dictionary with each field of shape (batch, L, ...), ``mask`` (batch, L), ``lengths``
-            (batch,), ``initial_policy_state`` (z stored at each window's first step) and ``last_index``
-            (the position of the sampled step inside each window, ``lengths - 1``).
+            The :class:`~mushroom_s2pg.core.batch.Sequences`: each field of shape (batch, L, ...), ``mask``
+            (batch, L), ``lengths`` (batch,), ``initial_policy_state`` (z stored at each window's first step) and
+            ``last_index`` (the position of the sampled step inside each window, ``lengths - 1``).
 
         """
         if length < 1:
@@ -203,18 +205,15 @@ class StatefulReplayMemory(Serializable):
         global_id = np.where(mask, start_id[:, None] + offsets[None, :], start_id[:, None])
         pos = global_id % self._max_size
 
-        out = dict()
+        values = dict()
         for name in fields:
-            values = getattr(self, name)[pos]
-            values[~mask] = 0
-            out[name] = values
-        out['mask'] = mask
-        out['lengths'] = lengths
-        out['initial_policy_state'] = self.policy_state[pos[:, 0]]
-        out['last_index'] = lengths - 1
-        return out
+            gathered = getattr(self, name)[pos]
+            gathered[~mask] = 0
+            values[name] = gathered
+        return Sequences(values=values, mask=mask, lengths=lengths,
+                         initial_policy_state=self.policy_state[pos[:, 0]], last_index=lengths - 1)
 
-    def transition_windows(self, idx: np.ndarray, length: int) -> Dict[str, np.ndarray]:
+    def transition_windows(self, idx: np.ndarray, length: int) -> Windows:
         """
         Windows for the BPTT and window baselines: the states of the last ``length`` steps up to each
         sampled step t (cut at the episode start), followed by s_{t+1}, with the matching previous actions.
@@ -224,7 +223,7 @@ class StatefulReplayMemory(Serializable):
             length (int): window length L.
 
         Returns:
-            ``state`` (batch, L + 1, ...) holding s_start..s_t then s_{t+1} at index ``lengths`` and zeros
+            :class:`~mushroom_s2pg.core.batch.Windows`: ``state`` (batch, L + 1, ...) holding s_start..s_t then s_{t+1} at index ``lengths`` and zeros
             after it; ``prev_action`` (batch, L + 1, ...) holding a_{start-1}..a_{t-1} then a_t;
             ``mask`` (batch, L + 1) of the filled entries; ``lengths`` (batch,), so that step t is at
             ``lengths - 1`` and s_{t+1} at ``lengths``; ``initial_policy_state``, the stored z at each
@@ -232,38 +231,17 @@ class StatefulReplayMemory(Serializable):
 
         """
         seq = self.sequences(idx, length, fields=('state', 'prev_action'))
-        lengths = seq['lengths']
+        lengths = seq.lengths
         rows = np.arange(len(idx))
-        state = np.concatenate([seq['state'], np.zeros_like(seq['state'][:, :1])], axis=1)
-        prev_action = np.concatenate([seq['prev_action'], np.zeros_like(seq['prev_action'][:, :1])], axis=1)
+        seq_state, seq_prev_action = seq.values['state'], seq.values['prev_action']
+        state = np.concatenate([seq_state, np.zeros_like(seq_state[:, :1])], axis=1)
+        prev_action = np.concatenate([seq_prev_action, np.zeros_like(seq_prev_action[:, :1])], axis=1)
         state[rows, lengths] = self.next_state[idx]
         prev_action[rows, lengths] = self.action[idx]
         mask = np.arange(length + 1)[None, :] <= lengths[:, None]
-        return dict(state=state, prev_action=prev_action, mask=mask, lengths=lengths,
-                    initial_policy_state=seq['initial_policy_state'])
+        return Windows(state=state, prev_action=prev_action, mask=mask, lengths=lengths,
+                       initial_policy_state=seq.initial_policy_state)
 
     def _post_load(self) -> None:
         if getattr(self, 'state', None) is None or self._n_added is None:
             self.reset()
-
-
-def right_aligned_windows(sequence: np.ndarray, end_index: np.ndarray, length: int) -> np.ndarray:
-    """
-    The ``length`` entries of each row of ``sequence`` that end at ``end_index`` (inclusive), zero-padded
-    on the left where the row starts later (episode start).
-
-    Args:
-        sequence (np.ndarray): left-aligned rows of shape (batch, T, ...);
-        end_index (np.ndarray): index of each window's last entry, shape (batch,);
-        length (int): window length.
-
-    Returns:
-        An array of shape (batch, length, ...).
-
-    """
-    offsets = end_index[:, None] - (length - 1) + np.arange(length)[None, :]
-    valid = offsets >= 0
-    windows = np.take_along_axis(sequence, np.where(valid, offsets, 0).reshape(offsets.shape + (1,) * (
-        sequence.ndim - 2)), axis=1)
-    windows[~valid] = 0
-    return windows

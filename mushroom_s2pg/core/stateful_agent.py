@@ -1,16 +1,15 @@
 """Carrying the internal state through MushroomRL rollouts: the one place where z lives at run time."""
 from contextlib import contextmanager
-from typing import Dict, Iterator, List
+from typing import Iterator, List, Optional
 
 import numpy as np
 from mushroom_rl.core import Agent
 
+from mushroom_s2pg.core.batch import TRANSITION_FIELDS, TransitionBatch
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
 
 __all__ = ['StatefulAgent', 'TRANSITION_FIELDS']
 
-TRANSITION_FIELDS = ('state', 'policy_state', 'action', 'reward', 'next_state', 'next_policy_state',
-                     'absorbing', 'last', 'prev_action', 'first')
 
 
 class StatefulAgent(Agent):
@@ -77,7 +76,7 @@ class StatefulAgent(Agent):
         finally:
             self.policy.set_deterministic(previous)
 
-    def _transitions(self, dataset: list) -> Dict[str, np.ndarray]:
+    def _transitions(self, dataset: list) -> Optional[TransitionBatch]:
         """
         Join Core's dataset with the logged internal states.
 
@@ -85,7 +84,7 @@ class StatefulAgent(Agent):
             dataset (list): the last ``len(dataset)`` steps, as tuples (s, a, r, s', absorbing, last).
 
         Returns:
-            A dictionary of arrays with the keys of ``TRANSITION_FIELDS``; the log is cleared.
+            The transitions (no window), None for an empty dataset; the log is cleared.
 
         """
         n = len(dataset)
@@ -95,13 +94,13 @@ class StatefulAgent(Agent):
         log = self._step_log[len(self._step_log) - n:]
         self._step_log = []
         if n == 0:
-            return {}
+            return None
         if not (np.array_equal(log[0][0], dataset[0][0]) and np.array_equal(log[-1][0], dataset[-1][0])):
             raise RuntimeError('the logged internal states do not belong to the dataset passed to fit')
 
         state, action, reward, next_state, absorbing, last = (np.asarray(x) for x in zip(*dataset))
         log_state, z, z_next, prev_action, first = zip(*log)
-        return dict(
+        return TransitionBatch(
             state=state.astype(np.float32),
             policy_state=self.policy.stored_policy_state(np.asarray(z, dtype=np.float32)),
             action=action.astype(np.float32).reshape(n, -1),

@@ -1,11 +1,12 @@
 """The stateful-policy interface shared by every agent of the package."""
 from abc import ABCMeta, abstractmethod
-from typing import Any, Dict, Optional, Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 import torch
 from mushroom_rl.policy import Policy
 
+from mushroom_s2pg.core.batch import TransitionBatch
 from mushroom_s2pg.core.batch_inputs import BatchInputs, Outputs
 from mushroom_s2pg.core.device import move_to
 from mushroom_s2pg.core.interfaces import BatchEvaluation, PolicyStep
@@ -81,7 +82,7 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
     # ----- what replay memories and agents need -------------------------------------------------
     @property
     def replay_window_length(self) -> Optional[int]:
-        """Length of the replay windows (``batch['window']``) that :meth:`evaluate_batch` needs, or None."""
+        """Length of the replay windows (``batch.window``) that :meth:`evaluate_batch` needs, or None."""
         return self.inputs.replay_window_length
 
     def stored_policy_state(self, policy_state: np.ndarray) -> np.ndarray:
@@ -126,7 +127,7 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
         return (action - self._central_a) / self._delta_a
 
     # ----- the algorithms' interface ----------------------------------------------------------
-    def evaluate_batch(self, batch: Dict[str, Any], current: bool = True, next: bool = True,
+    def evaluate_batch(self, batch: TransitionBatch, current: bool = True, next: bool = True,
                        network: Optional[torch.nn.Module] = None) -> BatchEvaluation:
         """
         The policy at a replay batch's stored steps t (with gradients, reparameterised samples for
@@ -147,7 +148,7 @@ class StatefulPolicy(Policy, metaclass=ABCMeta):
         step_current = self._step(outputs_current, False) if current else None
         return BatchEvaluation(step_current, step_next)
 
-    def observed_batch(self, batch: Dict[str, Any]) -> Tuple[torch.Tensor, torch.Tensor]:
+    def observed_batch(self, batch: TransitionBatch) -> Tuple[torch.Tensor, torch.Tensor]:
         """What the policy observes at t and t+1 of a replay batch (an observation or a flattened window)."""
         return self.inputs.observed(self.observation, batch)
 

@@ -1,9 +1,11 @@
 """Serialisation of torch state, loss bookkeeping and the non-finite-loss guard shared by all learners."""
 import math
-from typing import Any, ClassVar, Dict, Optional, Tuple, Union
+from typing import Any, ClassVar, Dict, Optional, Tuple, TypeVar, Union
 
+import numpy as np
 import torch
 
+from mushroom_s2pg.core.batch import map_arrays
 from mushroom_s2pg.core.device import move_to, resolve_device
 from mushroom_s2pg.core.errors import NonFiniteLossError
 from mushroom_s2pg.core.stateful_agent import StatefulAgent
@@ -11,22 +13,21 @@ from mushroom_s2pg.core.stateful_agent import StatefulAgent
 __all__ = ['TrainableStatefulAgent', 'adam', 'to_torch']
 
 
-def to_torch(batch: Dict[str, Any], device: Optional[torch.device] = None) -> Dict[str, Any]:
+Batch = TypeVar('Batch', bound=tuple)
+
+
+def to_torch(batch: Batch, device: Optional[torch.device] = None) -> Batch:
     """
-    A (nested) dictionary of numpy arrays as torch tensors, booleans as floats: on the CPU sharing the arrays'
-    memory, on another ``device`` copied there.
+    A numpy :class:`~mushroom_s2pg.core.batch.TransitionBatch` (or :class:`~mushroom_s2pg.core.batch.Windows`) as
+    torch tensors, booleans as floats: on the CPU sharing the arrays' memory, on another ``device`` copied there.
 
     """
-    out = dict()
-    for name, value in batch.items():
-        if isinstance(value, dict):
-            out[name] = to_torch(value, device)
-            continue
+    def convert(value: np.ndarray) -> torch.Tensor:
         tensor = torch.from_numpy(value)
         if device is not None and device.type != 'cpu':
             tensor = tensor.to(device, non_blocking=True)
-        out[name] = tensor.float() if tensor.dtype == torch.bool else tensor
-    return out
+        return tensor.float() if tensor.dtype == torch.bool else tensor
+    return map_arrays(batch, convert)
 
 
 def adam(parameters, lr: float) -> torch.optim.Adam:
@@ -47,6 +48,12 @@ class TrainableStatefulAgent(StatefulAgent):
     #: a sampled internal state in a variant whose internal state is not sampled; the registry refuses them as
     #: overrides (:func:`mushroom_s2pg.algorithms.check_hyperparameters`).
     UNUSED_HYPERPARAMETERS: ClassVar[Tuple[str, ...]] = ()
+    #: The constructor arguments a user may set (``mushroom_s2pg.algorithms.hyperparameters.Hyperparameter``
+    #: declarations, read by the registry); each algorithm class declares its own.
+    HYPERPARAMETERS: ClassVar[Tuple[Any, ...]] = ()
+    #: Whether the class imitates demonstrations: its constructor takes ``expert_data``
+    #: (a :class:`mushroom_s2pg.expert_data.ExpertData`) and it has a ``usable_expert_data`` check.
+    IMITATES_EXPERT_DATA: ClassVar[bool] = False
     #: class default for agents saved before the device option existed
     _device = 'cpu'
 

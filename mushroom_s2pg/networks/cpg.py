@@ -1,9 +1,10 @@
 """Central pattern generator: coupled Hopf-type oscillators as a policy's internal state (REFERENCE section 4)."""
 import math
-from typing import Tuple
 
 import torch
 import torch.nn as nn
+
+from mushroom_s2pg.networks.outputs import GaussianOutputs, OscillatorParameters
 
 __all__ = ['CPGNetwork', 'scaled_sigmoid']
 
@@ -58,12 +59,13 @@ class CPGNetwork(nn.Module):
         self.log_std_a = nn.Parameter(torch.full((action_dim,), float(init_log_std)))
         self.log_std_z = nn.Parameter(torch.full((3 * n,), float(init_log_std_z)))
 
-    def oscillator_parameters(self) -> Tuple[torch.Tensor, ...]:
+    def oscillator_parameters(self) -> OscillatorParameters:
         """The bounded parameters (v, b, c, w, phi); w and phi are (n, n) with a zero diagonal."""
-        return (scaled_sigmoid(self.v_raw, CPG_BOUNDS['v']), scaled_sigmoid(self.b_raw, CPG_BOUNDS['b']),
-                scaled_sigmoid(self.c_raw, CPG_BOUNDS['c']),
-                self._zero_diagonal(scaled_sigmoid(self.w_raw, CPG_BOUNDS['w'])),
-                self._zero_diagonal(scaled_sigmoid(self.phi_raw, CPG_BOUNDS['phi'])))
+        return OscillatorParameters(v=scaled_sigmoid(self.v_raw, CPG_BOUNDS['v']),
+                                    b=scaled_sigmoid(self.b_raw, CPG_BOUNDS['b']),
+                                    c=scaled_sigmoid(self.c_raw, CPG_BOUNDS['c']),
+                                    w=self._zero_diagonal(scaled_sigmoid(self.w_raw, CPG_BOUNDS['w'])),
+                                    phi=self._zero_diagonal(scaled_sigmoid(self.phi_raw, CPG_BOUNDS['phi'])))
 
     def _zero_diagonal(self, off_diagonal: torch.Tensor) -> torch.Tensor:
         """Place the (n, n - 1) off-diagonal entries (row-major, j != i) into an (n, n) matrix with zero diagonal."""
@@ -74,11 +76,11 @@ class CPGNetwork(nn.Module):
     def euler_step(self, z: torch.Tensor) -> torch.Tensor:
         """One explicit Euler step of the oscillator dynamics; the phase is wrapped to [0, 2 pi)."""
         psi, r, dr = torch.split(z, self.n_oscillators, dim=-1)
-        v, b, c, w, phi = self.oscillator_parameters()
+        p = self.oscillator_parameters()
         # coupling[..., i, j] = r_j w_ij sin(psi_j - psi_i - phi_ij)
-        coupling = r.unsqueeze(-2) * w * torch.sin(psi.unsqueeze(-2) - psi.unsqueeze(-1) - phi)
-        dpsi = 2 * math.pi * v + coupling.sum(-1)
-        ddr = c * (c / 4. * (b - r) - dr)
+        coupling = r.unsqueeze(-2) * p.w * torch.sin(psi.unsqueeze(-2) - psi.unsqueeze(-1) - p.phi)
+        dpsi = 2 * math.pi * p.v + coupling.sum(-1)
+        ddr = p.c * (p.c / 4. * (p.b - r) - dr)
         psi_next = torch.remainder(psi + self.dt * dpsi, 2 * math.pi)
         return torch.cat([psi_next, r + self.dt * dr, dr + self.dt * ddr], dim=-1)
 
@@ -86,7 +88,8 @@ class CPGNetwork(nn.Module):
         psi, r, _ = torch.split(z, self.n_oscillators, dim=-1)
         return self.readout(torch.cat([r * torch.cos(psi), r * torch.sin(psi)], dim=-1))
 
-    def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+    def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor) -> GaussianOutputs:
         mean_z = self.euler_step(z)
         mean_a = self.command(mean_z)
-        return (mean_a, self.log_std_a.expand_as(mean_a), mean_z, self.log_std_z.expand_as(mean_z))
+        return GaussianOutputs(mean_action=mean_a, log_std_action=self.log_std_a.expand_as(mean_a),
+                               mean_policy_state=mean_z, log_std_policy_state=self.log_std_z.expand_as(mean_z))

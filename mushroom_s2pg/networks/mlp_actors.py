@@ -1,10 +1,11 @@
 """Stateless actors of the window, vanilla and oracle baselines: MLPs on an observation (window)."""
-from typing import Optional, Sequence, Tuple
+from typing import Sequence
 
 import torch
 import torch.nn as nn
 
 from mushroom_s2pg.networks.mlp import mlp
+from mushroom_s2pg.networks.outputs import DeterministicOutputs, GaussianOutputs
 from mushroom_s2pg.networks.recurrent_actors import small_init
 
 __all__ = ['DeterministicMLPActor', 'GaussianMLPActor']
@@ -12,8 +13,8 @@ __all__ = ['DeterministicMLPActor', 'GaussianMLPActor']
 
 class GaussianMLPActor(nn.Module):
     """
-    MLP to the mean and log-std of a (pre-tanh) Gaussian action; returns (mean_a, log_std_a, None, None), the
-    output tuple of :class:`~mushroom_s2pg.networks.recurrent_actors.GaussianGRUActor` without internal state.
+    MLP to the mean and log-std of a (pre-tanh) Gaussian action: the :class:`GaussianOutputs` of
+    :class:`~mushroom_s2pg.networks.recurrent_actors.GaussianGRUActor` without internal state.
 
     """
     def __init__(self, input_dim: int, action_dim: int, n_features: Sequence[int] = (256, 256)):
@@ -21,16 +22,16 @@ class GaussianMLPActor(nn.Module):
         self.mlp = mlp(input_dim, 2 * action_dim, n_features)
         small_init(self.mlp[-1])
 
-    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, None, None]:
+    def forward(self, x: torch.Tensor) -> GaussianOutputs:
         mean, log_std = torch.chunk(self.mlp(x), 2, dim=-1)
-        return mean, log_std, None, None
+        return GaussianOutputs(mean_action=mean, log_std_action=log_std)
 
 
 class DeterministicMLPActor(nn.Module):
     """
-    MLP to a tanh action in [-1, 1] (a linear one with ``squash_action=False``, the PPO actors' mean); returns
-    (action, None), the output tuple of :class:`~mushroom_s2pg.networks.recurrent_actors.DeterministicGRUActor`
-    without internal state.
+    MLP to a tanh action in [-1, 1] (a linear one with ``squash_action=False``, the PPO actors' mean): the
+    :class:`DeterministicOutputs` of :class:`~mushroom_s2pg.networks.recurrent_actors.DeterministicGRUActor` without
+    internal state.
 
     """
     def __init__(self, input_dim: int, action_dim: int, n_features: Sequence[int] = (256, 256),
@@ -40,6 +41,6 @@ class DeterministicMLPActor(nn.Module):
         self.mlp = mlp(input_dim, action_dim, n_features)
         small_init(self.mlp[-1])
 
-    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+    def forward(self, x: torch.Tensor) -> DeterministicOutputs:
         a = self.mlp(x)
-        return (torch.tanh(a) if self.squash_action else a), None
+        return DeterministicOutputs(action=torch.tanh(a) if self.squash_action else a)

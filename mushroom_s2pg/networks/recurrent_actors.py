@@ -4,6 +4,8 @@ from typing import List, Sequence, Tuple
 import torch
 import torch.nn as nn
 
+from mushroom_s2pg.networks.outputs import DeterministicOutputs, GRUFeatures, GaussianOutputs
+
 __all__ = ['DeterministicGRUActor', 'GRUCore', 'GaussianGRUActor', 'small_init']
 
 
@@ -39,20 +41,18 @@ class GRUCore(nn.Module):
         gru_input = torch.cat([obs_features, torch.relu(self.prev_action_encoder(prev_action))], dim=-1)
         return obs_features, gru_input
 
-    def step(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor
-             ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def step(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor) -> GRUFeatures:
         obs_features, gru_input = self.features(obs, prev_action)
         z_next, _ = self.gru(gru_input.unsqueeze(1), z.unsqueeze(0).contiguous())
-        return obs_features, z_next.squeeze(1)
+        return GRUFeatures(obs_features, z_next.squeeze(1))
 
-    def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor
-               ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor) -> GRUFeatures:
         obs_features, gru_input = self.features(obs, prev_action)
         z_seq, _ = self.gru(gru_input, z0.unsqueeze(0).contiguous())
-        return obs_features, z_seq
+        return GRUFeatures(obs_features, z_seq)
 
     def unroll_at(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor,
-                  indices: Sequence[torch.Tensor]) -> List[Tuple[torch.Tensor, torch.Tensor]]:
+                  indices: Sequence[torch.Tensor]) -> List[GRUFeatures]:
         """
         Unroll the GRU over the windows (trimmed to the longest needed step) and return the observation
         features and GRU states only at ``indices`` (one time index per window, for each entry), so that the
@@ -62,7 +62,7 @@ class GRUCore(nn.Module):
         horizon = int(max(int(index.max()) for index in indices)) + 1
         obs_features, z_seq = self.unroll(obs[:, :horizon], z0, prev_action[:, :horizon])
         rows = torch.arange(obs.shape[0], device=obs.device)
-        return [(obs_features[rows, index], z_seq[rows, index]) for index in indices]
+        return [GRUFeatures(obs_features[rows, index], z_seq[rows, index]) for index in indices]
 
 
 class GaussianGRUActor(nn.Module):
@@ -83,28 +83,25 @@ class GaussianGRUActor(nn.Module):
                                   nn.Linear(n_features, 2 * action_dim + policy_state_dim))
         small_init(self.head[-1])
 
-    def _outputs(self, obs_features: torch.Tensor, z_gru: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        out = self.head(torch.cat([obs_features, z_gru], dim=-1))
+    def _outputs(self, features: GRUFeatures) -> GaussianOutputs:
+        out = self.head(torch.cat([features.obs_features, features.policy_state], dim=-1))
         mean_a, log_std_a, log_std_z = torch.split(out, [self.action_dim, self.action_dim,
                                                          self.policy_state_dim], dim=-1)
-        return mean_a, log_std_a, z_gru, log_std_z
+        return GaussianOutputs(mean_action=mean_a, log_std_action=log_std_a, mean_policy_state=features.policy_state,
+                               log_std_policy_state=log_std_z)
 
-    def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        """
-        Returns:
-            mean_a, log_std_a, mean_z, log_std_z (all pre-squashing).
+    def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor) -> GaussianOutputs:
+        """The means and log-stds of a and z' (all pre-squashing)."""
+        return self._outputs(self.core.step(obs, z, prev_action))
 
-        """
-        return self._outputs(*self.core.step(obs, z, prev_action))
-
-    def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+    def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor) -> GaussianOutputs:
         """The same outputs for (batch, time) sequences, the GRU carrying its state deterministically."""
-        return self._outputs(*self.core.unroll(obs, z0, prev_action))
+        return self._outputs(self.core.unroll(obs, z0, prev_action))
 
     def unroll_at(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor,
-                  indices: Sequence[torch.Tensor]) -> List[Tuple[torch.Tensor, ...]]:
+                  indices: Sequence[torch.Tensor]) -> List[GaussianOutputs]:
         """The outputs at one time index per window, for each entry of ``indices`` (BPTT)."""
-        return [self._outputs(*picked) for picked in self.core.unroll_at(obs, z0, prev_action, indices)]
+        return [self._outputs(picked) for picked in self.core.unroll_at(obs, z0, prev_action, indices)]
 
 
 class DeterministicGRUActor(nn.Module):
@@ -128,17 +125,17 @@ class DeterministicGRUActor(nn.Module):
         a = self.head(torch.cat([obs_features, z], dim=-1))
         return torch.tanh(a) if self.squash_action else a
 
-    def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor
-                ) -> Tuple[torch.Tensor, torch.Tensor]:
-        obs_features, z_next = self.core.step(obs, z, prev_action)
-        return self._action(obs_features, z_next), z_next
+    def _outputs(self, features: GRUFeatures) -> DeterministicOutputs:
+        return DeterministicOutputs(action=self._action(features.obs_features, features.policy_state),
+                                    next_policy_state=features.policy_state)
 
-    def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor
-               ) -> Tuple[torch.Tensor, torch.Tensor]:
-        obs_features, z_seq = self.core.unroll(obs, z0, prev_action)
-        return self._action(obs_features, z_seq), z_seq
+    def forward(self, obs: torch.Tensor, z: torch.Tensor, prev_action: torch.Tensor) -> DeterministicOutputs:
+        return self._outputs(self.core.step(obs, z, prev_action))
+
+    def unroll(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor) -> DeterministicOutputs:
+        return self._outputs(self.core.unroll(obs, z0, prev_action))
 
     def unroll_at(self, obs: torch.Tensor, z0: torch.Tensor, prev_action: torch.Tensor,
-                  indices: Sequence[torch.Tensor]) -> List[Tuple[torch.Tensor, torch.Tensor]]:
+                  indices: Sequence[torch.Tensor]) -> List[DeterministicOutputs]:
         """(a, z') at one time index per window, for each entry of ``indices`` (BPTT)."""
-        return [(self._action(features, z), z) for features, z in self.core.unroll_at(obs, z0, prev_action, indices)]
+        return [self._outputs(picked) for picked in self.core.unroll_at(obs, z0, prev_action, indices)]

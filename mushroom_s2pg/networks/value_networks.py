@@ -1,13 +1,14 @@
 """State-value functions of the on-policy agents over replay batches (REFERENCE section 3: V network 2x128)."""
 from abc import ABC, abstractmethod
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Sequence
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-from mushroom_s2pg.core import StatefulPolicy
+from mushroom_s2pg.core import StatefulPolicy, TransitionBatch
 from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
+from mushroom_s2pg.networks.outputs import StateValues
 from mushroom_s2pg.networks.recurrent_actors import GRUCore
 
 __all__ = ['MLPStateValue', 'RecurrentStateValue', 'StateValue']
@@ -17,8 +18,7 @@ class StateValue(nn.Module, ABC):
     """V evaluated on a rollout batch at the stored steps t (with gradients) and t+1."""
 
     @abstractmethod
-    def values(self, policy: StatefulPolicy, batch: Dict[str, Any], next: bool = True
-               ) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+    def values(self, policy: StatefulPolicy, batch: TransitionBatch, next: bool = True) -> StateValues:
         """V_t and, when ``next``, V_{t+1} (None otherwise), each of shape (batch,)."""
 
 
@@ -40,27 +40,27 @@ class MLPStateValue(StateValue):
             input_dim += self.policy_state_dim + (0 if self.privileged else policy.action_shape[0])
         self.mlp = scaled_xavier_init(mlp(input_dim, 1, tuple(n_features)), scale=0.01)
 
-    def _inputs(self, policy: StatefulPolicy, batch: Dict[str, Any], nxt: bool) -> torch.Tensor:
+    def _inputs(self, policy: StatefulPolicy, batch: TransitionBatch, nxt: bool) -> torch.Tensor:
         if self.privileged:
-            inputs = [policy.standardize(batch['next_state' if nxt else 'state'])]
+            inputs = [policy.standardize(batch.next_state if nxt else batch.state)]
         else:
             inputs = [policy.observed_batch(batch)[int(nxt)]]
         if self.policy_state_dim > 0:
-            inputs.append(batch['next_policy_state' if nxt else 'policy_state'])
+            inputs.append(batch.next_policy_state if nxt else batch.policy_state)
             if not self.privileged:
-                inputs.append(batch['action' if nxt else 'prev_action'])
+                inputs.append(batch.action if nxt else batch.prev_action)
         return torch.cat(inputs, dim=-1)
 
     def values(self, policy, batch, next=True):
         v = self.mlp(self._inputs(policy, batch, False)).squeeze(-1)
         v_next = self.mlp(self._inputs(policy, batch, True)).squeeze(-1) if next else None
-        return v, v_next
+        return StateValues(v, v_next)
 
 
 class RecurrentStateValue(StateValue):
     """
     The recurrent critic of PPO-BPTT (section 4 of the paper, as in the reference): a GRU of its own over the
-    window of observations and previous actions up to t (``batch['window']``, cut at the episode start), started
+    window of observations and previous actions up to t (``batch.window``, cut at the episode start), started
     from a zero hidden state, with the head [ReLU(Linear(o_t)), h_t] -> Linear -> ReLU -> 1. V_{t+1} is read one
     step further in the same unroll.
 
@@ -72,11 +72,12 @@ class RecurrentStateValue(StateValue):
         self.head = mlp(n_features + self.hidden_dim, 1, (n_features,))
 
     def values(self, policy, batch, next=True):
-        window = batch['window']
-        lengths = window['lengths']
-        state = window['state']
+        window = batch.window
+        lengths = window.lengths
+        state = window.state
         h0 = torch.zeros(state.shape[0], self.hidden_dim, device=state.device)
         indices = [lengths - 1, lengths] if next else [lengths - 1]
-        outputs = self.core.unroll_at(policy.observation(state), h0, window['prev_action'], indices)
-        v = [self.head(torch.cat(features, dim=-1)).squeeze(-1) for features in outputs]
-        return v[0], (v[1] if next else None)
+        outputs = self.core.unroll_at(policy.observation(state), h0, window.prev_action, indices)
+        v = [self.head(torch.cat([features.obs_features, features.policy_state], dim=-1)).squeeze(-1)
+             for features in outputs]
+        return StateValues(v[0], v[1] if next else None)

@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from mushroom_s2pg.core import BatchInputs, PolicyStep, StatefulPolicy
+from mushroom_s2pg.networks.outputs import DeterministicOutputs
 
 __all__ = ['DeterministicPolicy', 'perturb']
 
@@ -44,9 +45,8 @@ class DeterministicPolicy(StatefulPolicy):
         self.std_z = float(std_z) if stochastic_policy_state else 0.
         self._add_save_attr(std='primitive', std_z='primitive')
 
-    def _step(self, outputs, deterministic: bool) -> PolicyStep:
-        a, z = outputs
-        return PolicyStep(self.scale_action(a), a, z)
+    def _step(self, outputs: DeterministicOutputs, deterministic: bool) -> PolicyStep:
+        return PolicyStep(self.scale_action(outputs.action), outputs.action, outputs.next_policy_state)
 
     def perturb(self, step: PolicyStep, std: float, std_z: float, clip: Optional[float] = None,
                 clip_z: Optional[float] = None) -> PolicyStep:
@@ -57,5 +57,5 @@ class DeterministicPolicy(StatefulPolicy):
         """The behaviour policy: the step with the exploration noise (none in deterministic mode)."""
         return step if self.deterministic else self.perturb(step, self.std, self.std_z)
 
-    def _behaviour_step(self, outputs) -> PolicyStep:
+    def _behaviour_step(self, outputs: DeterministicOutputs) -> PolicyStep:
         return self.explore(self._step(outputs, True))

@@ -1,13 +1,14 @@
 """The PPO family's policy: a Gaussian with a learnable state-independent std over a and z' (Algorithm 3)."""
 import math
 from itertools import chain
-from typing import Any, Dict, Optional
+from typing import Optional
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, PolicyStep, StatefulPolicy
+from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, PolicyStep, StatefulPolicy, TransitionBatch
+from mushroom_s2pg.networks.outputs import DeterministicOutputs
 from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob
 
 __all__ = ['GaussianPolicy']
@@ -40,8 +41,8 @@ class GaussianPolicy(StatefulPolicy):
     def _sample(self, mean: torch.Tensor, log_std: torch.Tensor, deterministic: bool) -> torch.Tensor:
         return mean if deterministic else mean + log_std.exp() * torch.randn_like(mean)
 
-    def _step(self, outputs, deterministic: bool) -> PolicyStep:
-        mean_a, mean_z = outputs
+    def _step(self, outputs: DeterministicOutputs, deterministic: bool) -> PolicyStep:
+        mean_a, mean_z = outputs.action, outputs.next_policy_state
         n_a = mean_a.shape[-1]
         a = self._sample(mean_a, self.log_std[:n_a], deterministic)
         log_prob_a = gaussian_log_prob(a, mean_a, self.log_std[:n_a])
@@ -51,14 +52,14 @@ class GaussianPolicy(StatefulPolicy):
             log_prob_z = gaussian_log_prob(z, mean_z, self.log_std[n_a:])
         return PolicyStep(a, None, z, log_prob_a, log_prob_z)
 
-    def log_prob_batch(self, batch: Dict[str, Any]) -> torch.Tensor:
+    def log_prob_batch(self, batch: TransitionBatch) -> torch.Tensor:
         """
         Joint log pi(a, z' | o, z, a_prev) of the stored (a, z') at step t (z' only where it is sampled):
         the quantity of the PPO ratio (Lemma A.1, Algorithm 3).
 
         """
-        mean_a, mean_z = self.inputs.batch_outputs(self.network, self.observation, batch, True, False)[0]
+        out: DeterministicOutputs = self.inputs.batch_outputs(self.network, self.observation, batch, True, False)[0]
         if not self.stochastic_policy_state:
-            return gaussian_log_prob(batch['action'], mean_a, self.log_std)
-        return gaussian_log_prob(torch.cat([batch['action'], batch['next_policy_state']], -1),
-                                 torch.cat([mean_a, mean_z], -1), self.log_std)
+            return gaussian_log_prob(batch.action, out.action, self.log_std)
+        return gaussian_log_prob(torch.cat([batch.action, batch.next_policy_state], -1),
+                                 torch.cat([out.action, out.next_policy_state], -1), self.log_std)

@@ -1,10 +1,10 @@
 """The SAC family's policy: tanh-squashed Gaussians over a and, for S2PG, over z' (appendix C, Algorithm 2)."""
-from typing import Any, Dict
 
 import numpy as np
 import torch
 
-from mushroom_s2pg.core import BatchInputs, PolicyStep, StatefulPolicy
+from mushroom_s2pg.core import BatchInputs, PolicyStep, StatefulPolicy, TransitionBatch
+from mushroom_s2pg.networks.outputs import GaussianOutputs
 from mushroom_s2pg.policies.squashed_gaussian import gaussian_log_prob, squashed_log_prob, squashed_sample
 
 __all__ = ['SquashedGaussianPolicy']
@@ -35,8 +35,9 @@ class SquashedGaussianPolicy(StatefulPolicy):
     def _clamp(self, log_std: torch.Tensor) -> torch.Tensor:
         return log_std.clamp(self.log_std_min, self.log_std_max)
 
-    def _step(self, outputs, deterministic: bool) -> PolicyStep:
-        mean_a, log_std_a, mean_z, log_std_z = outputs
+    def _step(self, outputs: GaussianOutputs, deterministic: bool) -> PolicyStep:
+        mean_a, log_std_a = outputs.mean_action, outputs.log_std_action
+        mean_z, log_std_z = outputs.mean_policy_state, outputs.log_std_policy_state
         a, log_prob_a = squashed_sample(mean_a, self._clamp(log_std_a), deterministic)
         z, log_prob_z = mean_z, None
         if self.stochastic_policy_state and self.squash_policy_state:
@@ -47,20 +48,19 @@ class SquashedGaussianPolicy(StatefulPolicy):
             log_prob_z = gaussian_log_prob(z, mean_z, log_std_z)
         return PolicyStep(self.scale_action(a), a, z, log_prob_a, log_prob_z)
 
-    def log_prob_batch(self, batch: Dict[str, Any], eps: float = 1e-6) -> torch.Tensor:
+    def log_prob_batch(self, batch: TransitionBatch, eps: float = 1e-6) -> torch.Tensor:
         """
         Joint log-probability log pi(a, z' | o, z, a_prev) of the batch's stored (scaled) actions and, where
         z' is sampled, next internal states, at step t.
 
         """
-        mean_a, log_std_a, mean_z, log_std_z = self.inputs.batch_outputs(self.network, self.observation, batch,
-                                                                         True, False)[0]
-        a = self.normalise_action(batch['action']).clamp(-1 + eps, 1 - eps)
-        log_prob = squashed_log_prob(torch.atanh(a), mean_a, self._clamp(log_std_a))
+        out: GaussianOutputs = self.inputs.batch_outputs(self.network, self.observation, batch, True, False)[0]
+        a = self.normalise_action(batch.action).clamp(-1 + eps, 1 - eps)
+        log_prob = squashed_log_prob(torch.atanh(a), out.mean_action, self._clamp(out.log_std_action))
         if not self.stochastic_policy_state:
             return log_prob
-        z = batch['next_policy_state']
+        z, mean_z, log_std_z = batch.next_policy_state, out.mean_policy_state, self._clamp(out.log_std_policy_state)
         if not self.squash_policy_state:
-            return log_prob + gaussian_log_prob(z, mean_z, self._clamp(log_std_z))
+            return log_prob + gaussian_log_prob(z, mean_z, log_std_z)
         z = z.clamp(-1 + eps, 1 - eps)
-        return log_prob + squashed_log_prob(torch.atanh(z), mean_z, self._clamp(log_std_z))
+        return log_prob + squashed_log_prob(torch.atanh(z), mean_z, log_std_z)

@@ -3,7 +3,7 @@ import csv
 import math
 import os
 from numbers import Integral, Real
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 __all__ = ['ProgressLogger', 'read_progress']
 
@@ -142,11 +142,6 @@ class ProgressLogger:
         with open(self._path, 'a', newline='') as f:
             csv.DictWriter(f, fieldnames=self._columns).writerow(formatted)
             f.flush()
-
-    def log_many(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        """Append several rows (see :meth:`log`)."""
-        for row in rows:
-            self.log(row)
 
     def _epoch_of(self, row: Mapping[str, str]) -> Optional[int]:
         value = _parse(row.get(self._epoch_key, '') or '')

@@ -3,7 +3,7 @@
 The paper bounds the variance (trace of the covariance, equation 17) of the REINFORCE-style
 estimators with uniform constants ``F, H, K, Z`` (Assumptions 3.2, 3.3). In the linear lab the
 internal states and observations are Gaussian, hence unbounded, but their second moments are known
-exactly (:func:`~mushroom_s2pg.analysis.linear_system.step_moments`). Following the proofs in
+exactly (:func:`~gradient_lab.exact.step_moments`). Following the proofs in
 Appendix A.6 step by step and replacing each uniform constant by the root mean square of the
 corresponding gradient at step ``t`` gives rigorous, *data-dependent* versions of both bounds:
 
@@ -27,8 +27,8 @@ import math
 
 import torch
 
-from mushroom_s2pg.analysis.linear_system import (ESTIMATORS, Estimator, LinearGaussianPOMDP,
-                                                  LinearRecurrentPolicy, step_moments)
+from gradient_lab.exact import step_moments
+from gradient_lab.linear_system import ESTIMATORS, Estimator, LinearGaussianPOMDP, LinearRecurrentPolicy
 
 __all__ = ['lemma_a2_constants', 'variance_bound', 'per_step_score_bound', 'linear_variance_constant']
 

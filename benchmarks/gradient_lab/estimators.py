@@ -33,8 +33,7 @@ from typing import Literal
 
 import torch
 
-from mushroom_s2pg.analysis.linear_system import (DTYPE, ESTIMATORS, Estimator, LinearGaussianPOMDP,
-                                                  LinearRecurrentPolicy)
+from gradient_lab.linear_system import DTYPE, ESTIMATORS, Estimator, LinearGaussianPOMDP, LinearRecurrentPolicy
 
 __all__ = ['GradientStats', 'gradient_samples', 'sample_returns', 'summarize']
 
@@ -139,7 +138,7 @@ def gradient_samples(system: LinearGaussianPOMDP, policy: LinearRecurrentPolicy,
     back-propagates the action scores through ``z_t(theta)``; the S2PG estimator (Lemma 2.1,
     Theorem 3.5) rolls out the stochastic-internal-state policy and sums the scores of actions and
     sampled internal states of every single step. Each sample is unbiased for
-    :func:`~mushroom_s2pg.analysis.linear_system.true_gradient` of the same ``estimator``.
+    :func:`~gradient_lab.exact.true_gradient` of the same ``estimator``.
 
     Args:
         system: The POMDP.
@@ -162,7 +161,7 @@ def sample_returns(system: LinearGaussianPOMDP, policy: LinearRecurrentPolicy, h
     """Discounted returns ``G(tau)`` of the trajectories that :func:`gradient_samples` would use.
 
     Same seed, same trajectories; their mean estimates
-    :func:`~mushroom_s2pg.analysis.linear_system.exact_expected_return` of the same ``estimator``.
+    :func:`~gradient_lab.exact.exact_expected_return` of the same ``estimator``.
     """
     return _simulate(system, policy, horizon, n_samples, estimator, seed, 'analytic', chunk_size)[1]
 
