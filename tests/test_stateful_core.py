@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from mushroom_rl.core import Core
 
-from mushroom_s2pg.core import StatefulReplayMemory, TransitionBatch, reroll_replay_memory
+from mushroom_s2pg.core import StatefulReplayMemory, TransitionBatch
 from toy_envs import CountingPolicy, RecordingAgent, ToyPOMDP
 
 
@@ -111,54 +111,6 @@ def test_refresh_across_wrap_around_and_overwritten_slots():
     memory.refresh_policy_states(np.array([3, 1]), np.array([[50.], [60.]]), tau_z=1.)
     assert memory.policy_state[0, 0] == 50.   # step 3 -> step 4 across the wrap-around
     np.testing.assert_array_equal(memory.policy_state[[1, 2, 3], 0], [5., 2., 3.])  # newest: nothing follows
-
-
-def _counting_memory(first, last, absorbing, max_size=100):
-    """A memory of hand-made transitions whose stored z are -7 everywhere (so that a re-roll shows)."""
-    transitions = _transitions(first, last, absorbing, z_dim=2)
-    transitions = transitions._replace(prev_action=np.zeros((len(first), 2), np.float32))
-    memory = StatefulReplayMemory(1, max_size)
-    memory.add(transitions)
-    memory.policy_state[:] = -7.
-    memory.next_policy_state[:] = -7.
-    return memory
-
-
-def test_reroll_restarts_at_every_episode_start_and_carries_z_within_episodes():
-    # CountingPolicy: z0 = 0 and z' = z + 1, so a re-rolled z counts the steps since the episode start
-    first = [True, False, False, True, False, True, False, True]
-    last = [False, False, True, False, True, False, False, True]
-    absorbing = [False, False, True, False, False, False, False, False]
-    memory = _counting_memory(first, last, absorbing)
-    reroll_replay_memory(CountingPolicy(np.ones(1, dtype=bool)), memory)
-    np.testing.assert_array_equal(memory.policy_state[:8, 0], [0., 1., 2., 0., 1., 0., 1., 0.])
-    np.testing.assert_array_equal(memory.next_policy_state[:8], memory.policy_state[:8] + 1.)
-    # a step after an absorbing or last step starts an episode even where its ``first`` flag was lost
-    memory = _counting_memory([True] + [False] * 4, [False, True, False, False, False],
-                              [False, False, False, True, False])
-    reroll_replay_memory(CountingPolicy(np.ones(1, dtype=bool)), memory)
-    np.testing.assert_array_equal(memory.policy_state[:5, 0], [0., 1., 0., 1., 0.])
-
-
-def test_reroll_follows_the_ring_and_starts_a_cut_episode_from_its_stored_z():
-    # global steps 2..5 of one episode are kept at positions 2, 3, 0, 1: the oldest kept step (position 2) has lost
-    # its episode start, so the roll starts from its stored z
-    memory = _counting_memory([True] + [False] * 5, [False] * 6, [False] * 6, max_size=4)
-    memory.policy_state[2] = 10.
-    reroll_replay_memory(CountingPolicy(np.ones(1, dtype=bool)), memory)
-    np.testing.assert_array_equal(memory.policy_state[:, 0], [12., 13., 10., 11.])
-    np.testing.assert_array_equal(memory.next_policy_state[:, 0], [13., 14., 11., 12.])
-    # when the oldest kept step starts an episode, the roll starts from z0 = 0
-    memory = _counting_memory([True, False, True, False, True, False], [False] * 6, [False] * 6, max_size=4)
-    reroll_replay_memory(CountingPolicy(np.ones(1, dtype=bool)), memory)
-    np.testing.assert_array_equal(memory.policy_state[:, 0], [0., 1., 0., 1.])
-
-
-def test_reroll_refuses_a_policy_of_another_internal_state_width():
-    memory = _counting_memory([True, False], [False, True], [False, False])
-    memory.policy_state = memory.policy_state[:, :1].copy()
-    with pytest.raises(ValueError, match='width 1, the policy 2'):
-        reroll_replay_memory(CountingPolicy(np.ones(1, dtype=bool)), memory)
 
 
 def test_memory_sizes_and_initialisation():

@@ -29,8 +29,7 @@ class LSIQ_RS(StatefulLSIQ):
     LS-IQ with the privileged stateful critic Q(s_full, z, a, z') (Q(s_full, z, a, z', a_prev) with
     ``use_prev_action=True``); log-stds bounded to (-5, 2) as in the reference. ``use_prev_action`` (actor and
     critic) is False by default, as in the reference LS-IQ-RS launcher (``use_prev_actions = [False]``; its critic
-    is always built without a_prev). The reference gives no reason; on the point-mass door task it did not make
-    LSIQ_RS learn faster (docs/results_imitation_memory).
+    is always built without a_prev).
 
     ``critic_inputs`` is an ablation of the critic: ``'stateful'`` (default, the reference and Theorem 2.2);
     ``'state_action'``, the baselines' MLP Q(s_full, a) with two hidden layers of ``n_features_critic``, blind to z

@@ -23,9 +23,11 @@ window lengths 5 and 32; the table holds 5 (32 is a grid entry's override).
 Network widths are not in the table: they are the constructors' defaults (the reference's architectures). One
 network choice is: the S2PG critic's initialisation, Xavier at a tenth of the usual gain in the reference
 (``critic_init_scale=0.1``), where SAC_RS's library default is PyTorch's (``critic_init_scale=None``), with which
-S2PG learns short-memory tasks reliably (``docs/results/short_memory``); the table keeps the reference's value for
-the paper's tasks, and the grids on other tasks set it in their entries. The registry (:mod:`mushroom_s2pg.algorithms.registry`) checks at import that every name here is a hyperparameter of
-its algorithm, of the declared type, and :func:`hyperparameter_table_markdown` renders the table for the README.
+S2PG learns short-memory tasks reliably (measured on ``PendulumPOMDP-v1``; the documentation's short-memory study);
+the table keeps the reference's value for the paper's tasks, and the grids on other tasks set it in their entries.
+The registry (:mod:`mushroom_s2pg.algorithms.registry`) checks at import that every name here is a hyperparameter of
+its algorithm, of the declared type, and :func:`hyperparameter_table_markdown` renders the table for the
+documentation's algorithms page.
 
 """
 from dataclasses import dataclass, field

@@ -5,7 +5,7 @@ from mushroom_s2pg.core.errors import NonFiniteLossError
 from mushroom_s2pg.core.interfaces import BatchEvaluation, CriticInput, PolicyStep
 from mushroom_s2pg.core.off_policy_agent import OffPolicyStatefulAgent, soft_update
 from mushroom_s2pg.core.replay_memory import StatefulReplayMemory
-from mushroom_s2pg.core.policy_state_roll import reroll_replay_memory, roll_policy_states
+from mushroom_s2pg.core.policy_state_roll import roll_policy_states
 from mushroom_s2pg.core.stateful_agent import TRANSITION_FIELDS, StatefulAgent
 from mushroom_s2pg.core.standardizer import ObservationStandardizer
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
@@ -15,4 +15,4 @@ __all__ = ['BatchEvaluation', 'BatchInputs', 'CriticInput', 'NonFiniteLossError'
            'ObservationWindow', 'OffPolicyStatefulAgent', 'PolicyStep', 'SingleStep', 'StatefulAgent', 'StatefulPolicy',
            'StatefulReplayMemory', 'Sequences', 'TRANSITION_FIELDS', 'TrainableStatefulAgent', 'TransitionBatch',
            'TruncatedUnroll', 'Windows', 'adam',
-           'reroll_replay_memory', 'roll_policy_states', 'soft_update', 'to_torch']
+           'roll_policy_states', 'soft_update', 'to_torch']

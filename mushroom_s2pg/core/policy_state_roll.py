@@ -2,10 +2,7 @@
 Rolling a policy's z-kernel over stored trajectories: the internal states that the *current* policy would have
 carried along them.
 
-Used for the internal states of expert trajectories (LS-IQ's expert memory) and for the full re-roll of a replay
-memory, which replaces every stored z and z' (collected by older policies and refreshed one sampled step at a time)
-by a fresh sample of the current kernel, episode by episode (a tool for analyses and probes:
-``docs/results_imitation_memory/probe_door_session5.log``).
+Used for the internal states of expert trajectories (LS-IQ's expert memory).
 """
 from typing import Optional, Tuple
 
@@ -13,10 +10,9 @@ import numpy as np
 import torch
 
 from mushroom_s2pg.core.batch import TransitionBatch, Windows
-from mushroom_s2pg.core.replay_memory import StatefulReplayMemory
 from mushroom_s2pg.core.stateful_policy import StatefulPolicy
 
-__all__ = ['roll_policy_states', 'reroll_replay_memory']
+__all__ = ['roll_policy_states']
 
 
 def _step_inputs(policy: StatefulPolicy, state: torch.Tensor, policy_state: torch.Tensor,
@@ -86,37 +82,3 @@ def roll_policy_states(policy: StatefulPolicy, states: np.ndarray, prev_actions:
             z_next[rows] = fresh
             current[active] = fresh
     return z, z_next
-
-
-def reroll_replay_memory(policy: StatefulPolicy, memory: StatefulReplayMemory) -> None:
-    """
-    Replace every stored z and z' of ``memory`` by the current policy's kernel rolled over its trajectories, in
-    the order they were collected: from z0 at each episode start, and from the stored z at the oldest step when the
-    ring has overwritten the start of its episode. A step that follows an absorbing or last step starts an episode.
-
-    Args:
-        policy (StatefulPolicy): the policy whose kernel is rolled;
-        memory (StatefulReplayMemory): the memory, changed in place.
-
-    Raises:
-        ValueError: when the memory's internal states and the policy's have different widths.
-
-    """
-    if memory.size == 0:
-        return
-    z0 = policy.stored_policy_state(np.asarray(policy.reset(), dtype=np.float32)[None])
-    width = z0.shape[-1]
-    if memory.policy_state.shape[-1] != width:
-        raise ValueError(f'the memory stores internal states of width {memory.policy_state.shape[-1]}, the policy '
-                         f'{width}: re-roll a memory with the policy whose transitions it holds')
-    order = memory.chronological_positions()
-    ended = memory.absorbing[order] | memory.last[order]
-    starts = memory.first[order].copy()
-    starts[0] = True
-    starts[1:] |= ended[:-1]
-    initial = np.repeat(z0, int(starts.sum()), axis=0)
-    if not memory.first[order[0]]:
-        initial[0] = memory.policy_state[order[0]]
-    z, z_next = roll_policy_states(policy, memory.state[order], memory.prev_action[order], starts, initial)
-    memory.policy_state[order] = z
-    memory.next_policy_state[order] = z_next

@@ -131,11 +131,6 @@ class StatefulReplayMemory(Serializable):
             raise RuntimeError(f'replay memory holds {self.size} transitions, needs {self._initial_size}')
         return np.random.randint(self.size, size=n_samples)
 
-    def chronological_positions(self) -> np.ndarray:
-        """The positions of the stored transitions, oldest first (the ring's wrap-around undone)."""
-        oldest = self._n_added - self.size
-        return (oldest + np.arange(self.size)) % self._max_size
-
     def get(self, idx: np.ndarray) -> TransitionBatch:
         return TransitionBatch(**{name: getattr(self, name)[idx] for name in _FLOAT_FIELDS + _BOOL_FIELDS})
 

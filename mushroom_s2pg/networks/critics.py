@@ -73,8 +73,7 @@ class ResidualStatefulQNetwork(nn.Module):
     Q(s_full, z, a, z') = Q_0(s_full, a) + R(s_full, z, a, z'): the baselines' MLP critic plus a
     :class:`StatefulQNetwork` residual whose output layer starts at zero. At initialisation it is the z-blind
     critic; the residual then learns how the value depends on the internal-state transition (Theorem 2.2), so
-    the critic still values z and z'. An ablation of LS-IQ-RS's critic, not the reference's
-    (docs/results_imitation_memory: on the point-mass door task the reference critic slows LSIQ_RS down).
+    the critic still values z and z'. An ablation of LS-IQ-RS's critic, not the reference's.
 
     """
     def __init__(self, state_dim: int, action_dim: int, policy_state_dim: int, n_features: int = 256,
