@@ -185,7 +185,7 @@ def test_install_mini_datasets_is_idempotent(tmp_path, capsys):
 def test_makefile_data_target():
     with open(os.path.join(ROOT, 'Makefile')) as f:
         makefile = f.read()
-    assert '\ndata: venv\n' in makefile and '\ntest: venv data\n' in makefile
+    assert '\ndata: venv\n' in makefile and '\ntest: venv data docs\n' in makefile
     assert 'MINI_DATA ?= ../shared/data/loco_mujoco_mini' in makefile
 
 
