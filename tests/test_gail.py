@@ -248,9 +248,9 @@ def test_discriminator_is_trained_every_nth_fit(name, every):
     calls = []
     fit_discriminator = agent._fit_discriminator
 
-    def counting(state, next_state):
+    def counting(state, next_state, action=None):
         calls.append(len(state))
-        return fit_discriminator(state, next_state)
+        return fit_discriminator(state, next_state, action)
 
     agent._fit_discriminator = counting
     Core(agent, env).learn(n_steps=600, n_steps_per_fit=100, quiet=True)
