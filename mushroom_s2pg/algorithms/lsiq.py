@@ -28,7 +28,7 @@ _HOW_TO_GET_ACTIONS = (
     'LS-IQ learns from expert (state, action) pairs, and the reference code (robfiras/s2pg) has no state-only '
     'LS-IQ; loco-mujoco\'s motion-capture datasets (the mini data included) hold no actions. Write expert data '
     'with actions and full states with launchers/tools/make_expert_data.py and pass that file (--expert_data PATH, '
-    'or the .perfect task), or use GAIL, which imitates states only.')
+    'or the .perfect task), or use GAIL, which can imitate states alone.')
 
 
 
@@ -109,6 +109,8 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
         Hyperparameter('critic_loss', str, 'mse', "loss of the critic: 'mse' (the reference's) or 'huber'"),
         Hyperparameter('treat_absorbing_states', bool, True, 'whether absorbing states get their fixed-point value'),
         Hyperparameter('target_clipping', bool, True, 'whether the critic targets are clipped to the bounds of Q'),
+        Hyperparameter('tanh_log_prob', str, 'exact',
+                       "tanh correction of the log-probabilities: 'exact' or 'reference' (log(1 - y^2 + 1e-6))"),
     ))
 
     def __init__(self, mdp_info, policy: StatefulPolicy, critic: torch.nn.Module,
@@ -118,7 +120,7 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
                  lr_alpha: float = 3e-4, init_alpha_z: float = 0.01, lr_alpha_z: float = 3e-4,
                  target_entropy: Optional[float] = None, target_entropy_z: Optional[float] = None, tau_z: float = 1.,
                  reg_mult: float = 0.5, expert_target: str = 'fixed', critic_loss: str = 'mse',
-                 treat_absorbing_states: bool = True, target_clipping: bool = True):
+                 treat_absorbing_states: bool = True, target_clipping: bool = True, tanh_log_prob: str = 'exact'):
         """
         Constructor. Defaults are the reference's LS-IQ-RS values (REFERENCE section 3 and the reference launcher
         ``experiments/02_Imitation_Learning/02_RS/.../02_LSIQ``).
@@ -137,7 +139,9 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
             critic_loss (str): ``'mse'`` (the reference) or ``'huber'``;
             treat_absorbing_states (bool): the agent's reward bound at absorbing states is 1 / (1 - gamma) times
                 larger, so that their Q targets are Q_min;
-            target_clipping (bool): clip V(s') to [Q_min, Q_max].
+            target_clipping (bool): clip V(s') to [Q_min, Q_max];
+            tanh_log_prob (str): the policy's tanh correction, ``'exact'`` or ``'reference'``
+                (:meth:`~mushroom_s2pg.policies.SquashedGaussianPolicy.set_tanh_log_prob`).
 
         Raises:
             ExpertDataError: without expert data, or with expert data that have no actions, or that do not fit
@@ -149,6 +153,7 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
                 f'{type(self).__name__} imitates expert data: build it with expert_data=ExpertData(states, '
                 'next_states, last=..., actions=..., absorbing=...) (environments.expert_dataset reads a file)')
         expert = self.usable_expert_data(expert_data)
+        policy.set_tanh_log_prob(tanh_log_prob)
         super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
         if reg_mult <= 0:
             raise ValueError(f'reg_mult must be > 0, got {reg_mult}')

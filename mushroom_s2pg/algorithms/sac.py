@@ -58,6 +58,8 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
                        "loss of alpha_z: 'log_alpha' (the reference's) or 'alpha' (ablation)"),
         Hyperparameter('refresh_before_warmup', bool, False,
                        'whether sampled internal states are refreshed before the actor learns (ablation)'),
+        Hyperparameter('tanh_log_prob', str, 'exact',
+                       "tanh correction of the log-probabilities: 'exact' or 'reference' (log(1 - y^2 + 1e-6))"),
     ))
 
     def __init__(self, mdp_info, policy: SquashedGaussianPolicy, critic: TwinCritic, batch_size: int = 256,
@@ -67,7 +69,7 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
                  target_entropy: Optional[float] = None, target_entropy_z: Optional[float] = None,
                  tau_z: float = 1., policy_state_entropy_in_target: bool = False,
                  temperature_loss: str = 'log_alpha', temperature_loss_z: str = 'log_alpha',
-                 refresh_before_warmup: bool = False):
+                 refresh_before_warmup: bool = False, tanh_log_prob: str = 'exact'):
         """
         Constructor. Defaults are the reference implementation's SAC-RS values (REFERENCE section 3).
 
@@ -80,9 +82,13 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
             policy_state_entropy_in_target (bool): whether the soft target has the z' entropy bonus too;
             temperature_loss, temperature_loss_z (str): the loss of alpha and of alpha_z, ``'log_alpha'`` (the
                 reference's) or ``'alpha'`` (:class:`~mushroom_s2pg.algorithms.temperature.Temperature`);
-            refresh_before_warmup (bool): whether sampled internal states are refreshed before the actor learns.
+            refresh_before_warmup (bool): whether sampled internal states are refreshed before the actor learns;
+            tanh_log_prob (str): the policy's tanh correction of log pi(a) and log pi(z'), ``'exact'`` (the
+                log-Jacobian) or ``'reference'`` (log(1 - y^2 + 1e-6), as the reference computes it);
+                :meth:`SquashedGaussianPolicy.set_tanh_log_prob`.
 
         """
+        policy.set_tanh_log_prob(tanh_log_prob)
         super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
         self._warmup_transitions = int(warmup_transitions)
         self._policy_state_entropy_in_target = bool(policy_state_entropy_in_target)
