@@ -44,9 +44,15 @@ def with_block(text: str, table: str) -> str:
     return text[:text.index(START) + len(START)] + '\n' + table + text[text.index(END):]
 
 
-# Common to the SAC experiment scripts (alg_params and the launchers' defaults).
+# Common to the SAC experiment scripts (alg_params and the launchers' defaults). tanh_log_prob: every SAC policy of
+# s2pg/policy/recurrent_policy.py (SACRecurrentPolicy, SACBPTTPolicy, SACWindowPolicy) subtracts
+# log(1 - y^2 + 1e-6) (its _eps_log_prob = 1e-6).
 SAC_SCRIPT = dict(batch_size=256, initial_replay_size=5000, max_replay_size=500000, warmup_transitions=10000,
-                  lr_actor=1e-4, init_alpha=1.0)
+                  lr_actor=1e-4, init_alpha=1.0, tanh_log_prob='reference')
+# The GRU networks of s2pg/networks/recurrent_networks.py (SACRecurrentActorNetwork, SACBPTTActorNetwork,
+# TD3ActorRecurrentNetwork, TD3ActorBPTTNetwork, PPOActorRecurrentNetwork, PPOActorBPTTNetwork, PPOCriticBPTTNetwork)
+# all read the observation again after the GRU through a layer of their own (_h1_o_post_rnn), with Xavier gains.
+GRU = dict(network_structure='reference')
 # Common to the TD3 experiment scripts.
 TD3_SCRIPT = dict(batch_size=100, initial_replay_size=10000, max_replay_size=1000000, tau=0.005, policy_delay=2,
                   target_noise=0.2, target_noise_clip=0.5)
@@ -59,13 +65,13 @@ EXPECTED = {
     # critic_init_scale: the reference's critic (s2pg/networks/critics_with_hidden.py) initialises every layer with
     # Xavier at 0.1 times the layer's gain
     'SAC_RS': dict(SAC_SCRIPT, tau=0.001, tau_z=1.0, policy_state_entropy_in_target=False, policy_state_dim=32,
-                   critic_init_scale=0.1,
+                   critic_init_scale=0.1, **GRU,
                    lr_critic=(1e-3,       1e-3,  3e-4,    1e-4, 1e-4),
                    lr_alpha=(3e-4,        3e-4,  3e-4,    3e-4, 5e-6),
                    init_alpha_z=(0.01,    0.01,  0.01,    0.01, 0.1),
                    lr_alpha_z=(3e-4,      3e-4,  3e-4,    1e-6, 5e-6)),
     # 01_BPTT/02_POMDP_Privileged_Information/01_SAC_BPTT
-    'SAC_BPTT': dict(SAC_SCRIPT, tau=0.005, lr_critic=3e-4, policy_state_dim=32, truncation_length=5,
+    'SAC_BPTT': dict(SAC_SCRIPT, tau=0.005, lr_critic=3e-4, policy_state_dim=32, truncation_length=5, **GRU,
                      lr_alpha=(3e-4,      3e-4,  3e-4,    3e-4, 5e-6)),
     # 03_Window/02_POMDP_Privileged_Information/01_SAC_Window
     'SAC_WINDOW': dict(SAC_SCRIPT, tau=0.005, lr_critic=3e-4, window_length=5,
@@ -77,12 +83,12 @@ EXPECTED = {
     'SAC_ORACLE': dict(SAC_SCRIPT, tau=0.001, lr_critic=3e-4,
                        lr_alpha=(3e-4,    3e-4,  3e-4,    3e-4, 5e-6)),
     # 02_RS/02_POMDP_Privileged_Information/02_TD3_RS
-    'TD3_RS': dict(TD3_SCRIPT, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32, critic_init_scale=0.1,
+    'TD3_RS': dict(TD3_SCRIPT, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32, critic_init_scale=0.1, **GRU,
                    lr_actor=(1e-3,        1e-3,  1e-3,    1e-3, 1e-4),
                    std=(0.4,              0.1,   0.1,     0.1,  0.1),
                    std_z=(0.01,           0.01,  0.1,     0.1,  0.01)),
     # 01_BPTT/02_POMDP_Privileged_Information/02_TD3_BPTT
-    'TD3_BPTT': dict(TD3_SCRIPT, lr_actor=5e-4, lr_critic=1e-3, policy_state_dim=32, truncation_length=5,
+    'TD3_BPTT': dict(TD3_SCRIPT, lr_actor=5e-4, lr_critic=1e-3, policy_state_dim=32, truncation_length=5, **GRU,
                      std=(0.4,            0.1,   0.1,     0.1,  0.1)),
     # 03_Window/02_POMDP_Privileged_Information/02_TD3_Window
     'TD3_WINDOW': dict(TD3_SCRIPT, lr_actor=1e-3, lr_critic=1e-3, window_length=5,
@@ -93,10 +99,10 @@ EXPECTED = {
     # 05_Oracle/02_POMDP_Privileged_Information/02_TD3_Oracle
     'TD3_ORACLE': dict(TD3_SCRIPT, lr_actor=1e-3, lr_critic=1e-3, std=0.1),
     # 02_RS/01_POMDP
-    'PPO_RS': dict(PPO_SCRIPT, lr_actor=5e-5, lr_critic=5e-5, std_0=0.5, policy_state_dim=128,
+    'PPO_RS': dict(PPO_SCRIPT, lr_actor=5e-5, lr_critic=5e-5, std_0=0.5, policy_state_dim=128, **GRU,
                    eps_clip=(0.2,         0.05,  0.05,    0.2,  0.1)),
     # 01_BPTT/01_POMDP
-    'PPO_BPTT': dict(PPO_SCRIPT, std_0=0.5, policy_state_dim=128, truncation_length=5,
+    'PPO_BPTT': dict(PPO_SCRIPT, std_0=0.5, policy_state_dim=128, truncation_length=5, **GRU,
                      lr_actor=(5e-5,      5e-5,  1e-4,    1e-4, 1e-4),
                      lr_critic=(5e-5,     5e-5,  1e-4,    1e-4, 1e-4),
                      eps_clip=(0.2,       0.1,   0.2,     0.2,  0.2)),

@@ -3,7 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
 from mushroom_s2pg.algorithms.gail import ExpertData, StatefulGAIL
 from mushroom_s2pg.algorithms.ppo_variants import _gru_policy, _window_policy
 from mushroom_s2pg.core import SingleStep, TruncatedUnroll
@@ -31,13 +31,15 @@ class GAIL_RS(StatefulGAIL):
         Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
         Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
         Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        NETWORK_STRUCTURE,
     ), StatefulGAIL.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
-                 policy_state_dim: int = 32, n_features_actor: int = 128, std_0: float = 0.5, **kwargs):
+                 policy_state_dim: int = 32, n_features_actor: int = 128, std_0: float = 0.5,
+                 network_structure: str = 'library', **kwargs):
         expert_data = _located(expert_data, mdp_info, policy_obs_mask)
         super().__init__(mdp_info, _gru_policy(mdp_info, policy_obs_mask, SingleStep(), True, policy_state_dim,
-                                               n_features_actor, std_0), expert_data, **kwargs)
+                                               n_features_actor, std_0, network_structure), expert_data, **kwargs)
 
 
 class GAIL_BPTT(StatefulGAIL):
@@ -60,20 +62,22 @@ class GAIL_BPTT(StatefulGAIL):
         Hyperparameter('lr_critic', float, 1e-5, 'learning rate of the critic'),
         Hyperparameter('eps_clip', float, 0.005, 'clip of the importance ratio'),
         Hyperparameter('train_discriminator_every', int, 1, 'rollouts per discriminator training'),
+        NETWORK_STRUCTURE,
     ), StatefulGAIL.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  truncation_length: int = 5, policy_state_dim: int = 32, n_features_actor: int = 128,
                  n_features_critic: int = 128, std_0: float = 0.5, lr_actor: float = 1e-5, lr_critic: float = 1e-5,
-                 eps_clip: float = 0.005, train_discriminator_every: int = 1, **kwargs):
+                 eps_clip: float = 0.005, train_discriminator_every: int = 1, network_structure: str = 'library',
+                 **kwargs):
         kwargs.update(lr_actor=lr_actor, lr_critic=lr_critic, eps_clip=eps_clip,
                       train_discriminator_every=train_discriminator_every)
         expert_data = _located(expert_data, mdp_info, policy_obs_mask)
         policy = _gru_policy(mdp_info, policy_obs_mask, TruncatedUnroll(truncation_length), False, policy_state_dim,
-                             n_features_actor, std_0)
+                             n_features_actor, std_0, network_structure)
         if not kwargs.get('privileged_critic', True):
             kwargs['critic'] = RecurrentStateValue(int(np.sum(policy_obs_mask)), mdp_info.action_space.shape[0],
-                                                   n_features_critic, n_features_critic)
+                                                   n_features_critic, n_features_critic, network_structure)
         super().__init__(mdp_info, policy, expert_data, **kwargs)
 
 

@@ -10,7 +10,7 @@ from typing import Any, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ['Hyperparameter', 'declare', 'type_problem']
+__all__ = ['NETWORK_STRUCTURE', 'Hyperparameter', 'declare', 'type_problem']
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,13 @@ class Hyperparameter:
     type: Any
     default: Any
     doc: str = ''
+
+
+#: The structure of the GRU networks (:data:`mushroom_s2pg.networks.recurrent_actors.NETWORK_STRUCTURES`), declared by
+#: every variant with a GRU actor.
+NETWORK_STRUCTURE = Hyperparameter(
+    'network_structure', str, 'library',
+    "GRU networks: 'library' or 'reference' (the reference's post-GRU observation layer and Xavier gains)")
 
 
 def declare(own: Sequence[Hyperparameter], base: Sequence[Hyperparameter] = ()) -> Tuple[Hyperparameter, ...]:

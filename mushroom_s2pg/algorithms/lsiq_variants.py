@@ -3,7 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
 from mushroom_s2pg.algorithms.lsiq import StatefulLSIQ
 from mushroom_s2pg.expert_data import ExpertData
 from mushroom_s2pg.algorithms.sac_variants import _dims, squashed_window_policy
@@ -52,16 +52,18 @@ class LSIQ_RS(StatefulLSIQ):
         Hyperparameter('use_prev_action', bool, False, 'whether the GRU reads the previous action'),
         Hyperparameter('critic_inputs', str, 'stateful',
                        "inputs of the critic: 'stateful', 'state_action' or 'residual' (ablation)"),
+        NETWORK_STRUCTURE,
     ), StatefulLSIQ.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  policy_state_dim: int = 32, n_features_actor: int = 256, n_features_critic: int = 256,
                  log_std_min: float = -5., log_std_max: float = 2., use_prev_action: bool = False,
-                 critic_inputs: str = 'stateful', **kwargs):
+                 critic_inputs: str = 'stateful', network_structure: str = 'library', **kwargs):
         if critic_inputs not in self.CRITIC_INPUTS:
             raise ValueError(f'critic_inputs must be one of {self.CRITIC_INPUTS}, got {critic_inputs!r}')
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, use_prev_action)
+        network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, use_prev_action,
+                                   network_structure)
         policy = SquashedGaussianPolicy(network, SingleStep(), mdp_info.action_space.low, mdp_info.action_space.high,
                                         policy_obs_mask, stochastic_policy_state=True, log_std_min=log_std_min,
                                         log_std_max=log_std_max)
@@ -93,14 +95,16 @@ class LSIQ_BPTT(StatefulLSIQ):
         Hyperparameter('log_std_min', float, -5.0, "lower clamp of the log-stds of a (and z')"),
         Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
         Hyperparameter('lr_actor', float, 3e-5, 'learning rate of the actor'),
+        NETWORK_STRUCTURE,
     ), StatefulLSIQ.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  truncation_length: int = 5, policy_state_dim: int = 32, n_features_actor: int = 256,
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -5., log_std_max: float = 2.,
-                 lr_actor: float = 3e-5, **kwargs):
+                 lr_actor: float = 3e-5, network_structure: str = 'library', **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = SquashedGaussianPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+        actor = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, structure=network_structure)
+        policy = SquashedGaussianPolicy(actor,
                                         TruncatedUnroll(truncation_length), mdp_info.action_space.low,
                                         mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=False,
                                         log_std_min=log_std_min, log_std_max=log_std_max)

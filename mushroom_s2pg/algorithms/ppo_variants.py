@@ -3,7 +3,7 @@ from typing import Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.mlp_actors import DeterministicMLPActor
@@ -15,9 +15,9 @@ __all__ = ['PPO_RS', 'PPO_BPTT', 'PPO_WINDOW', 'PPO_VANILLA', 'PPO_ORACLE']
 
 
 def _gru_policy(mdp_info, policy_obs_mask, inputs: BatchInputs, stochastic_policy_state: bool,
-                policy_state_dim: int, n_features: int, std_0: float) -> GaussianPolicy:
+                policy_state_dim: int, n_features: int, std_0: float, structure: str = 'library') -> GaussianPolicy:
     network = DeterministicGRUActor(int(np.sum(policy_obs_mask)), mdp_info.action_space.shape[0], policy_state_dim,
-                                    n_features, squash_action=False)
+                                    n_features, squash_action=False, structure=structure)
     return GaussianPolicy(network, inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
                           stochastic_policy_state, std_0, ObservationStandardizer(mdp_info.observation_space.shape))
 
@@ -43,12 +43,13 @@ class PPO_RS(StatefulPPO):
         Hyperparameter('policy_state_dim', int, 128, 'dimension of the internal state z (GRU hidden state)'),
         Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
         Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        NETWORK_STRUCTURE,
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 128,
-                 n_features_actor: int = 128, std_0: float = 0.5, **kwargs):
+                 n_features_actor: int = 128, std_0: float = 0.5, network_structure: str = 'library', **kwargs):
         super().__init__(mdp_info, _gru_policy(mdp_info, policy_obs_mask, SingleStep(), True, policy_state_dim,
-                                               n_features_actor, std_0), **kwargs)
+                                               n_features_actor, std_0, network_structure), **kwargs)
 
 
 class PPO_BPTT(StatefulPPO):
@@ -56,6 +57,8 @@ class PPO_BPTT(StatefulPPO):
     PPO with the same GRU actor, its state carried deterministically, trained by truncated BPTT. Without
     privileged information the critic is recurrent too (section 4 of the paper, as in the reference): a GRU of
     its own with ``n_features_critic`` features over the same truncation windows, from a zero hidden state.
+    ``network_structure`` applies to the actor and that critic (``'reference'``: the reference's post-GRU observation
+    layers and Xavier gains, :class:`~mushroom_s2pg.networks.value_networks.RecurrentStateValue`).
 
     """
     #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
@@ -65,16 +68,17 @@ class PPO_BPTT(StatefulPPO):
         Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
         Hyperparameter('n_features_critic', int, 128, "width of the critic's layers"),
         Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        NETWORK_STRUCTURE,
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 128, n_features_actor: int = 128, n_features_critic: int = 128,
-                 std_0: float = 0.5, **kwargs):
+                 std_0: float = 0.5, network_structure: str = 'library', **kwargs):
         policy = _gru_policy(mdp_info, policy_obs_mask, TruncatedUnroll(truncation_length), False, policy_state_dim,
-                             n_features_actor, std_0)
+                             n_features_actor, std_0, network_structure)
         if not kwargs.get('privileged_critic', False):
             kwargs['critic'] = RecurrentStateValue(int(np.sum(policy_obs_mask)), mdp_info.action_space.shape[0],
-                                                   n_features_critic, n_features_critic)
+                                                   n_features_critic, n_features_critic, network_structure)
         super().__init__(mdp_info, policy, **kwargs)
 
 

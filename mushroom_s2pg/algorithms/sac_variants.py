@@ -3,7 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
 from mushroom_s2pg.algorithms.sac import StatefulSAC
 from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.cpg import CPGNetwork
@@ -54,7 +54,10 @@ class SAC_RS(StatefulSAC):
     ``encoders`` and ``init_scale`` of :class:`~mushroom_s2pg.networks.critics.StatefulQNetwork`; the critic starts
     from PyTorch's initialisation by default (``critic_init_scale=None``), with which SAC_RS learns short-memory tasks
     reliably, where the reference's Xavier at a tenth of the gain (0.1, its value on the paper's tasks in the
-    reference table) does not. Further keyword arguments: those of :class:`StatefulSAC`.
+    reference table) does not. ``network_structure='reference'`` (the reference table's) gives the GRU actor the
+    reference's separate post-GRU observation layer and Xavier gains
+    (:class:`~mushroom_s2pg.networks.recurrent_actors.GaussianGRUActor`); the library default, ``'library'``, is the
+    structure the short-memory study measured. Further keyword arguments: those of :class:`StatefulSAC`.
 
     """
     #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
@@ -70,15 +73,18 @@ class SAC_RS(StatefulSAC):
         Hyperparameter('critic_encoders', str, 'mlp', "encoders of the stateful critic: 'mlp' or 'linear' (ablation)"),
         Hyperparameter('critic_init_scale', Optional[float], None,
                        "gain of the critic's Xavier initialisation (None: PyTorch's initialisation; ablation)"),
+        NETWORK_STRUCTURE,
     ), StatefulSAC.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
                  n_features_actor: int = 256, n_features_critic: int = 256, log_std_min: float = -20.,
                  log_std_max: float = 2., actor: str = 'gru', n_oscillators: Optional[int] = None,
-                 critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = None, **kwargs):
+                 critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = None,
+                 network_structure: str = 'library', **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
         if actor == 'gru':
-            network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor)
+            network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor,
+                                       structure=network_structure)
         elif actor == 'cpg':
             network = CPGNetwork(action_dim, n_oscillators or action_dim, mdp_info.dt)
         else:
@@ -110,13 +116,15 @@ class SAC_BPTT(StatefulSAC):
         Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
         Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
         Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        NETWORK_STRUCTURE,
     ), StatefulSAC.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 32, n_features_actor: int = 256, critic_features: Sequence[int] = (256, 256),
-                 log_std_min: float = -20., log_std_max: float = 2., **kwargs):
+                 log_std_min: float = -20., log_std_max: float = 2., network_structure: str = 'library', **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = SquashedGaussianPolicy(GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+        actor = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, structure=network_structure)
+        policy = SquashedGaussianPolicy(actor,
                                         TruncatedUnroll(truncation_length), mdp_info.action_space.low,
                                         mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=False,
                                         log_std_min=log_std_min, log_std_max=log_std_max)

@@ -3,7 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
 from mushroom_s2pg.algorithms.sac_variants import _dims, _mlp_twin_critic
 from mushroom_s2pg.algorithms.td3 import StatefulTD3
 from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
@@ -33,8 +33,9 @@ class TD3_RS(StatefulTD3):
     and ``critic_init_scale`` are the ``encoders`` and ``init_scale`` of
     :class:`~mushroom_s2pg.networks.critics.StatefulQNetwork`; as SAC_RS's, the critic starts from PyTorch's
     initialisation by default (``critic_init_scale=None``), with which TD3_RS learns short-memory tasks, where the
-    reference's 0.1 (its value on the paper's tasks in the reference table) does not. Further keyword arguments:
-    those of :class:`StatefulTD3`.
+    reference's 0.1 (its value on the paper's tasks in the reference table) does not. ``network_structure``: that of
+    :class:`~mushroom_s2pg.networks.recurrent_actors.DeterministicGRUActor` (``'reference'`` in the reference
+    table). Further keyword arguments: those of :class:`StatefulTD3`.
 
     """
     #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
@@ -47,14 +48,17 @@ class TD3_RS(StatefulTD3):
         Hyperparameter('critic_encoders', str, 'mlp', "encoders of the stateful critic: 'mlp' or 'linear' (ablation)"),
         Hyperparameter('critic_init_scale', Optional[float], None,
                        "gain of the critic's Xavier initialisation (None: PyTorch's initialisation; ablation)"),
+        NETWORK_STRUCTURE,
     ), StatefulTD3.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, policy_state_dim: int = 32,
                  n_features_actor: int = 128, n_features_critic: int = 256, std: float = 0.1,
                  std_z: float = 0.01, critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = None,
-                 **kwargs):
+                 network_structure: str = 'library', **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = DeterministicPolicy(DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+        actor = DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor,
+                                      structure=network_structure)
+        policy = DeterministicPolicy(actor,
                                      SingleStep(), mdp_info.action_space.low, mdp_info.action_space.high,
                                      policy_obs_mask, stochastic_policy_state=True, std=std, std_z=std_z)
         critic = TwinCritic(*(StatefulQNetwork(state_dim, action_dim, policy_state_dim, n_features_critic,
@@ -74,13 +78,17 @@ class TD3_BPTT(StatefulTD3):
         Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
         Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
         Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+        NETWORK_STRUCTURE,
     ), StatefulTD3.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 32, n_features_actor: int = 128,
-                 critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
+                 critic_features: Sequence[int] = (256, 256), std: float = 0.1, network_structure: str = 'library',
+                 **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
-        policy = DeterministicPolicy(DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor),
+        actor = DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor,
+                                      structure=network_structure)
+        policy = DeterministicPolicy(actor,
                                      TruncatedUnroll(truncation_length), mdp_info.action_space.low,
                                      mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=False,
                                      std=std)

@@ -9,7 +9,7 @@ import torch.nn as nn
 from mushroom_s2pg.core import StatefulPolicy, TransitionBatch
 from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
 from mushroom_s2pg.networks.outputs import StateValues
-from mushroom_s2pg.networks.recurrent_actors import GRUCore
+from mushroom_s2pg.networks.recurrent_actors import GRUCore, check_structure, xavier_init
 
 __all__ = ['MLPStateValue', 'RecurrentStateValue', 'StateValue']
 
@@ -62,14 +62,22 @@ class RecurrentStateValue(StateValue):
     The recurrent critic of PPO-BPTT (section 4 of the paper, as in the reference): a GRU of its own over the
     window of observations and previous actions up to t (``batch.window``, cut at the episode start), started
     from a zero hidden state, with the head [ReLU(Linear(o_t)), h_t] -> Linear -> ReLU -> 1. V_{t+1} is read one
-    step further in the same unroll.
+    step further in the same unroll. ``structure='reference'`` is the reference's ``PPOCriticBPTTNetwork``: a
+    post-GRU observation layer of its own for the head, and Xavier-uniform weights at the ReLU gain for every layer
+    (the output included); ``'library'``: one shared encoder and PyTorch's initialisation.
 
     """
-    def __init__(self, obs_dim: int, action_dim: int, n_features: int = 128, hidden_dim: int = 128):
+    def __init__(self, obs_dim: int, action_dim: int, n_features: int = 128, hidden_dim: int = 128,
+                 structure: str = 'library'):
         super().__init__()
+        reference = check_structure(structure) == 'reference'
         self.hidden_dim = int(hidden_dim)
-        self.core = GRUCore(obs_dim, action_dim, self.hidden_dim, n_features)
+        self.core = GRUCore(obs_dim, action_dim, self.hidden_dim, n_features, post_rnn_encoder=reference)
         self.head = mlp(n_features + self.hidden_dim, 1, (n_features,))
+        if reference:
+            self.core.init_encoders(1.)
+            for layer in (self.head[0], self.head[-1]):
+                xavier_init(layer, 'relu')
 
     def values(self, policy, batch, next=True):
         window = batch.window
