@@ -27,9 +27,11 @@ def half_cheetah():
 # stateful critic, dim z 32: [z, z'] 64->256->128, [s, a, a_prev] 29->256->128, [a, a_prev] 12->256->128,
 # then 128->128->1: 49536 + 40576 + 36224 + 16641 = 142977 (the reference's ~145k).
 # PPO-RS V(o, z, a_prev), dim z 128: 142->128->128->1 = 18304 + 16512 + 129 = 34945.
-# PPO-BPTT recurrent V: encoders 8->128, 6->128 (1152 + 896), GRU 256->128 (148224), head 256->128->1 (33025).
+# PPO-BPTT recurrent V (the reference table's network_structure='reference', PPOCriticBPTTNetwork of
+# s2pg/networks/recurrent_networks.py): encoders 8->128, 6->128 (1152 + 896), GRU 256->128 (148224), the post-GRU
+# observation layer 8->128 (1152), head 256->128->1 (33025).
 @pytest.mark.parametrize('name, critic_attribute, expected', [
-    ('SAC_RS', 'q', 142977), ('TD3_RS', 'q', 142977), ('PPO_RS', 'v', 34945), ('PPO_BPTT', 'v', 183297)])
+    ('SAC_RS', 'q', 142977), ('TD3_RS', 'q', 142977), ('PPO_RS', 'v', 34945), ('PPO_BPTT', 'v', 184449)])
 def test_critics_have_the_reference_size(half_cheetah, name, critic_attribute, expected):
     agent = make_agent(name, half_cheetah.info, half_cheetah.policy_obs_mask, env_id=ENV_ID)
     critic = agent._critic.critics[0] if critic_attribute == 'q' else agent._V

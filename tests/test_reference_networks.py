@@ -143,3 +143,22 @@ def test_variants_build_the_reference_networks_on_request(name):
     obs_dim = int(np.sum(env.policy_obs_mask))
     grown = n_parameters(reference.policy.network) - n_parameters(library.policy.network)
     assert grown == linear(obs_dim, reference.policy.network.core.obs_encoder.out_features)
+
+
+@pytest.mark.parametrize('name, z, n, head', [
+    # SACRecurrentActorNetwork: _h3 Linear(z + n, n), _h4 Linear(n, 2a + z); SAC-RS launcher: z 32, n 256
+    ('SAC_RS', 32, 256, lambda z, n, a: linear(z + n, n) + linear(n, 2 * a + z)),
+    # TD3ActorRecurrentNetwork: _h3 Linear(z + n, a); TD3-RS: z 32, n 128
+    ('TD3_RS', 32, 128, lambda z, n, a: linear(z + n, a)),
+    # PPOActorRecurrentNetwork: _h3 Linear(z + n, a); PPO-RS: z 128, n 128
+    ('PPO_RS', 128, 128, lambda z, n, a: linear(z + n, a)),
+])
+def test_the_reference_table_builds_the_reference_actors_on_half_cheetah(name, z, n, head):
+    from environments import make_env
+    env = make_env('HalfCheetahPOMDP-v5')
+    o, a = int(np.sum(env.policy_obs_mask)), env.info.action_space.shape[0]
+    assert (o, a) == (8, 6)
+    agent = make_agent(name, env.info, env.policy_obs_mask, env_id='HalfCheetahPOMDP-v5')
+    # _h1_o, _h1_o_post_rnn, _h1_a_prev, GRU(2n, z), then the head (SAC-RS: 144,108; TD3-RS: 32,006; PPO-RS: 152,966)
+    expected = linear(o, n) + linear(o, n) + linear(a, n) + gru(2 * n, z) + head(z, n, a)
+    assert n_parameters(agent.policy.network) == expected
