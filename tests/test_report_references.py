@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from environments import make_env
+from environments import PointMassMemoryUniformEnv
 from environments.point_mass_scripts import door_oracle_action, memory_oracle_action, rollout
 from launchers.report.references import DECLARED_REFERENCES, declared_reference
 
@@ -11,6 +12,12 @@ def test_the_memory_task_reference_is_its_scripted_oracle():
     pairs = [dict(start_index=s, goal_index=g) for s in range(4) for g in range(4)]
     returns = [rollout('PointMassMemory-v0', memory_oracle_action, pair)[0] for pair in pairs]
     assert DECLARED_REFERENCES['PointMassMemory-v0'].value == pytest.approx(np.mean(returns), abs=0.005)
+
+
+def test_the_uniform_memory_task_reference_is_its_scripted_oracle():
+    draws = np.random.default_rng(0).uniform(*PointMassMemoryUniformEnv.X_RANGE, (50, 2))
+    returns = [rollout('PointMassMemory-v1', memory_oracle_action, dict(goal_x=g, start_x=s))[0] for g, s in draws]
+    assert DECLARED_REFERENCES['PointMassMemory-v1'].value == pytest.approx(np.mean(returns), abs=0.005)
 
 
 def test_the_door_task_reference_is_its_scripted_oracle():

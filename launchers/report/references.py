@@ -21,11 +21,14 @@ class DeclaredReference:
 
 DECLARED_REFERENCES: Dict[str, DeclaredReference] = {
     'PointMassMemory-v0': DeclaredReference(
-        34.04, 100, 'scripted oracle (environments.point_mass_scripts.memory_oracle_action), mean return over the '
-                    '16 start-goal pairs'),
+        858.01, 1000, 'scripted oracle (environments.point_mass_scripts.memory_oracle_action), mean return over the '
+                      '16 start-goal pairs'),
+    'PointMassMemory-v1': DeclaredReference(
+        859.76, 1000, 'scripted oracle (environments.point_mass_scripts.memory_oracle_action), mean return over 50 '
+                      '(goal x, start x) draws U[25, 120]^2 (numpy default_rng(0))'),
     'PointMassDoor-v0': DeclaredReference(
-        779.31, 150, 'scripted oracle (environments.point_mass_scripts.door_oracle_action), mean return over 200 '
-                     'door draws U[10, 100]^2 (numpy default_rng(0))'),
+        9053.96, 1000, 'scripted oracle (environments.point_mass_scripts.door_oracle_action), mean return over 200 '
+                       'door draws U[10, 100]^2 (numpy default_rng(0))'),
 }
 
 
