@@ -234,7 +234,7 @@ def test_experiment_signature_is_the_fields():
     (['--n_cores', '0'], ('--n_cores', 'n_threads', '>= 1')),
     (['--start_seed', '-1'], ('--start_seed', 'seed', '>= 0')),
     (['--n_epochs', '-2'], ('--n_epochs', '>= 0')),
-    (['--random_mass'], ('--random_mass', 'PointMassMemory-v0') + POMDP_ENV_IDS),
+    (['--random_mass'], ('--random_mass', 'PointMassMemory-v1') + POMDP_ENV_IDS),
     (['--hyperparameters', '{"lr_actor": '], ('--hyperparameters', 'JSON')),
 ])
 def test_grid_rejects_a_bad_run_naming_the_option(argv, named, tmp_path, capsys):
