@@ -11,9 +11,9 @@ What they show (``tests/test_point_mass_scripts.py``):
 - ``PointMassMemory-v0`` does not need memory. With four starts and four goals, the 16 straight start-goal
   lines are told apart by the position alone once the agent has left the visible disk along its line, so
   :func:`memory_memoryless_action` (head for the goal of the nearest start-goal line) reaches exactly the oracle's
-  return (34.04 per episode over the 16 pairs at horizon 100, 858.01 at the task's horizon 1000). An expert that heads straight for its goal is therefore
-  imitable without memory, and a memory advantage of an imitator on this task can only come from how easily it
-  learns, not from what it can represent.
+  return (34.04 per episode over the 16 pairs at horizon 100, 858.01 at the task's horizon 1000). An expert that
+  heads straight for its goal is therefore imitable without memory, and a memory advantage of an imitator on this
+  task can only come from how easily it learns, not from what it can represent.
 - ``PointMassMemory-v1`` does (for a policy that does not encode the goal in its path). Start and goal lie anywhere
   along their rows, so many start-goal lines pass through every position: :func:`uniform_memory_memoryless_action`
   follows the visible goal while it is shown, then heads for the middle of the goal row, its best constant guess.
