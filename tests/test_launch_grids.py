@@ -161,6 +161,7 @@ def test_test_mode_runs_tiny_runs(module, env_id, labels, tmp_path):
         with open(root / label / '0' / 'args.json') as f:
             args = json.load(f)
         assert args['arguments']['variant'] == label and args['arguments']['algorithm'] == entry.algorithm
+        assert args['horizon_used'] == module.SPEC.test_settings['horizon']  # recorded for the report
         resolved = args['resolved_hyperparameters']
         for key, value in entry.hyperparameters.items():
             assert resolved[key] == value
