@@ -2,8 +2,9 @@
 
     python -m launchers.tools.goal_following RUN_DIR [RUN_DIR ...]      (also s2pg-goal-following)
 
-On ``PointMassMemory-v0`` (:func:`goal_following`) it rolls each run's agent (``RUN_DIR/agent.zip``, observing as
-its ``args.json`` says) out deterministically once from every (start, goal) pair of the task (4 x 4 episodes) and
+On ``PointMassMemory-v0`` and ``-v1`` (:func:`goal_following`) it rolls each run's agent (``RUN_DIR/agent.zip``,
+observing as its ``args.json`` says, at its horizon) out deterministically once from every (start, goal) pair of v0's
+four starts and four goals (4 x 4 episodes; on v1 the same x values, placed with its reset options) and
 prints its mean task return and how its final x position follows the goal's x: the slope of a line fitted to (goal
 x, final x) per start, averaged over the starts (1: the agent ends above its goal whatever the start; 0: the goal it
 was shown makes no difference), and the mean distance in x to the goal. The goal is visible only near the start, so
@@ -30,12 +31,16 @@ from launchers import Parser, program_name
 __all__ = ['door_passage', 'goal_following', 'main']
 
 ENV_ID = 'PointMassMemory-v0'
+UNIFORM_ENV_ID = 'PointMassMemory-v1'
 DOOR_ENV_ID = 'PointMassDoor-v0'
+_MEMORY_ENV_IDS = (ENV_ID, UNIFORM_ENV_ID)
 
 
-def goal_following(agent, normalize_observation: bool = False, horizon: Optional[int] = None) -> Dict[str, object]:
+def goal_following(agent, normalize_observation: bool = False, horizon: Optional[int] = None,
+                   env_id: str = ENV_ID) -> Dict[str, object]:
     """
-    Roll ``agent`` out deterministically from every (start, goal) pair of ``PointMassMemory-v0``.
+    Roll ``agent`` out deterministically from every (start, goal) pair of ``PointMassMemory-v0``'s x values on
+    ``env_id`` (``PointMassMemory-v0`` or ``PointMassMemory-v1``).
 
     Args:
         agent: an agent of the task with the package's agent interface (``episode_start()``,
@@ -48,14 +53,16 @@ def goal_following(agent, normalize_observation: bool = False, horizon: Optional
         ``x_error`` (mean |final x - goal x|) and ``final_x`` (``(start, goal)`` array).
 
     """
-    mdp = make_env(ENV_ID, horizon=horizon, normalize_observation=normalize_observation)
+    mdp = make_env(env_id, horizon=horizon, normalize_observation=normalize_observation)
     env = mdp.env.unwrapped
     goals = np.asarray(PointMassMemoryEnv.GOAL_XS)
     final_x = np.zeros((len(PointMassMemoryEnv.START_XS), len(goals)))
     returns = []
     with agent.deterministic(True):
         for start, goal in np.ndindex(final_x.shape):
-            obs, _ = env.reset(seed=0, options={'goal_index': goal, 'start_index': start})
+            options = (dict(goal_index=goal, start_index=start) if env_id == ENV_ID
+                       else dict(goal_x=goals[goal], start_x=PointMassMemoryEnv.START_XS[start]))
+            obs, _ = env.reset(seed=0, options=options)
             agent.episode_start()
             total = 0.
             for _ in range(mdp.info.horizon):
@@ -114,8 +121,9 @@ def _run_arguments(run_dir: str) -> Dict[str, object]:
         env_id = arguments['env_id']
     except (ValueError, KeyError, TypeError) as error:
         raise SystemExit(f'{path}: not the args.json of a run (no arguments with an env_id: {error!r}).') from None
-    if env_id not in (ENV_ID, DOOR_ENV_ID):
-        raise SystemExit(f'{run_dir}: a run of {env_id!r}; these diagnostics are for {ENV_ID} and {DOOR_ENV_ID} only.')
+    if env_id not in _MEMORY_ENV_IDS + (DOOR_ENV_ID,):
+        raise SystemExit(f'{run_dir}: a run of {env_id!r}; these diagnostics are for {ENV_ID}, {UNIFORM_ENV_ID} and '
+                         f'{DOOR_ENV_ID} only.')
     return arguments
 
 
@@ -123,7 +131,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = Parser(prog=program_name('launchers.tools.goal_following'),
                                      description=__doc__.split('\n\n')[0])
     parser.add_argument('run_dirs', nargs='+',
-                        help=f'run folders (<results_dir>/<seed>) of {ENV_ID} or {DOOR_ENV_ID}')
+                        help=f'run folders (<results_dir>/<seed>) of {ENV_ID}, {UNIFORM_ENV_ID} or {DOOR_ENV_ID}')
     args = parser.parse_args(argv)
     arguments = {run_dir: _run_arguments(run_dir) for run_dir in args.run_dirs}  # check every folder first
     from mushroom_rl.core import Agent
@@ -136,7 +144,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             print(f'{run_dir}: {run["algorithm"]} return {result["return"]:.1f}  past wall 1 {result["past_first"]:.0%}  '
                   f'past wall 2 {result["past_second"]:.0%}  wall hits {result["wall_hits"]:.0%}', flush=True)
             continue
-        result = goal_following(agent, normalize, horizon=horizon)
+        result = goal_following(agent, normalize, horizon=horizon, env_id=run['env_id'])
         print(f'{run_dir}: {run["algorithm"]} return {result["return"]:.2f}  goal-following slope '
               f'{result["slope"]:.2f}  mean |x_final - x_goal| {result["x_error"]:.1f}', flush=True)
 
