@@ -49,7 +49,9 @@ continuously: start ``(U[25, 120], 15)`` and goal ``(U[25, 120], 130)``, indepen
 discrete values). Through every point between the two rows pass start-goal lines to many goals, so a straight path
 tells nothing about its goal once the goal is out of sight. A policy without memory can still carry information in
 its path (e.g. leave the visible disk at a height that encodes the goal), at the cost of detours; the scripted
-memoryless policy does not, and misses the goal in most episodes (``tests/test_point_mass_scripts.py``).
+memoryless policy does not (the visible goal, then the goal row's middle): over 50 seeded episodes at horizon 1000 it
+scores 211.55 against the oracle's 859.76 and ends more than 5 from the goal in 88 % of them
+(``tests/test_point_mass_scripts.py``).
 
 Horizon: 1000 steps for every point-mass task (``POINT_MASS_MAX_EPISODE_STEPS``, registered as
 ``max_episode_steps``), the default of the authors' classes; the grids vary it with the run option ``horizon``
