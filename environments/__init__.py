@@ -15,11 +15,14 @@ from environments.loco_data import MissingDatasetError
 from environments.loco_tasks import LOCO_TASK_IDS, LocoTaskEnv
 from environments.pendulum_pomdp import PENDULUM_POMDP_ID, PendulumPOMDPEnv, register_pendulum_pomdp
 from environments.point_mass import (POINT_MASS_ENV_IDS, PointMassDoorEnv, PointMassMemoryEnv,
-                                     register_point_mass_envs)
+                                     PointMassMemoryUniformEnv, register_point_mass_envs)
 from environments.pomdp_locomotion import POMDP_ENV_IDS, masked_observation, register_pomdp_envs
 from environments.registry import (PROJECT_ENV_IDS, TASK_OPTIONS, available_env_ids, check_env_options,
                                    env_options, make_env)
 
+# Gymnasium calls a task "out of date" when a later version is registered; PointMassMemory-v0 stays the reference's
+# task beside PointMassMemory-v1, a different task. (After Gymnasium's import, whose own filter comes first.)
+warnings.filterwarnings('ignore', message='.*The environment PointMassMemory-v0 is out of date.*')
 register_pomdp_envs()
 register_point_mass_envs()
 register_pendulum_pomdp()
@@ -37,6 +40,7 @@ __all__ = [
     'register_pomdp_envs',
     'POINT_MASS_ENV_IDS',
     'PointMassMemoryEnv',
+    'PointMassMemoryUniformEnv',
     'PointMassDoorEnv',
     'register_point_mass_envs',
     'PENDULUM_POMDP_ID',

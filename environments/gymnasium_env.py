@@ -168,6 +168,20 @@ class GymnasiumEnv(Environment):
             return np.ones(self._obs_shape, dtype=bool)
         return np.array(mask, dtype=bool)
 
+    @property
+    def critic_obs_mask(self) -> np.ndarray:
+        """
+        Returns:
+            The wrapped environment's ``critic_obs_mask`` (the full-state entries a privileged critic sees), or an
+            all-True mask if it has none.
+
+        """
+        try:
+            mask = self.env.get_wrapper_attr('critic_obs_mask')
+        except AttributeError:
+            return np.ones(self._obs_shape, dtype=bool)
+        return np.array(mask, dtype=bool)
+
     def _convert_action(self, action: Any) -> Any:
         action = np.asarray(action)
         if self._discrete_action:

@@ -273,6 +273,15 @@ class LocoTaskEnv(Environment):
         """
         return self._policy_obs_mask.copy()
 
+    @property
+    def critic_obs_mask(self) -> np.ndarray:
+        """
+        Returns:
+            All True: a privileged critic sees the whole observation.
+
+        """
+        return np.ones_like(self._policy_obs_mask, dtype=bool)
+
     def hidden_index_of(self, states: np.ndarray) -> np.ndarray:
         """
         Args:

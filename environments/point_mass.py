@@ -1,6 +1,7 @@
-"""Point-mass memory tasks of the S2PG paper (appendix E.1): ``PointMassMemory-v0`` and ``PointMassDoor-v0``.
+"""Point-mass memory tasks of the S2PG paper (appendix E.1): ``PointMassMemory-v0``, ``PointMassMemory-v1`` and
+``PointMassDoor-v0`` (the door task: ``environments/point_mass_door.py``).
 
-Both tasks move a point mass in a 150 x 150 field (x to the right, y up) with a scalar action
+All tasks move a point mass in a 150 x 150 field (x to the right, y up) with a scalar action
 ``a`` in ``[-1, 1]`` that sets the heading ``phi = (a + 1) * pi`` (``a = -1`` -> ``+x``,
 ``a = -0.5`` -> ``+y``, ``a = 0`` -> ``-x``, ``a = 0.5`` -> ``-y``; actions are clipped to
 ``[-1, 1]``). Some information (the goal, the door positions) is shown to the policy only while the
@@ -17,66 +18,52 @@ that touches the wall region or the border), the remaining sub-steps are skipped
 from the distance ``d`` between the agent's position at the end of the step and the goal. Stepping
 again after a terminal step (without a reset) keeps the agent in the absorbing state: same
 observation, reward 0, ``terminated=True``. What leaving the field does differs between the tasks,
-as in the authors' code: it ends the memory task, while the door task clips the position.
+as in the authors' code: it ends the memory tasks, while the door task clips the position.
 
-As for the POMDP locomotion tasks, the observation returned by the environment is the FULL state
-(for privileged critics) and ``policy_obs_mask`` (boolean, as long as the state) is ``True`` on the
-entries the policy may see: the policy input is ``masked_observation(full_state, policy_obs_mask)``.
-Because the hidden information is visible only inside a radius, the full state holds it twice: a
-"visible" copy (policy may look; equal to the true value inside the radius and zeros outside) and
-the true value (always present, hidden from the policy).
+As for the POMDP locomotion tasks, the observation returned by the environment is the FULL state, laid out as
+in the authors' code: ``[position, visible copy, hidden information]``. The visible copy equals the hidden
+information inside the observable radius and a fixed "hidden" value outside (memory tasks: ``(0, 0)``, as the
+authors'; door task: ``-1``); the hidden information is always present. Two boolean masks, as long as the state,
+say who sees what: ``policy_obs_mask`` (the policy: position and visible copy; its input is
+``masked_observation(full_state, policy_obs_mask)``) and ``critic_obs_mask`` (a privileged critic: position and
+hidden information, the authors' ``critic_state_mask``). The agents give their critics the whole full state
+unless they apply ``critic_obs_mask``; the visible copy is then redundant for them.
 
-``PointMassMemory-v0`` (full state of size 8, horizon 100)::
+``PointMassMemory-v0`` (full state of size 6)::
 
-    [0:2]  agent position (x, y)                                  policy: visible
-    [2:4]  visible goal: the goal (x, y) if |agent - start| <= 30,  policy: visible
+    [0:2]  agent position (x, y)                                  policy: visible   critic: visible
+    [2:4]  visible goal: the goal (x, y) if |agent - start| <= 30,  policy: visible   critic: hidden
            else (0, 0)
-    [4:6]  true goal (x, y)                                       policy: hidden
-    [6:8]  start position (x, y)                                  policy: hidden
+    [4:6]  true goal (x, y)                                       policy: hidden    critic: visible
 
 Goals: ``(x, 130)`` for ``x`` in ``(25, 57, 88, 120)``; starts: ``(x, 15)`` for the same ``x``
 values. Goal and start are drawn independently and uniformly at every reset from the seeded
-``np_random``. Reward ``exp(-0.1 d)``; leaving the field: ``-2`` and absorbing.
+``np_random``. Reward ``exp(-0.1 d)``; leaving the field: ``-2`` and absorbing. This is the authors' task
+(``point_mass_v3.py``), and it does not need memory: the 16 straight start-goal lines are told apart by the
+position once the agent has left the visible disk along its line, so a policy that sees only the current
+observation and heads for the goal of the nearest line (``environments/point_mass_scripts.py``) scores exactly as
+the oracle, 34.04 per episode at horizon 100 and 858.0 at horizon 1000 (mean over the 16 pairs).
 
-``PointMassDoor-v0`` (full state of size 6, horizon 150)::
+``PointMassMemory-v1``: the same task, state layout, reward and visible disk, with start and goal drawn
+continuously: start ``(U[25, 120], 15)`` and goal ``(U[25, 120], 130)``, independently (the x range of v0's
+discrete values). Through every point between the two rows pass start-goal lines to many goals, so a straight path
+tells nothing about its goal once the goal is out of sight. A policy without memory can still carry information in
+its path (e.g. leave the visible disk at a height that encodes the goal), at the cost of detours; the scripted
+memoryless policy does not (the visible goal, then the goal row's middle): over 50 seeded episodes at horizon 1000 it
+scores 211.55 against the oracle's 859.76 and ends more than 5 from the goal in 88 % of them
+(``tests/test_point_mass_scripts.py``).
 
-    [0:2]  agent position (x, y)                                  policy: visible
-    [2:4]  visible doors: the left edges (x1, x2) of the doors in   policy: visible
-           the walls y = 60 and y = 90 if |agent - start| <= 20, else (0, 0)
-    [4:6]  true door left edges (x1, x2)                          policy: hidden
-
-Start ``(75, 10)``, goal ``(75, 140)``. Geometry as in the authors' ``point_mass_door.py``: each
-wall is a horizontal band of thickness 5 (``WALL_HALF_THICKNESS = 2.5`` on each side of the wall
-lines ``y = 60`` and ``y = 90``) across the whole field except its door, the x interval
-``[x_i, x_i + 40]``; the door's LEFT EDGE ``x_i`` is drawn from ``U[10, 100]`` at every reset (so
-the door always lies inside ``[10, 140]``). The agent is a disk of radius ``POINT_RADIUS = 2``
-whose centre is its position; it touches a wall when its centre is strictly inside the band,
-``|y - y_wall| < 2.5``, at an x outside the open interval ``(x_i + 2, x_i + 38)``: the effective
-opening for the centre is 36 wide (the radius shrinks the door on both sides; the band is not
-widened by the radius, as in the authors' code). The band's faces ``y = y_wall +- 2.5`` belong to
-the free space, the shrunk door edges ``x = x_i + 2`` and ``x = x_i + 38`` to the wall. A sub-step
-segment that enters this region stops at its first point in the region's closure (on a face or a
-door edge): reward ``-2`` and absorbing. (The authors' code tests only the sub-step start points
-against the band and leaves the agent one sub-step further; the segment test cannot miss a corner.)
-Leaving the field does NOT end the episode: every sub-step's end point is clipped to the field
-``[0, 150]^2`` (each coordinate separately, so the agent slides along the border) before the wall
-test, and the step's reward is the usual ``10 exp(-0.03 d)`` of the clipped end position, as in the
-authors' code (``info['clipped']`` tells whether a sub-step was clipped). Reward otherwise
-``10 exp(-0.03 d)``.
-
-Horizons (``MEMORY_MAX_EPISODE_STEPS = 100``, ``DOOR_MAX_EPISODE_STEPS = 150``, registered as
-``max_episode_steps``): neither the paper nor the authors' code states them (the authors' classes
-only have a constructor default ``horizon=1000``, and their repository has no launcher for the
-point-mass experiments). They are this project's choice: the longest start-goal distance of the
-memory task, ~149, needs ~83 steps; the door task needs at least 130 / 1.8 ~ 73 steps plus the
-detours to the doors.
+Horizon: 1000 steps for every point-mass task (``POINT_MASS_MAX_EPISODE_STEPS``, registered as
+``max_episode_steps``), the default of the authors' classes; the grids vary it with the run option ``horizon``
+(``make_env(env_id, horizon=...)``). The longest start-goal distance of the memory tasks, ~149, takes ~83 steps;
+the door task at least 130 / 1.8 ~ 73 steps plus the detours to the doors; the rest of an episode is spent at the
+goal, so returns grow with the horizon.
 
 Two options, both off by default (the paper's tasks), help experts learn the tasks quickly, e.g. the
 ``SAC_ORACLE`` experts of ``launchers/tools/make_expert_data.py``:
 
-- ``normalize_observation=True`` divides the full state by the field size (every entry in ``[0, 1]``);
-  the networks see inputs of order 1 instead of order 100. Expert data written under it holds normalised
-  states, so its imitators must use it too.
+- ``normalize_observation=True`` divides the full state by the field size; the networks see inputs of order 1
+  instead of order 100. Expert data written under it holds normalised states, so its imitators must use it too.
 - ``progress_reward=c`` adds ``c (d_prev - d)`` to the reward of every collision-free step, the distance
   gained towards the goal (``d_prev`` the distance before the step, the start's at a reset). Far from
   the goal ``exp(-0.1 d)`` is about ``1e-5`` and gives no learning signal; the progress term gives one at
@@ -84,8 +71,8 @@ Two options, both off by default (the paper's tasks), help experts learn the tas
   task's own reward of the step is always in ``info['task_reward']``.
 
 Tests and scripted experiments can fix the random quantities through ``reset`` options
-(``{'goal_index': i, 'start_index': j}`` for the memory task, ``{'doors': (x1, x2)}`` for the door
-task) and place the agent by hand with ``set_agent_position``.
+(``{'goal_index': i, 'start_index': j}`` for v0, ``{'goal_x': x, 'start_x': x}`` for v1, ``{'doors': (x1, x2)}``
+for the door task) and place the agent by hand with ``set_agent_position``.
 
 Rendering (``render_mode='rgb_array'``) is pure numpy and returns a ``(render_size, render_size, 3)``
 ``uint8`` image (default 300 x 300): field, observable disk around the start, walls (bands of
@@ -102,6 +89,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import gymnasium
 import numpy as np
 
+from environments.point_mass_door import HIDDEN_DOOR, PointMassDoorEnv
 from environments.point_mass_dynamics import PointMassEnvBase
 from environments.point_mass_geometry import (COLLISION_REWARD, FIELD_SIZE, N_SUBSTEPS, POINT_RADIUS, SPEED,
                                               SUBSTEP_DT, WALL_HALF_THICKNESS)
@@ -110,23 +98,25 @@ __all__ = [
     'COLLISION_REWARD',
     'DOOR_MAX_EPISODE_STEPS',
     'FIELD_SIZE',
+    'HIDDEN_DOOR',
     'MEMORY_MAX_EPISODE_STEPS',
     'N_SUBSTEPS',
     'POINT_MASS_ENV_IDS',
+    'POINT_MASS_MAX_EPISODE_STEPS',
     'POINT_RADIUS',
     'SPEED',
     'SUBSTEP_DT',
     'WALL_HALF_THICKNESS',
     'PointMassMemoryEnv',
+    'PointMassMemoryUniformEnv',
     'PointMassDoorEnv',
     'register_point_mass_envs',
 ]
 
-#: Episode horizons (``max_episode_steps``). Neither the paper nor the authors' code states them (the
-#: authors' classes default to ``horizon=1000`` and no point-mass launcher is published): this project's
-#: choice, see the module docstring.
-MEMORY_MAX_EPISODE_STEPS = 100
-DOOR_MAX_EPISODE_STEPS = 150
+#: The episode horizon (``max_episode_steps``) of every point-mass task: the authors' constructor default.
+POINT_MASS_MAX_EPISODE_STEPS = 1000
+MEMORY_MAX_EPISODE_STEPS = POINT_MASS_MAX_EPISODE_STEPS
+DOOR_MAX_EPISODE_STEPS = POINT_MASS_MAX_EPISODE_STEPS
 
 
 class PointMassMemoryEnv(PointMassEnvBase):
@@ -138,8 +128,7 @@ class PointMassMemoryEnv(PointMassEnvBase):
     #: Slices of the full state.
     VISIBLE_GOAL = slice(2, 4)
     GOAL = slice(4, 6)
-    START = slice(6, 8)
-    STATE_SIZE = 8
+    STATE_SIZE = 6
 
     #: The x coordinates of the goals (y = 130) and of the starts (y = 15).
     GOAL_XS: Tuple[float, ...] = (25.0, 57.0, 88.0, 120.0)
@@ -171,10 +160,7 @@ class PointMassMemoryEnv(PointMassEnvBase):
         self.start_index = 0
 
         self.observation_space = self._state_space(np.full(self.STATE_SIZE, self.field_size))
-        mask = np.zeros(self.STATE_SIZE, dtype=bool)
-        mask[self.AGENT_POS] = True
-        mask[self.VISIBLE_GOAL] = True
-        self._policy_obs_mask = mask
+        self._set_masks(visible=self.VISIBLE_GOAL, hidden=self.GOAL)
 
     def _sample_task(self, options: Dict[str, Any]) -> None:
         goal_index = options.pop('goal_index', None)
@@ -215,115 +201,43 @@ class PointMassMemoryEnv(PointMassEnvBase):
             vx, vy = gx, gy
         else:
             vx = vy = 0.0
-        return np.array([self._x, self._y, vx, vy, gx, gy, self._start[0], self._start[1]],
-                        dtype=np.float64)
+        return np.array([self._x, self._y, vx, vy, gx, gy], dtype=np.float64)
 
 
-class PointMassDoorEnv(PointMassEnvBase):
+class PointMassMemoryUniformEnv(PointMassMemoryEnv):
     """
-    Point-mass door task: pass the doors of two walls whose positions are shown to the policy only
-    within radius 20 of the start. See the module docstring for the full-state layout and the
-    geometry (walls of thickness 5, point radius 2, position clipped to the field).
+    ``PointMassMemory-v1``: :class:`PointMassMemoryEnv` with the start x and the goal x drawn independently from
+    ``U[X_RANGE]`` (reset options ``start_x`` and ``goal_x`` fix them). See the module docstring.
 
     """
-    FIELD_EXIT_ABSORBING = False
-
-    #: Slices of the full state.
-    VISIBLE_DOORS = slice(2, 4)
-    DOORS = slice(4, 6)
-    STATE_SIZE = 6
-
-    #: The fixed start and goal positions (x, y).
-    START_XY: Tuple[float, float] = (75.0, 10.0)
-    GOAL_XY: Tuple[float, float] = (75.0, 140.0)
-    WALL_YS: Tuple[float, float] = (60.0, 90.0)
-
-    def __init__(self, render_mode: Optional[str] = None, render_size: int = 300,
-                 observable_radius: float = 20.0, door_width: float = 40.0,
-                 door_range: Tuple[float, float] = (10.0, 100.0),
-                 wall_half_thickness: float = WALL_HALF_THICKNESS, point_radius: float = POINT_RADIUS,
-                 normalize_observation: bool = False, progress_reward: float = 0.0):
-        """
-        Constructor.
-
-        Args:
-            render_mode (str, None): None or ``'rgb_array'``;
-            render_size (int, 300): side in pixels of the rendered image;
-            observable_radius (float, 20.): the doors are visible while the distance of the agent
-                to the start is at most this radius;
-            door_width (float, 40.): the width of each door;
-            door_range (tuple, (10., 100.)): the door's left edge is drawn uniformly in this range;
-            wall_half_thickness (float, 2.5): half the thickness of the walls;
-            point_radius (float, 2.): the radius of the agent (shrinks each door by it on both sides);
-            normalize_observation (bool, False), progress_reward (float, 0.): the training aids (module
-                docstring): the full state divided by the field size; the weight of the progress reward.
-
-        """
-        super().__init__(observable_radius, render_mode=render_mode, render_size=render_size,
-                         normalize_observation=normalize_observation, progress_reward=progress_reward)
-        low, high = float(door_range[0]), float(door_range[1])
-        self.door_width = float(door_width)
-        self.wall_half_thickness = float(wall_half_thickness)
-        self.point_radius = float(point_radius)
-        if not (0.0 < self.door_width < self.field_size and 0.0 <= low <= high
-                and high + self.door_width <= self.field_size):
-            raise ValueError(f'Invalid doors: width {door_width}, range {door_range} in a field '
-                             f'of size {self.field_size}.')
-        if not (self.wall_half_thickness > 0.0 and 0.0 <= 2.0 * self.point_radius < self.door_width):
-            raise ValueError(f'Invalid walls: half thickness {wall_half_thickness} must be positive and '
-                             f'the point radius {point_radius} in [0, door width / 2).')
-        self.door_range = (low, high)
-        self._doors = (low, low)
-        self._start = self.START_XY
-
-        max_edge = self.field_size - self.door_width
-        self.observation_space = self._state_space(
-            np.array([self.field_size, self.field_size, max_edge, max_edge, max_edge, max_edge]))
-        mask = np.zeros(self.STATE_SIZE, dtype=bool)
-        mask[self.AGENT_POS] = True
-        mask[self.VISIBLE_DOORS] = True
-        self._policy_obs_mask = mask
+    #: The range of the start and goal x coordinates: the span of v0's discrete values.
+    X_RANGE: Tuple[float, float] = (25.0, 120.0)
 
     def _sample_task(self, options: Dict[str, Any]) -> None:
-        doors = options.pop('doors', None)
+        goal_x = options.pop('goal_x', None)
+        start_x = options.pop('start_x', None)
         if options:
-            raise ValueError(f'Unknown reset options {sorted(options)}; valid: doors.')
-        if doors is None:
-            sampled = self.np_random.uniform(self.door_range[0], self.door_range[1], size=2)
-            self._doors = (float(sampled[0]), float(sampled[1]))
-        else:
-            doors = np.asarray(doors, dtype=np.float64).reshape(-1)
-            max_edge = self.field_size - self.door_width
-            if doors.shape != (2,) or not np.all((doors >= 0.0) & (doors <= max_edge)):
-                raise ValueError(f'doors must be two left edges in [0, {max_edge}], got {doors}.')
-            self._doors = (float(doors[0]), float(doors[1]))
-        self._start = self.START_XY
+            raise ValueError(f'Unknown reset options {sorted(options)}; valid: goal_x, start_x.')
+        low, high = self.X_RANGE
+        xs = []
+        for value, name in ((goal_x, 'goal_x'), (start_x, 'start_x')):
+            if value is None:
+                xs.append(float(self.np_random.uniform(low, high)))
+                continue
+            value = float(value)
+            if not low <= value <= high:
+                raise ValueError(f'{name} must be in [{low}, {high}], got {value}.')
+            xs.append(value)
+        self._goal = (xs[0], self.GOAL_Y)
+        self._start = (xs[1], self.START_Y)
 
-    def _goal_xy(self) -> Tuple[float, float]:
-        return self.GOAL_XY
-
-    def _walls(self) -> List[Tuple[float, float, float, float]]:
-        return [(wy, self.wall_half_thickness, d, d + self.door_width) for wy, d in zip(self.WALL_YS, self._doors)]
-
-    def _reward(self, distance: float) -> float:
-        return 10.0 * math.exp(-0.03 * distance)
-
-    def _full_state(self) -> np.ndarray:
-        d1, d2 = self._doors
-        if self.is_observable():
-            v1, v2 = d1, d2
-        else:
-            v1 = v2 = 0.0
-        return np.array([self._x, self._y, v1, v2, d1, d2], dtype=np.float64)
-
-    def _info(self, collision: Optional[str]) -> Dict[str, Any]:
-        info = super()._info(collision)
-        info['doors_visible'] = info['observable']
-        return info
+    def _goal_candidates(self) -> List[Tuple[float, float]]:
+        return [self._goal]
 
 
 _POINT_MASS_ENVS: Dict[str, Tuple[type, int]] = {
     'PointMassMemory-v0': (PointMassMemoryEnv, MEMORY_MAX_EPISODE_STEPS),
+    'PointMassMemory-v1': (PointMassMemoryUniformEnv, MEMORY_MAX_EPISODE_STEPS),
     'PointMassDoor-v0': (PointMassDoorEnv, DOOR_MAX_EPISODE_STEPS),
 }
 

@@ -90,6 +90,15 @@ class PointMassEnvBase(PointMassCollisions, PointMassRendering, PolicyObservatio
         return np.array([self._x, self._y])
 
     @property
+    def start_position(self) -> np.ndarray:
+        """
+        Returns:
+            The start position (x, y) of the episode, the centre of the disk where the hidden information is shown.
+
+        """
+        return np.array(self._start, dtype=np.float64)
+
+    @property
     def trajectory(self) -> np.ndarray:
         """
         Returns:
@@ -241,10 +250,23 @@ class PointMassEnvBase(PointMassCollisions, PointMassRendering, PolicyObservatio
         state = self._full_state()
         return state / self.field_size if self.normalize_observation else state
 
-    def _state_space(self, high: np.ndarray) -> spaces.Box:
-        """The observation space of full states in ``[0, high]`` (in field units), scaled like the observations."""
-        high = np.asarray(high, dtype=np.float64) / (self.field_size if self.normalize_observation else 1.0)
-        return spaces.Box(low=np.zeros_like(high), high=high, dtype=np.float64)
+    def _state_space(self, high: np.ndarray, low: Optional[np.ndarray] = None) -> spaces.Box:
+        """The observation space of full states in ``[low, high]`` (in field units; ``low`` 0 if None), scaled like
+        the observations."""
+        scale = self.field_size if self.normalize_observation else 1.0
+        high = np.asarray(high, dtype=np.float64) / scale
+        low = np.zeros_like(high) if low is None else np.asarray(low, dtype=np.float64) / scale
+        return spaces.Box(low=low, high=high, dtype=np.float64)
+
+    def _set_masks(self, visible: slice, hidden: slice) -> None:
+        """The masks of a full state ``[position, visible copy, hidden information]``: the policy sees the position
+        and the visible copy, the privileged critic the position and the hidden information (as the authors' code)."""
+        policy = np.zeros(self.observation_space.shape[0], dtype=bool)
+        policy[self.AGENT_POS] = True
+        critic = policy.copy()
+        policy[visible] = True
+        critic[hidden] = True
+        self._policy_obs_mask, self._critic_obs_mask = policy, critic
 
     def _walls(self) -> List[Tuple[float, float, float, float]]:
         """

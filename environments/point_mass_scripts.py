@@ -11,12 +11,18 @@ What they show (``tests/test_point_mass_scripts.py``):
 - ``PointMassMemory-v0`` does not need memory. With four starts and four goals, the 16 straight start-goal
   lines are told apart by the position alone once the agent has left the visible disk along its line, so
   :func:`memory_memoryless_action` (head for the goal of the nearest start-goal line) reaches exactly the oracle's
-  return (34.04 per episode over the 16 pairs). An expert that heads straight for its goal is therefore
-  imitable without memory, and a memory advantage of an imitator on this task can only come from how easily it
-  learns, not from what it can represent.
+  return (34.04 per episode over the 16 pairs at horizon 100, 858.01 at the task's horizon 1000). An expert that
+  heads straight for its goal is therefore imitable without memory, and a memory advantage of an imitator on this
+  task can only come from how easily it learns, not from what it can represent.
+- ``PointMassMemory-v1`` does (for a policy that does not encode the goal in its path). Start and goal lie anywhere
+  along their rows, so many start-goal lines pass through every position: :func:`uniform_memory_memoryless_action`
+  follows the visible goal while it is shown, then heads for the middle of the goal row, its best constant guess.
+  Over 50 seeded episodes at horizon 1000 it scores 211.55 against the oracle's 859.76 and ends more than 5 away
+  from the goal in 88 % of them, the oracle in none (``tests/test_point_mass_scripts.py``).
 - ``PointMassDoor-v0`` does. The first door is in the direction the agent leaves the visible disk (the start is
   fixed), but nothing observable tells where the second door is: :func:`door_memoryless_action` (its best
-  constant guess, the field's middle) hits the second wall in about 60 % of the episodes, the oracle never.
+  constant guess, the field's middle) hits the second wall in about 60 % of the episodes (62 % of 200 seeded door
+  pairs; return 3494.8 against the oracle's 9054.0 at horizon 1000), the oracle never.
 
 """
 from typing import Callable, Dict, Optional, Sequence, Tuple
@@ -25,11 +31,12 @@ import numpy as np
 from mushroom_rl.core import Agent
 from mushroom_rl.policy import Policy
 
-from environments.point_mass import FIELD_SIZE, PointMassDoorEnv, PointMassMemoryEnv
+from environments.point_mass import FIELD_SIZE, PointMassDoorEnv, PointMassMemoryEnv, PointMassMemoryUniformEnv
 from environments.registry import make_env
 
 __all__ = ['SCRIPTS', 'ScriptedPolicy', 'door_memoryless_action', 'door_oracle_action', 'heading_action',
-           'memory_memoryless_action', 'memory_oracle_action', 'rollout', 'scripted_agent']
+           'memory_memoryless_action', 'memory_oracle_action', 'rollout', 'scripted_agent',
+           'uniform_memory_memoryless_action']
 
 _STARTS = np.array([[x, PointMassMemoryEnv.START_Y] for x in PointMassMemoryEnv.START_XS])
 _GOALS = np.array([[x, PointMassMemoryEnv.GOAL_Y] for x in PointMassMemoryEnv.GOAL_XS])
@@ -47,7 +54,7 @@ def heading_action(position: Sequence[float], target: Sequence[float]) -> float:
 
 
 def memory_oracle_action(state: np.ndarray) -> float:
-    """``PointMassMemory-v0``: head straight for the true goal (hidden entries 4:6), the task's optimum."""
+    """``PointMassMemory-v0`` and ``-v1``: head straight for the true goal (hidden entries 4:6), the task's optimum."""
     return heading_action(state[0:2], state[PointMassMemoryEnv.GOAL])
 
 
@@ -70,6 +77,22 @@ def memory_memoryless_action(state: np.ndarray) -> float:
     starts = np.repeat(_STARTS, len(_GOALS), axis=0)
     goals = np.tile(_GOALS, (len(_STARTS), 1))
     return heading_action(position, goals[np.argmin(_segment_distances(position, starts, goals))])
+
+
+#: Where :func:`uniform_memory_memoryless_action` heads once the goal is out of sight: the middle of the goal row.
+_GOAL_ROW_MIDDLE = (sum(PointMassMemoryUniformEnv.X_RANGE) / 2, PointMassMemoryUniformEnv.GOAL_Y)
+
+
+def uniform_memory_memoryless_action(state: np.ndarray) -> float:
+    """
+    ``PointMassMemory-v1`` from the observed entries only: the visible goal while it is shown, else the middle of the
+    goal row (the goal's x is uniform along it, and the position says nothing about it along a straight path).
+
+    """
+    position, visible_goal = state[0:2], state[PointMassMemoryEnv.VISIBLE_GOAL]
+    if np.any(visible_goal != 0):
+        return heading_action(position, visible_goal)
+    return heading_action(position, _GOAL_ROW_MIDDLE)
 
 
 def _door_action(position: np.ndarray, first_centre: float, second_centre: float) -> float:
@@ -101,7 +124,7 @@ def door_memoryless_action(state: np.ndarray) -> float:
     start_x, start_y = PointMassDoorEnv.START_XY
     middle = PointMassDoorEnv.START_XY[0]
     below = PointMassDoorEnv.WALL_YS[0] - _WALL_CLEARANCE
-    if np.any(visible != 0):
+    if visible[0] >= 0:  # shown (out of sight the visible copy reads HIDDEN_DOOR, -1)
         first = visible[0] + _DOOR_HALF_WIDTH
     elif position[1] < below - 1.:
         first = start_x + (position[0] - start_x) * (below - start_y) / max(position[1] - start_y, 1e-6)
@@ -110,17 +133,18 @@ def door_memoryless_action(state: np.ndarray) -> float:
     return _door_action(position, first, middle)
 
 
-def rollout(env_id: str, policy: Callable[[np.ndarray], float], options: Optional[Dict[str, object]] = None
-            ) -> Tuple[float, np.ndarray, bool]:
+def rollout(env_id: str, policy: Callable[[np.ndarray], float], options: Optional[Dict[str, object]] = None,
+            horizon: Optional[int] = None) -> Tuple[float, np.ndarray, bool]:
     """
     One episode of a scripted ``policy`` on a point-mass task (full states in field units), reset with ``options``
-    (e.g. ``{'goal_index': 1, 'start_index': 2}`` or ``{'doors': (30., 70.)}``).
+    (e.g. ``{'goal_index': 1, 'start_index': 2}``, ``{'goal_x': 40., 'start_x': 100.}`` or ``{'doors': (30., 70.)}``).
+    The episode runs for the task's horizon (``horizon``, None: the registered one, 1000).
 
     Returns:
         The task return, the final position and whether the episode ended in an absorbing state.
 
     """
-    mdp = make_env(env_id)
+    mdp = make_env(env_id, horizon=horizon)
     env = mdp.env.unwrapped
     state, _ = env.reset(seed=0, options=dict(options or {}))
     total, terminated = 0., False
@@ -135,6 +159,7 @@ def rollout(env_id: str, policy: Callable[[np.ndarray], float], options: Optiona
 #: The scripts of each task, by name.
 SCRIPTS: Dict[str, Dict[str, Callable[[np.ndarray], float]]] = {
     'PointMassMemory-v0': dict(oracle=memory_oracle_action, memoryless=memory_memoryless_action),
+    'PointMassMemory-v1': dict(oracle=memory_oracle_action, memoryless=uniform_memory_memoryless_action),
     'PointMassDoor-v0': dict(oracle=door_oracle_action, memoryless=door_memoryless_action),
 }
 

@@ -24,6 +24,7 @@ PROJECT_ENVS: Dict[str, str] = {
     'HumanoidPOMDP-v5': 'Humanoid-v5, joint velocities, com inertia/velocity and actuator forces hidden',
     PENDULUM_POMDP_ID: 'Pendulum-v1, angular velocity hidden from the policy (needs a one-step memory)',
     'PointMassMemory-v0': 'point-mass memory task: one of four goals, visible within radius 30 of the start',
+    'PointMassMemory-v1': 'point-mass memory task with start and goal drawn uniformly along their rows',
     'PointMassDoor-v0': 'point-mass door task: two walls with doors, visible within radius 20 of the start',
     # Imitation tasks on loco-mujoco (environments/loco_tasks.py): MushroomRL environments, not Gymnasium ids.
     **{env_id: spec.description for env_id, spec in LOCO_TASKS.items()},

@@ -229,7 +229,7 @@ def test_make_expert_data_on_a_task_with_episodes_of_any_length(tmp_path):
                        '{"initial_replay_size": 64, "warmup_transitions": 150, "batch_size": 16}'])
     data = result['dataset']
     assert data.env_id == 'PointMassMemory-v0' and data.full_state and data.n_episodes == 6
-    assert data.states.shape[1] == 8 and data.actions.shape == (data.n_samples, 1)
+    assert data.states.shape[1] == 6 and data.actions.shape == (data.n_samples, 1)  # the full state
     ends = np.flatnonzero(data.last)
     lengths = np.diff(np.concatenate([[-1], ends]))
     assert lengths.max() <= 30 and lengths.sum() == data.n_samples
@@ -273,7 +273,7 @@ def test_imitation_on_any_task_needs_its_expert_file(tmp_path):
         RunConfig(env_id='PointMassMemory-v0', algorithm='LSIQ_RS')
     assert error.value.field == 'env_id'
     path = tmp_path / 'pm.npz'
-    states = np.random.default_rng(0).normal(size=(7, 8))
+    states = np.random.default_rng(0).normal(size=(7, 6))
     write_perfect_file(str(path), states, np.zeros((7, 1)), [0, 0, 1, 0, 0, 0, 1], np.zeros(7),
                        next_states=states + 1)
     RunConfig(env_id='PointMassMemory-v0', algorithm='LSIQ_RS', expert_data=str(path)).check_data()
@@ -284,9 +284,9 @@ def test_imitation_on_any_task_needs_its_expert_file(tmp_path):
     with pytest.raises(ExperimentConfigError, match=r'no_next\.npz.*next_states.*make_expert_data'):
         RunConfig(env_id='PointMassMemory-v0', algorithm='GAIL_RS', expert_data=str(no_next)).check_data()
     wrong = tmp_path / 'wrong.npz'
-    write_perfect_file(str(wrong), states[:, :6], np.zeros((7, 1)), [0, 0, 1, 0, 0, 0, 1], np.zeros(7),
-                       next_states=states[:, :6])
-    with pytest.raises(ExperimentConfigError, match=r"wrong\.npz.*'states'.*observes 8"):
+    write_perfect_file(str(wrong), states[:, :5], np.zeros((7, 1)), [0, 0, 1, 0, 0, 0, 1], np.zeros(7),
+                       next_states=states[:, :5])  # neither the full state (6) nor the policy's entries (4)
+    with pytest.raises(ExperimentConfigError, match=r"wrong\.npz.*'states'.*observes 6"):
         RunConfig(env_id='PointMassMemory-v0', algorithm='LSIQ_RS', expert_data=str(wrong)).check_data()
 
 
@@ -322,7 +322,7 @@ def test_make_expert_data_of_a_scripted_point_mass_expert(tmp_path):
                        '--n_episodes', '4', '--normalize_observation'])
     data = result['dataset']
     assert result['training'] is None and result['run_dir'] is None and not (tmp_path / 'expert' / 'PointMassDoor-v0').exists()
-    assert data.n_episodes == 4 and data.n_samples == 4 * 150 and not data.absorbing.any()
+    assert data.n_episodes == 4 and data.n_samples == 4 * 1000 and not data.absorbing.any()  # the task's horizon
     assert data.states.max() <= 1.0 and data.states[-1, 1] > 130 / 150  # ends near the goal row (y = 140)
     assert file_task_options(result['output']) == dict(normalize_observation=True)
 
@@ -331,7 +331,8 @@ def test_make_expert_data_of_a_scripted_point_mass_expert(tmp_path):
     (['--env_id', 'PointMassDoor-v0', '--script', 'expert'], r"'expert' is not a script of PointMassDoor-v0; valid: "
                                                              r"oracle, memoryless"),
     (['--env_id', 'HalfCheetahPOMDP-v5', '--script', 'oracle'], r'HalfCheetahPOMDP-v5 has no scripted policies; tasks '
-                                                                r'with scripts: PointMassMemory-v0, PointMassDoor-v0')])
+                                                                r'with scripts: PointMassMemory-v0, PointMassMemory-v1, '
+                                                                r'PointMassDoor-v0')])
 def test_make_expert_data_refuses_an_unknown_script(tmp_path, capsys, args, message):
     from launchers.tools import make_expert_data as med
     with pytest.raises(SystemExit):

@@ -84,7 +84,7 @@ def test_a_run_reads_its_expert_file_once(tmp_path, monkeypatch):
 
     monkeypatch.setattr(expert_data_module, 'check_perfect_file', counted)
     rng = np.random.default_rng(0)
-    states = rng.uniform(0, 1, size=(40, 8))
+    states = rng.uniform(0, 1, size=(40, 6))
     path = str(tmp_path / 'expert.npz')
     write_perfect_file(path, states, rng.uniform(-1, 1, size=(40, 1)), np.arange(40) % 20 == 19, np.zeros(40),
                        next_states=states)

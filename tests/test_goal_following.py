@@ -29,12 +29,24 @@ class _Scripted:
 
 
 @pytest.mark.parametrize('normalize', [False, True])
-def test_an_agent_that_knows_the_goal_follows_it(normalize):
+@pytest.mark.parametrize('env_id', ['PointMassMemory-v0', 'PointMassMemory-v1'])
+def test_an_agent_that_knows_the_goal_follows_it(normalize, env_id):
     agent = _Scripted(True, scale=150. if normalize else 1.)
-    result = goal_following(agent, normalize_observation=normalize)
+    result = goal_following(agent, normalize_observation=normalize, env_id=env_id)
     assert agent.starts == 16 and result['final_x'].shape == (4, 4)
     assert result['slope'] == pytest.approx(1., abs=0.05) and result['x_error'] < 3
-    assert result['return'] > 30
+    assert result['return'] > 800  # the oracle's 858.01 at horizon 1000
+    assert goal_following(agent, normalize, horizon=100, env_id=env_id)['return'] == pytest.approx(34.04, abs=0.01)
+
+
+def test_the_memoryless_script_follows_the_goal_on_v0_only():
+    """On v0 the position tells the goal (slope 1); on v1 the memoryless script ends at the goal row's middle
+    whatever the goal (slope 0)."""
+    from environments.point_mass_scripts import memory_memoryless_action, uniform_memory_memoryless_action
+    v0 = goal_following(_Scripted(script=memory_memoryless_action), horizon=200)
+    v1 = goal_following(_Scripted(script=uniform_memory_memoryless_action), horizon=200, env_id='PointMassMemory-v1')
+    assert v0['slope'] == pytest.approx(1., abs=0.05) and v1['slope'] == pytest.approx(0., abs=0.05)
+    assert v1['x_error'] > 20
 
 
 def test_an_agent_that_ignores_the_goal_has_slope_zero():
@@ -51,7 +63,8 @@ def test_the_command_refuses_folders_that_are_not_runs_of_the_task(tmp_path, cap
     with pytest.raises(SystemExit, match='args.json: not the args.json of a run'):
         main([str(tmp_path)])
     (tmp_path / 'args.json').write_text(json.dumps(dict(arguments=dict(env_id='HalfCheetahPOMDP-v5'))))
-    with pytest.raises(SystemExit, match="'HalfCheetahPOMDP-v5'.*PointMassMemory-v0 and PointMassDoor-v0 only"):
+    with pytest.raises(SystemExit, match="'HalfCheetahPOMDP-v5'.*PointMassMemory-v0, PointMassMemory-v1 and "
+                                         "PointMassDoor-v0 only"):
         main([str(tmp_path)])
 
 

@@ -14,7 +14,7 @@ from launchers.grids import memory as launch_memory
 from launchers.grids import pomdp as launch_pomdp
 from launchers.grids import pomdp_privileged as launch_pomdp_privileged
 from launchers.run import experiment as experiment_module
-from launchers.grids.runner import GridEntry, GridSpec, make_main, paper_variants
+from launchers.grids.runner import GridEntry, GridSpec, build_parser, make_main, paper_variants
 from mushroom_s2pg.algorithms import default_hyperparameters
 from mushroom_s2pg.utils import read_progress
 
@@ -39,14 +39,15 @@ GRIDS = {
     'pomdp_privileged': (launch_pomdp_privileged, POMDP_ENV_IDS, {**_paper_table('SAC'), **_paper_table('TD3')},
                          (200, 10000), True),
     'pomdp': (launch_pomdp, POMDP_ENV_IDS, _paper_table('PPO', dict(privileged_critic=False)), (100, 50000), False),
-    'memory': (launch_memory, ('PointMassMemory-v0', 'PointMassDoor-v0'),
+    'memory': (launch_memory, ('PointMassMemory-v1', 'PointMassDoor-v0'),
                {'SAC_RS': ('SAC_RS', dict(critic_init_scale=0.1)), 'SAC_BPTT5': ('SAC_BPTT', dict(truncation_length=5)),
-                'SAC_BPTT10': ('SAC_BPTT', dict(truncation_length=10)), 'SAC_VANILLA': ('SAC_VANILLA', {})},
+                'SAC_BPTT10': ('SAC_BPTT', dict(truncation_length=10)), 'SAC_VANILLA': ('SAC_VANILLA', {}),
+                'SAC_ORACLE': ('SAC_ORACLE', {})},
                (100, 10000), False),
     'cpg': (launch_cpg, ('HalfCheetah-v5', 'Ant-v5'),
             {'SAC_RS_CPG': ('SAC_RS', dict(actor='cpg')), 'SAC_RS': ('SAC_RS', {})}, (200, 10000), False),
 }
-N_RUNS = {'pomdp_privileged': 1750, 'pomdp': 875, 'memory': 200, 'cpg': 100}
+N_RUNS = {'pomdp_privileged': 1750, 'pomdp': 875, 'memory': 250, 'cpg': 100}
 
 
 def _experiment_commands(output):
@@ -122,9 +123,9 @@ def test_slurm_dry_run_writes_one_job_array_per_task_and_label(tmp_path, monkeyp
     monkeypatch.setenv('PATH', os.environ.get('PATH', ''))  # restored after the test
     assert launch_memory.main(['--slurm', '--dry_run', '--base_dir', str(tmp_path), '--no_timestamp',
                                '--partition', 'cpu']) == 0
-    assert capsys.readouterr().out.count('sbatch ') == 8
+    assert capsys.readouterr().out.count('sbatch ') == 10
     files = sorted((tmp_path / 'memory' / 'slurm_files').iterdir())
-    assert len(files) == 8
+    assert len(files) == 10
     parser = experiment_module.build_parser()
     folders = set()
     for path in files:
@@ -136,7 +137,7 @@ def test_slurm_dry_run_writes_one_job_array_per_task_and_label(tmp_path, monkeyp
         assert args['algorithm'] == algorithm and json.loads(args['hyperparameters'] or '{}') == overrides
         assert args['results_dir'] == str(tmp_path / 'memory' / args['env_id'] / args['variant'])
         folders.add(args['results_dir'])
-    assert len(folders) == 8  # SAC_BPTT5 and SAC_BPTT10 (both SAC_BPTT) do not share a folder
+    assert len(folders) == 10  # SAC_BPTT5 and SAC_BPTT10 (both SAC_BPTT) do not share a folder
 
 
 # ----------------------------------------------------------------------------------------------
@@ -144,7 +145,7 @@ def test_slurm_dry_run_writes_one_job_array_per_task_and_label(tmp_path, monkeyp
 # ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize('module, env_id, labels', [
     (launch_pomdp, 'HopperPOMDP-v5', ['PPO_BPTT5']),
-    (launch_memory, 'PointMassMemory-v0', ['SAC_BPTT5', 'SAC_BPTT10']),
+    (launch_memory, 'PointMassMemory-v1', ['SAC_BPTT5', 'SAC_BPTT10', 'SAC_ORACLE']),
     (launch_cpg, 'HalfCheetah-v5', ['SAC_RS_CPG']),
 ], ids=['pomdp', 'memory', 'cpg'])
 def test_test_mode_runs_tiny_runs(module, env_id, labels, tmp_path):
@@ -160,6 +161,7 @@ def test_test_mode_runs_tiny_runs(module, env_id, labels, tmp_path):
         with open(root / label / '0' / 'args.json') as f:
             args = json.load(f)
         assert args['arguments']['variant'] == label and args['arguments']['algorithm'] == entry.algorithm
+        assert args['horizon_used'] == module.SPEC.test_settings['horizon']  # recorded for the report
         resolved = args['resolved_hyperparameters']
         for key, value in entry.hyperparameters.items():
             assert resolved[key] == value
@@ -173,7 +175,9 @@ def test_test_mode_runs_tiny_runs(module, env_id, labels, tmp_path):
 @pytest.mark.parametrize('module, argv, named, listed', [
     (launch_pomdp, ['--algorithms', 'PPO_NOPE'], 'PPO_NOPE', launch_pomdp.SPEC.labels),
     (launch_pomdp, ['--algorithms', 'PPO_BPTT'], 'PPO_BPTT', ('PPO_BPTT5', 'PPO_BPTT32')),
-    (launch_memory, ['--envs', 'HopperPOMDP-v5'], 'HopperPOMDP-v5', ('PointMassMemory-v0', 'PointMassDoor-v0')),
+    (launch_memory, ['--envs', 'HopperPOMDP-v5'], 'HopperPOMDP-v5',
+     ('PointMassMemory-v1', 'PointMassDoor-v0', 'PointMassMemory-v0')),
+    (launch_memory, ['--horizon', '0'], '--horizon', ('>= 1',)),
     (launch_cpg, ['--algorithms', 'SAC_BPTT5'], 'SAC_BPTT5', ('SAC_RS_CPG', 'SAC_RS')),
     (launch_cpg, ['--random_mass'], '--random_mass', POMDP_ENV_IDS),
     (launch_pomdp_privileged, ['--hyperparameters', '{"nope": 1}'], 'nope', ('lr_actor',)),
@@ -190,6 +194,27 @@ def test_unknown_or_invalid_selection_is_a_clear_error(module, argv, named, list
     for name in listed:
         assert name in message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_memory_grid_selects_the_reference_task_and_sets_the_horizon(tmp_path, capsys):
+    """The memory grid runs PointMassMemory-v1 and the door task at the tasks' horizon (1000) by default;
+    ``--envs`` also selects PointMassMemory-v0, and ``--horizon`` sets every run's horizon."""
+    assert launch_memory.main(['--local', '--dry_run', '--base_dir', str(tmp_path), '--algorithms', 'SAC_RS']) == 0
+    runs = _experiment_commands(capsys.readouterr().out)
+    assert {run['env_id'] for run in runs} == {'PointMassMemory-v1', 'PointMassDoor-v0'}
+    assert all(run['horizon'] is None for run in runs)  # the task's, 1000
+    assert launch_memory.main(['--local', '--dry_run', '--base_dir', str(tmp_path), '--envs', 'PointMassMemory-v0',
+                               '--algorithms', 'SAC_ORACLE', '--horizon', '200', '--n_seeds', '1']) == 0
+    runs = _experiment_commands(capsys.readouterr().out)
+    assert [(run['env_id'], run['variant'], run['horizon']) for run in runs] == [
+        ('PointMassMemory-v0', 'SAC_ORACLE', 200)]
+    assert '--envs may also select PointMassMemory-v0' in build_parser(launch_memory.SPEC).format_help()
+    common = dict(name='x', module='m', description='', entries=[('A', 'SAC_RS')], n_epochs=1, n_steps_per_epoch=1)
+    spec = GridSpec(tasks=('PointMassMemory-v1',), extra_tasks=('PointMassMemory-v0',), horizon=300, **common)
+    assert spec.paper_settings['horizon'] == 300 and spec.n_runs == 25
+    assert spec.selectable_tasks == ('PointMassMemory-v1', 'PointMassMemory-v0')
+    with pytest.raises(ValueError, match='duplicate'):
+        GridSpec(tasks=('PointMassMemory-v1',), extra_tasks=('PointMassMemory-v1',), **common)
 
 
 def test_grid_spec_is_checked_when_declared():
@@ -252,7 +277,7 @@ def test_reproduce_small_runs_its_parts_then_the_report_and_resumes(tmp_path, mo
     """make reproduce-small end to end at a tiny budget: the grids, the report, and a second call that trains nothing."""
     from launchers.grids import reproduce_small
     tiny = ['--envs', 'PointMassMemory-v0', '--algorithms', 'SAC_VANILLA', '--n_seeds', '1', '--n_epochs', '1',
-            '--n_steps_per_epoch', '150', '--n_eval_episodes', '1', '--hyperparameters',
+            '--n_steps_per_epoch', '150', '--n_eval_episodes', '1', '--horizon', '100', '--hyperparameters',
             json.dumps(dict(initial_replay_size=64, warmup_transitions=100, batch_size=16))]
     monkeypatch.setattr(reproduce_small, 'PARTS', {'memory': (launch_memory.main, tiny)})
     argv = ['--base_dir', str(tmp_path), '--n_parallel', '1']

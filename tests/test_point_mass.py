@@ -1,4 +1,4 @@
-"""Tests of the point-mass memory and door tasks (``PointMassMemory-v0``, ``PointMassDoor-v0``): registration,
+"""Tests of the point-mass memory and door tasks (``PointMassMemory-v0``, ``-v1``, ``PointMassDoor-v0``): registration,
 state layout, hidden information, resets, rendering, MushroomRL and the training aids (the dynamics and collisions:
 ``test_point_mass_dynamics.py``)."""
 import math
@@ -13,37 +13,45 @@ from mushroom_rl.core import Core
 import environments
 from toy_envs import RandomAgent
 from environments import (POINT_MASS_ENV_IDS, PROJECT_ENV_IDS, PointMassDoorEnv, PointMassMemoryEnv,
-                          available_env_ids, make_env, masked_observation)
+                          PointMassMemoryUniformEnv, available_env_ids, make_env, masked_observation)
+from environments.point_mass_door import HIDDEN_DOOR
 from environments.registry import PROJECT_ENVS
 from point_mass_helpers import DOWN, LEFT, RIGHT, STEP, UP, _act, _door, _memory
 
 # ------------------------------------------------------------------ registration and layout
 def test_registered_idempotent_and_listed():
-    assert POINT_MASS_ENV_IDS == ('PointMassMemory-v0', 'PointMassDoor-v0')
+    assert POINT_MASS_ENV_IDS == ('PointMassMemory-v0', 'PointMassMemory-v1', 'PointMassDoor-v0')
     environments.register_point_mass_envs()  # again: no error
-    assert gymnasium.spec('PointMassMemory-v0').max_episode_steps == 100
-    assert gymnasium.spec('PointMassDoor-v0').max_episode_steps == 150
+    for env_id in POINT_MASS_ENV_IDS:  # the authors' constructor default
+        assert gymnasium.spec(env_id).max_episode_steps == 1000
     for env_id in POINT_MASS_ENV_IDS:
         assert env_id in gymnasium.registry
         assert env_id in PROJECT_ENVS and env_id in PROJECT_ENV_IDS
         assert env_id in available_env_ids()
     assert isinstance(gymnasium.make('PointMassMemory-v0').unwrapped, PointMassMemoryEnv)
     assert isinstance(gymnasium.make('PointMassDoor-v0').unwrapped, PointMassDoorEnv)
+    assert isinstance(gymnasium.make('PointMassMemory-v1').unwrapped, PointMassMemoryUniformEnv)
+    with warnings.catch_warnings(record=True) as caught:  # v0 stays the reference's task: not "out of date"
+        environments.make_env('PointMassMemory-v0')
+    assert not [w for w in caught if 'out of date' in str(w.message)]
 
 
 def test_state_layout_and_policy_mask():
+    # the authors' layout [position, visible copy, hidden information]; the critic sees position and hidden part
     env, obs = _memory(goal_index=1, start_index=2)
-    assert obs.shape == (8,) == env.observation_space.shape and obs.dtype == np.float64
-    np.testing.assert_array_equal(env.policy_obs_mask, [True] * 4 + [False] * 4)
+    assert obs.shape == (6,) == env.observation_space.shape and obs.dtype == np.float64
+    np.testing.assert_array_equal(env.policy_obs_mask, [True] * 4 + [False] * 2)
+    np.testing.assert_array_equal(env.critic_obs_mask, [True, True, False, False, True, True])
     np.testing.assert_array_equal(obs[env.AGENT_POS], [88.0, 15.0])
     np.testing.assert_array_equal(obs[env.VISIBLE_GOAL], [57.0, 130.0])
     np.testing.assert_array_equal(obs[env.GOAL], [57.0, 130.0])
-    np.testing.assert_array_equal(obs[env.START], [88.0, 15.0])
+    np.testing.assert_array_equal(env.start_position, [88.0, 15.0])
     assert env.observation_space.contains(obs)
 
     env, obs = _door(doors=(20.0, 80.0))
     assert obs.shape == (6,) == env.observation_space.shape
     np.testing.assert_array_equal(env.policy_obs_mask, [True] * 4 + [False] * 2)
+    np.testing.assert_array_equal(env.critic_obs_mask, [True, True, False, False, True, True])
     np.testing.assert_array_equal(obs[env.AGENT_POS], [75.0, 10.0])
     np.testing.assert_array_equal(obs[env.VISIBLE_DOORS], [20.0, 80.0])
     np.testing.assert_array_equal(obs[env.DOORS], [20.0, 80.0])
@@ -52,10 +60,27 @@ def test_state_layout_and_policy_mask():
     # the mask is a copy and reaches the MushroomRL adapter and masked_observation
     env.policy_obs_mask[:] = False
     assert env.policy_obs_mask.sum() == 4
-    for env_id, size in (('PointMassMemory-v0', 8), ('PointMassDoor-v0', 6)):
+    env.critic_obs_mask[:] = False
+    assert env.critic_obs_mask.sum() == 4
+    for env_id in POINT_MASS_ENV_IDS:
         mdp = make_env(env_id)
-        assert mdp.policy_obs_mask.shape == (size,) and mdp.policy_obs_mask.sum() == 4
+        assert mdp.policy_obs_mask.shape == (6,) and mdp.policy_obs_mask.sum() == 4
+        np.testing.assert_array_equal(mdp.critic_obs_mask, [True, True, False, False, True, True])
         assert masked_observation(mdp.reset(), mdp).shape == (4,)
+    assert make_env('Pendulum-v1').critic_obs_mask.all()  # tasks without a critic mask: the critic sees everything
+
+
+def test_critic_state_is_the_position_and_the_true_hidden_information():
+    """Hand-made states: what the critic's entries hold in and out of the visible disk."""
+    env, _ = _memory(goal_index=3, start_index=0)  # goal (120, 130), start (25, 15)
+    for position in ((25.0, 40.0), (60.0, 90.0)):  # inside and outside radius 30
+        obs = env.set_agent_position(position)
+        np.testing.assert_array_equal(obs[env.critic_obs_mask], [*position, 120.0, 130.0])
+    env, _ = _door(doors=(30.0, 70.0))
+    for position in ((75.0, 20.0), (40.0, 75.0)):  # inside and outside radius 20
+        obs = env.set_agent_position(position)
+        np.testing.assert_array_equal(obs[env.critic_obs_mask], [*position, 30.0, 70.0])
+    np.testing.assert_array_equal(obs[env.policy_obs_mask], [40.0, 75.0, HIDDEN_DOOR, HIDDEN_DOOR])
 
 
 # ------------------------------------------------------------------ hidden information
@@ -90,14 +115,15 @@ def test_door_positions_visible_only_within_radius_20():
              ((75.0, 30.01), False), ((55.0 - 1e-9, 10.0), False), ((75.0, 50.0), False)]
     for position, visible in cases:
         obs = env.set_agent_position(position)
-        np.testing.assert_array_equal(obs[env.VISIBLE_DOORS], [12.5, 99.0] if visible else [0.0, 0.0])
+        np.testing.assert_array_equal(obs[env.VISIBLE_DOORS], [12.5, 99.0] if visible else [-1.0, -1.0])
+        assert env.observation_space.contains(obs)
         np.testing.assert_array_equal(obs[env.DOORS], [12.5, 99.0])
     # by stepping: 11 * 1.8 = 19.8 visible, 12 * 1.8 = 21.6 hidden
     env, obs = _door(doors=(12.5, 99.0))
     for k in range(1, 14):
         obs, _, terminated, _, info = env.step(_act(UP))
         assert not terminated and info['doors_visible'] is (k <= 11)
-        assert bool((obs[env.VISIBLE_DOORS] != 0).all()) is (k <= 11)
+        assert bool((obs[env.VISIBLE_DOORS] != HIDDEN_DOOR).all()) is (k <= 11)
 
 
 # ------------------------------------------------------------------ resets and seeding
@@ -122,10 +148,31 @@ def test_all_goals_and_starts_occur_and_doors_in_range():
     for _ in range(200):
         obs, _ = env.reset()
         goals.add(tuple(obs[env.GOAL]))
-        starts.add(tuple(obs[env.START]))
-        np.testing.assert_array_equal(obs[env.AGENT_POS], obs[env.START])
+        starts.add(tuple(env.start_position))
+        np.testing.assert_array_equal(obs[env.AGENT_POS], env.start_position)
     assert goals == {(x, 130.0) for x in (25.0, 57.0, 88.0, 120.0)}
     assert starts == {(x, 15.0) for x in (25.0, 57.0, 88.0, 120.0)}
+
+    # v1: start and goal x uniform on [25, 120], independent; the goal visible at the start
+    env = PointMassMemoryUniformEnv()
+    env.reset(seed=0)
+    draws = []
+    for _ in range(400):
+        obs, _ = env.reset()
+        np.testing.assert_array_equal(obs[env.AGENT_POS], env.start_position)
+        np.testing.assert_array_equal(obs[env.VISIBLE_GOAL], obs[env.GOAL])
+        assert obs[env.GOAL][1] == 130.0 and env.start_position[1] == 15.0
+        draws.append((obs[env.GOAL][0], env.start_position[0]))
+    draws = np.array(draws)
+    assert draws.min() >= 25.0 and draws.max() <= 120.0 and len(np.unique(draws)) == draws.size
+    assert np.all(np.abs(draws.mean(axis=0) - 72.5) < 5.0) and abs(np.corrcoef(draws.T)[0, 1]) < 0.15
+    for low, high in ((25.0, 40.0), (105.0, 120.0)):  # both ends of the range occur
+        assert np.all(((draws >= low) & (draws <= high)).any(axis=0))
+    obs, _ = env.reset(options={'goal_x': 40.0, 'start_x': 100.0})
+    np.testing.assert_array_equal(obs, [100.0, 15.0, 40.0, 130.0, 40.0, 130.0])
+    for options in ({'goal_x': 24.0}, {'start_x': 121.0}, {'goal_index': 0}):
+        with pytest.raises(ValueError):
+            env.reset(options=options)
 
     env = PointMassDoorEnv()
     env.reset(seed=0)
@@ -189,7 +236,8 @@ def test_render_rgb_array():
 
 
 # ------------------------------------------------------------------ MushroomRL and speed
-@pytest.mark.parametrize('env_id, size, horizon', [('PointMassMemory-v0', 8, 100), ('PointMassDoor-v0', 6, 150)])
+@pytest.mark.parametrize('env_id, size, horizon', [('PointMassMemory-v0', 6, 1000), ('PointMassMemory-v1', 6, 1000),
+                                                   ('PointMassDoor-v0', 6, 1000)])
 def test_core_random_agent(env_id, size, horizon):
     mdp = make_env(env_id)
     assert mdp.info.horizon == horizon and mdp.info.dt == pytest.approx(0.6)
@@ -221,6 +269,7 @@ def test_normalized_observation_is_the_full_state_over_the_field_size(cls):
     obs_scaled, _ = scaled.reset(seed=3)
     np.testing.assert_allclose(obs_scaled, obs_raw / 150.0)
     np.testing.assert_allclose(scaled.observation_space.high, raw.observation_space.high / 150.0)
+    np.testing.assert_allclose(scaled.observation_space.low, raw.observation_space.low / 150.0)
     np.testing.assert_array_equal(scaled.policy_obs_mask, raw.policy_obs_mask)
     for a in (UP, UP, RIGHT):
         np.testing.assert_allclose(scaled.step(_act(a))[0], raw.step(_act(a))[0] / 150.0)

@@ -79,14 +79,24 @@ def test_normalized_returns_against_the_oracle_never_the_best_variant(results):
 
 
 def test_a_task_without_an_oracle_uses_its_declared_reference(tmp_path):
+    # a run that recorded no horizon ran at the task's horizon of its time (PointMassMemory-v0: 100, reference 34.04)
     write_run(tmp_path, 'PointMassMemory-v0', 'SAC_RS', 0, [4.04, 20., 19.04], deterministic=[4.04, 20., 19.04])
     runs, references, notes = normalized_returns(load_runs([str(tmp_path)]).runs)
     assert notes == [] and runs['normalized'].iloc[0] == pytest.approx(0.5)   # (19.04 - 4.04) / (34.04 - 4.04)
     assert set(references['kind']) == {'declared'} and 'scripted oracle' in references['reference'].iloc[0]
+    # the horizon the run used (args.json's horizon_used, the task's 1000 now): the reference at that horizon
+    recorded = tmp_path / 'recorded'
+    folder = write_run(recorded, 'PointMassMemory-v0', 'SAC_RS', 0, [8.01, 500., 433.01],
+                       deterministic=[8.01, 500., 433.01])
+    content = json.loads((folder / 'args.json').read_text())
+    (folder / 'args.json').write_text(json.dumps(dict(content, horizon_used=1000)))
+    runs, _, notes = normalized_returns(load_runs([str(recorded)]).runs)
+    assert notes == [] and runs['horizon'].iloc[0] == 1000
+    assert runs['normalized'].iloc[0] == pytest.approx(0.5)   # (433.01 - 8.01) / (858.01 - 8.01)
     write_run(tmp_path, 'PointMassMemory-v0', 'SAC_VANILLA', 0, [4., 5., 6.])
     other_horizon = tmp_path / 'grid_2024-01-01_12-00-00' / 'PointMassMemory-v0' / 'SAC_VANILLA' / '0' / 'args.json'
     content = json.loads(other_horizon.read_text())
-    content['arguments']['horizon'] = 1000
+    content['arguments']['horizon'] = 500  # no reference is declared at this horizon
     other_horizon.write_text(json.dumps(content))
     runs, _, notes = normalized_returns(load_runs([str(tmp_path)]).runs)
     assert runs['normalized'].isna().all() and 'no oracle ran and no reference is declared' in notes[0]

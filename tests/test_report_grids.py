@@ -21,7 +21,7 @@ from launchers.grids import pomdp as launch_pomdp
 from launchers.grids import pomdp_privileged as launch_pomdp_privileged
 
 SELECTIONS = {
-    'memory': (launch_memory, ['PointMassMemory-v0'], ['SAC_RS', 'SAC_VANILLA']),
+    'memory': (launch_memory, ['PointMassMemory-v1'], ['SAC_RS', 'SAC_VANILLA']),
     'cpg': (launch_cpg, ['HalfCheetah-v5'], ['SAC_RS_CPG', 'SAC_RS']),
     'pomdp_privileged': (launch_pomdp_privileged, ['HopperPOMDP-v5', 'AntPOMDP-v5'],
                          ['SAC_RS', 'SAC_VANILLA', 'SAC_ORACLE']),

@@ -152,7 +152,14 @@ def test_the_hyperparameter_json_is_parsed_once(tmp_path, monkeypatch):
     assert summary['epochs'] == 0
     assert len(parsed) == 1
     with open(os.path.join(summary['run_dir'], 'args.json')) as f:
-        assert json.load(f)['resolved_hyperparameters']['batch_size'] == 8
+        content = json.load(f)
+    assert content['resolved_hyperparameters']['batch_size'] == 8 and content['horizon_used'] == 5
+    # without a horizon argument args.json records the task's (the report's declared references depend on it)
+    summary = experiment(env_id='PointMassMemory-v1', algorithm='SAC_VANILLA', n_epochs=0, n_steps_per_epoch=10,
+                         n_eval_episodes=1, quiet=True, results_dir=str(tmp_path / 'task_horizon'))
+    with open(os.path.join(summary['run_dir'], 'args.json')) as f:
+        content = json.load(f)
+    assert content['arguments'].get('horizon') is None and content['horizon_used'] == 1000
 
     # A grid parses its --hyperparameters once too, and hands dictionaries to its runs.
     parsed.clear()
@@ -234,7 +241,7 @@ def test_experiment_signature_is_the_fields():
     (['--n_cores', '0'], ('--n_cores', 'n_threads', '>= 1')),
     (['--start_seed', '-1'], ('--start_seed', 'seed', '>= 0')),
     (['--n_epochs', '-2'], ('--n_epochs', '>= 0')),
-    (['--random_mass'], ('--random_mass', 'PointMassMemory-v0') + POMDP_ENV_IDS),
+    (['--random_mass'], ('--random_mass', 'PointMassMemory-v1') + POMDP_ENV_IDS),
     (['--hyperparameters', '{"lr_actor": '], ('--hyperparameters', 'JSON')),
 ])
 def test_grid_rejects_a_bad_run_naming_the_option(argv, named, tmp_path, capsys):

@@ -20,7 +20,7 @@ from mushroom_s2pg.algorithms import did_you_mean, needs_expert_data
 
 __all__ = ['build_parser', 'parse_args', 'run_settings', 'entry_hyperparameters', 'run_configs', 'n_seeds']
 
-_SETTING_NAMES = ('n_epochs', 'n_steps_per_epoch', 'n_eval_episodes')
+_SETTING_NAMES = ('n_epochs', 'n_steps_per_epoch', 'n_eval_episodes', 'horizon')
 
 # The grid option behind a RunConfig field, where the names differ.
 _GRID_OPTIONS = dict(n_threads='n_cores', seed='start_seed', env_id='envs', algorithm='algorithms',
@@ -55,7 +55,9 @@ def build_parser(spec: GridSpec) -> argparse.ArgumentParser:
     entries = '\n'.join(f'  {entry.describe()}' for entry in spec.entries)
     parser = Parser(
         prog=program_name(spec.module), formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=f'{summary}\n\ntasks: {", ".join(spec.tasks)}\nalgorithms: {", ".join(spec.algorithms)}\n'
+        description=f'{summary}\n\ntasks: {", ".join(spec.tasks)}'
+                    + (f' (--envs may also select {", ".join(spec.extra_tasks)})' if spec.extra_tasks else '')
+                    + f'\nalgorithms: {", ".join(spec.algorithms)}\n'
                     f'entries (--algorithms selects them by label):\n{entries}\n'
                     f'full grid: {len(spec.tasks)} tasks x {len(spec.entries)} entries x {spec.n_seeds} seeds = '
                     f'{spec.n_runs} runs of {paper["n_epochs"]} epochs x {paper["n_steps_per_epoch"]} steps',
@@ -84,7 +86,8 @@ def _add_grid_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> None
     paper = spec.paper_settings
     grid = parser.add_argument_group('grid')
     grid.add_argument('--envs', nargs='+', default=list(spec.tasks), metavar='ENV_ID',
-                      help=f'tasks (default: all {len(spec.tasks)})')
+                      help=f'tasks (default: all {len(spec.tasks)}'
+                           + (f'; also selectable: {", ".join(spec.extra_tasks)})' if spec.extra_tasks else ')'))
     grid.add_argument('--algorithms', nargs='+', default=list(spec.labels), metavar='LABEL',
                       help=f'entries, by label (default: all {len(spec.entries)})')
     if spec.imitates:
@@ -100,6 +103,10 @@ def _add_grid_arguments(parser: argparse.ArgumentParser, spec: GridSpec) -> None
                       help=f'steps per epoch (default: {paper["n_steps_per_epoch"]})')
     grid.add_argument('--n_eval_episodes', type=int, default=None,
                       help=f'evaluation episodes (default: {paper["n_eval_episodes"]})')
+    grid.add_argument('--horizon', type=int, default=None,
+                      help='episode horizon of every run (default: '
+                           + (f'{paper["horizon"]}' if 'horizon' in paper else "each task's own")
+                           + f'; --test: {spec.test_settings.get("horizon", "the same")})')
     mass = grid.add_mutually_exclusive_group()
     mass.add_argument('--random_mass', dest='random_mass', action='store_true',
                       help='randomise the body masses at every reset (robust tasks; POMDP locomotion tasks only)'
@@ -185,10 +192,11 @@ def _unknown_labels_message(spec: GridSpec, unknown: Sequence[str]) -> str:
 
 def _grid_error(spec: GridSpec, args: argparse.Namespace) -> Optional[str]:
     """What only the grid checks (sets ``args.overrides``); the message of the first error, or None."""
-    unknown_envs = [env for env in args.envs if env not in spec.tasks]
+    unknown_envs = [env for env in args.envs if env not in spec.selectable_tasks]
     if unknown_envs:
-        hints = ''.join(did_you_mean(env, spec.tasks) for env in unknown_envs)
-        return f'unknown task(s) {unknown_envs} for grid {spec.name!r};{hints} valid: {", ".join(spec.tasks)}'
+        hints = ''.join(did_you_mean(env, spec.selectable_tasks) for env in unknown_envs)
+        return (f'unknown task(s) {unknown_envs} for grid {spec.name!r};{hints} valid: '
+                f'{", ".join(spec.selectable_tasks)}')
     unknown_labels = [label for label in args.algorithms if label not in spec.labels]
     if unknown_labels:
         return _unknown_labels_message(spec, unknown_labels)
@@ -224,7 +232,7 @@ def run_settings(spec: GridSpec, args: argparse.Namespace, entry: Optional[GridE
     """The budget of one run: the spec's (paper, the entry's own, or ``--test``), with the command-line overrides."""
     settings = spec.settings(args.test, entry)
     for name in _SETTING_NAMES:
-        if getattr(args, name) is not None:
+        if getattr(args, name, None) is not None:
             settings[name] = getattr(args, name)
     return settings
 

@@ -4,8 +4,8 @@ Three small grids, each a selection of a paper grid with a smaller budget and 2 
 (resumable: run the same command again after an interruption) and then ``launchers.report`` over all
 of them:
 
-- ``memory``: ``PointMassMemory-v0`` x {SAC_RS, SAC_BPTT5, SAC_VANILLA}, 5 epochs x 5000 steps (paper:
-  RS and BPTT far above vanilla, Figure 4);
+- ``memory``: ``PointMassMemory-v0`` x {SAC_RS, SAC_BPTT5, SAC_VANILLA}, 5 epochs x 5000 steps at horizon 100
+  (paper: RS and BPTT far above vanilla, Figure 4);
 - ``privileged``: ``HalfCheetahPOMDP-v5`` (robust, privileged critic) x {TD3_RS, TD3_BPTT32, TD3_WINDOW32,
   TD3_VANILLA, TD3_ORACLE}, 5 epochs x 5000 steps (Figure 3 top-left);
 - ``ppo``: ``HalfCheetahPOMDP-v5`` without privileges x {PPO_RS, PPO_BPTT32}, 2 epochs x 20000 steps (Figure 3
@@ -43,7 +43,7 @@ PARTS: Dict[str, tuple] = {
     'memory': (memory.main, [
         '--envs', 'PointMassMemory-v0', '--algorithms', 'SAC_RS', 'SAC_BPTT5', 'SAC_VANILLA',
         '--n_seeds', '2', '--n_epochs', '5', '--n_steps_per_epoch', '5000', '--n_eval_episodes', '20',
-        '--hyperparameters', json.dumps(_MEMORY_HYPERPARAMETERS)]),
+        '--horizon', '100', '--hyperparameters', json.dumps(_MEMORY_HYPERPARAMETERS)]),
     'privileged': (pomdp_privileged.main, [
         '--envs', 'HalfCheetahPOMDP-v5',
         '--algorithms', 'TD3_RS', 'TD3_BPTT32', 'TD3_WINDOW32', 'TD3_VANILLA', 'TD3_ORACLE',

@@ -92,7 +92,7 @@ class GridSpec:
         name (str): the experiment name (first part of the results folder, ``--exp_name`` default);
         module (str): the launch module, e.g. ``'launchers.grids.pomdp'`` (for the help text);
         description (str): the launch file's docstring (its first paragraph heads the help text);
-        tasks (Sequence[str]): the environment ids;
+        tasks (Sequence[str]): the environment ids (run by default);
         entries (Sequence[EntryLike]): the variants, :class:`GridEntry` or ``(label, algorithm[,
             hyperparameters])``;
         n_epochs (int): the paper's epochs per run;
@@ -102,6 +102,8 @@ class GridSpec:
         random_mass (bool, False): randomise the body masses by default (POMDP locomotion tasks only);
         hide_actuator_forces (bool, None): the task option of that name for every run (None: the task's default);
         slurm_time (str, '2-00:00:00'): default SLURM time limit per run;
+        horizon (int, None): the episode horizon of every run (None: each task's own); ``--horizon`` overrides it;
+        extra_tasks (Sequence[str], ()): further environment ids that ``--envs`` may select, not run by default;
         test_settings (Mapping[str, Any], TEST_SETTINGS): the budget of ``--test`` (may set ``horizon``);
         test_hyperparameters (Mapping[str, Any], TEST_HYPERPARAMETERS): the overrides of ``--test``,
             each entry gets those its algorithm has (its fixed overrides win);
@@ -120,6 +122,8 @@ class GridSpec:
     random_mass: bool = False
     hide_actuator_forces: Optional[bool] = None
     slurm_time: str = '2-00:00:00'
+    horizon: Optional[int] = None
+    extra_tasks: Sequence[str] = ()
     test_settings: Mapping[str, Any] = field(default_factory=lambda: dict(TEST_SETTINGS))
     test_hyperparameters: Mapping[str, Any] = field(default_factory=lambda: dict(TEST_HYPERPARAMETERS))
     test_n_seeds: int = 1
@@ -128,8 +132,9 @@ class GridSpec:
         entries = tuple(entry if isinstance(entry, GridEntry) else GridEntry(*entry) for entry in self.entries)
         object.__setattr__(self, 'entries', entries)
         object.__setattr__(self, 'tasks', tuple(self.tasks))
+        object.__setattr__(self, 'extra_tasks', tuple(self.extra_tasks))
         self._check_grid()
-        for env_id in self.tasks:
+        for env_id in self.selectable_tasks:
             for entry in self.entries:
                 for test in (False, True):
                     entry_run_config(self, env_id, entry, self.settings(test, entry), self.entry_overrides(entry, test),
@@ -140,7 +145,7 @@ class GridSpec:
         where = f'grid {self.name!r}'
         if not self.tasks or not self.entries:
             raise ValueError(f'{where}: needs at least one task and one entry')
-        for kind, names in (('task', self.tasks), ('label', self.labels)):
+        for kind, names in (('task', self.selectable_tasks), ('label', self.labels)):
             duplicates = sorted({name for name in names if list(names).count(name) > 1})
             if duplicates:
                 raise ValueError(f'{where}: duplicate {kind}(s) {duplicates}')
@@ -150,6 +155,11 @@ class GridSpec:
         for name, value in (('n_seeds', self.n_seeds), ('test_n_seeds', self.test_n_seeds)):
             if int(value) < 1:
                 raise ValueError(f'{where}: {name} must be positive, got {value}')
+
+    @property
+    def selectable_tasks(self) -> Tuple[str, ...]:
+        """The tasks ``--envs`` may select: the grid's, then the extra ones."""
+        return tuple(self.tasks) + tuple(self.extra_tasks)
 
     @property
     def labels(self) -> Tuple[str, ...]:
@@ -163,9 +173,12 @@ class GridSpec:
 
     @property
     def paper_settings(self) -> Dict[str, int]:
-        """The paper's budget of one run."""
-        return dict(n_epochs=self.n_epochs, n_steps_per_epoch=self.n_steps_per_epoch,
-                    n_eval_episodes=self.n_eval_episodes)
+        """The paper's budget of one run (with the grid's ``horizon`` where it sets one)."""
+        settings = dict(n_epochs=self.n_epochs, n_steps_per_epoch=self.n_steps_per_epoch,
+                        n_eval_episodes=self.n_eval_episodes)
+        if self.horizon is not None:
+            settings['horizon'] = int(self.horizon)
+        return settings
 
     def settings(self, test: bool, entry: Optional[GridEntry] = None) -> Dict[str, Any]:
         """The budget of one run: ``--test``'s, or the paper's (the entry's own where it has one)."""

@@ -161,7 +161,9 @@ def read_run(run_dir: str, root: str) -> Tuple[Dict[str, Any], pd.DataFrame]:
         The run's row (``path``, ``grid``, ``task``, ``label``, ``family``, ``seed``, ``n_epochs``,
         ``n_steps_per_epoch``, ``random_mass``, ``last_epoch``, ``last_steps``, ``finished``, ``R_start``,
         ``R_start_deterministic`` (epoch 0), ``R_final``, ``R_final_deterministic`` (last epoch), ``time_per_1M``,
-        ``horizon`` (None: the task's), ``load_median`` (median 1-minute load average over its epochs),
+        ``horizon`` (the arguments', else the ``horizon_used`` recorded beside them; None: neither, a run from
+        before the horizon was recorded, at the task's horizon of its time), ``load_median`` (median 1-minute load
+        average over its epochs),
         ``cpu_count`` and ``torch_threads``; NaN where the run did not record them) and its ``progress.csv`` rows.
 
     Raises:
@@ -171,10 +173,12 @@ def read_run(run_dir: str, root: str) -> Tuple[Dict[str, Any], pd.DataFrame]:
     arguments, content = _read_arguments(os.path.join(run_dir, 'args.json'))
     progress = _read_progress(os.path.join(run_dir, 'progress.csv'))
     task, label = str(arguments['env_id']), str(arguments.get('variant') or arguments['algorithm'])
+    horizon = arguments['horizon'] if arguments.get('horizon') is not None else content.get('horizon_used')
     settings = dict(grid=_grid_name(run_dir, root, task, label), task=task, label=label, family=label.split('_')[0],
                     seed=int(arguments['seed']), n_epochs=int(arguments['n_epochs']),
                     n_steps_per_epoch=int(arguments['n_steps_per_epoch']),
-                    random_mass=bool(arguments.get('random_mass')), horizon=arguments.get('horizon'),
+                    random_mass=bool(arguments.get('random_mass')),
+                    horizon=horizon,
                     cpu_count=_number(content.get('cpu_count')), torch_threads=_number(content.get('torch_threads')))
     row = run_row(os.path.abspath(run_dir), settings, progress)
     return row, progress.assign(path=row['path'])

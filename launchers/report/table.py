@@ -4,9 +4,9 @@ figures and tables without the run folders.
 
 Columns: the run's settings (:data:`SETTING_COLUMNS`: ``run``, an id made of its grid, task, label and seed, never
 a machine's path; ``grid``, ``task``, ``label`` as reported; ``family``, ``seed``, the budget, ``random_mass``,
-``horizon`` (empty: the task's) and the machine facts ``cpu_count`` and ``torch_threads``), then its epoch's
-(:data:`EPOCH_COLUMNS`: ``epoch``, ``steps``, ``time_s``, the returns of both evaluations and ``load_1m``).
-Numbers are written so that they read back exactly.
+``horizon`` (empty: not recorded, see ``launchers/report/references.py``) and the machine facts ``cpu_count`` and
+``torch_threads``), then its epoch's (:data:`EPOCH_COLUMNS`: ``epoch``, ``steps``, ``time_s``, the returns of
+both evaluations and ``load_1m``). Numbers are written so that they read back exactly.
 
 """
 import os

@@ -91,7 +91,7 @@ def train(config: RunConfig, paths: RunPaths, state: Optional[Dict[str, Any]],
     steps_per_fit = config.n_steps_per_fit
     if steps_per_fit is None:
         steps_per_fit = int(run.agent.default_n_steps_per_fit)
-    _write_args(paths.args, config, steps_per_fit)
+    _write_args(paths.args, config, steps_per_fit, int(run.mdp.info.horizon))
 
     core = Core(run.agent, run.mdp)
     start = time.perf_counter()
@@ -261,12 +261,13 @@ def _fail(run: _Run, epoch: int, error: Exception) -> None:
 # ------------------------------------------------------------------------------------------------
 # args.json and the summary
 # ------------------------------------------------------------------------------------------------
-def _write_args(path: str, config: RunConfig, steps_per_fit: int) -> None:
-    """``args.json``: the arguments, the resolved hyperparameters, the versions (package too), the git revision."""
+def _write_args(path: str, config: RunConfig, steps_per_fit: int, horizon: int) -> None:
+    """``args.json``: the arguments, the resolved hyperparameters, the horizon used (the task's where the arguments
+    leave it unset), the versions (package too), the git revision."""
     resolved = default_hyperparameters(config.algorithm, config.env_id)
     resolved.update(config.overrides)
     content = dict(arguments=config.arguments(), run_dir=os.path.abspath(os.path.dirname(path)),
-                   resolved_hyperparameters=resolved, n_steps_per_fit_used=steps_per_fit,
+                   resolved_hyperparameters=resolved, n_steps_per_fit_used=steps_per_fit, horizon_used=horizon,
                    python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,
                    torch_threads=config.n_threads, cpu_count=os.cpu_count(), **package_provenance())
     tmp = path + '.tmp'
