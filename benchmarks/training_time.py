@@ -75,7 +75,7 @@ class Variant:
         kwargs.update(self.overrides)
         expert = timing_expert_data(self.algorithm, mdp) if needs_expert_data(self.algorithm) else None
         agent = make_agent(self.algorithm, mdp.info, mdp.policy_obs_mask, env_id=env_id, expert_data=expert,
-                           device=device, **kwargs)
+                           device=device, critic_obs_mask=mdp.critic_obs_mask, **kwargs)
         return agent, {**default_hyperparameters(self.algorithm, env_id), **kwargs}
 
 

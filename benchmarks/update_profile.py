@@ -32,10 +32,10 @@ def profile_update(name: str, env_id: str, top: int) -> None:
     mdp = make_env(env_id)
     mdp.seed(0)
     agent = make_agent(name, mdp.info, mdp.policy_obs_mask, env_id=env_id, initial_replay_size=1000,
-                       warmup_transitions=1000)
+                       warmup_transitions=1000, critic_obs_mask=mdp.critic_obs_mask)
     Core(agent, mdp).learn(n_steps=1100, n_steps_per_fit=1, quiet=True)
     batch = to_torch(agent.replay_memory.get(agent.replay_memory.sample_indices(256)))
-    critic, policy, inputs = agent._critic, agent.policy, CriticInput.stored(batch)
+    critic, policy, inputs = agent._critic, agent.policy, CriticInput.stored(batch, agent.critic_obs_mask)
 
     def critic_backward():
         critic.zero_grad()

@@ -32,7 +32,7 @@ def test_every_algorithm_fits_twice_on_every_task(name, env_id):
     assert len(dataset) > 0
 
 
-def _toy_agent(name, seed=0, **extra):
+def _toy_agent(name, seed=0, critic_obs_mask=None, **extra):
     np.random.seed(seed)
     torch.manual_seed(seed)
     env = ToyPOMDP(horizon=10)
@@ -40,7 +40,7 @@ def _toy_agent(name, seed=0, **extra):
     for key, value in dict(n_features_actor=16, n_features_critic=16, policy_state_dim=4).items():
         if key in ALGORITHMS[name].__init__.__code__.co_varnames:
             params.setdefault(key, value)
-    agent = make_agent(name, env.info, env.policy_obs_mask, **params)
+    agent = make_agent(name, env.info, env.policy_obs_mask, critic_obs_mask=critic_obs_mask, **params)
     return env, agent
 
 
@@ -64,12 +64,13 @@ def test_same_seed_gives_identical_training(name):
 @pytest.mark.parametrize('full_save', [True, False])
 @pytest.mark.parametrize('name', RL_ALGORITHMS)
 def test_save_load_round_trip_and_training_continues(name, full_save, tmp_path):
-    env, agent = _toy_agent(name)
+    env, agent = _toy_agent(name, critic_obs_mask=np.array([True, False, True]))
     core = Core(agent, env)
     core.learn(n_steps=120, n_steps_per_fit=_fit_steps(agent), quiet=True)
     path = tmp_path / 'agent.zip'
     agent.save(path, full_save=full_save)
     loaded = type(agent).load(path)
+    np.testing.assert_array_equal(loaded.critic_obs_mask, [True, False, True])
 
     states = np.random.randn(20, 3)
     z = np.random.uniform(-1, 1, (20,) + agent.policy.policy_state_shape).astype(np.float32)

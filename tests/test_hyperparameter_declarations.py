@@ -7,7 +7,7 @@ import pytest
 from mushroom_s2pg.algorithms import ALGORITHMS, Hyperparameter, check_hyperparameters, declared_hyperparameters
 
 # Arguments that the variants set themselves or that callers give as data, never hyperparameters.
-NOT_HYPERPARAMETERS = ('self', 'mdp_info', 'policy_obs_mask', 'policy', 'critic', 'expert_data')
+NOT_HYPERPARAMETERS = ('self', 'mdp_info', 'policy_obs_mask', 'critic_obs_mask', 'policy', 'critic', 'expert_data')
 
 
 def constructor_parameters(cls: type) -> Dict[str, inspect.Parameter]:

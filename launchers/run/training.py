@@ -133,7 +133,8 @@ def _new_run(config: RunConfig, paths: RunPaths, expert_data: Optional[ExpertDat
         expert_data = config.check_data()
     try:
         agent = make_agent(config.algorithm, mdp.info, mdp.policy_obs_mask, env_id=config.env_id,
-                           expert_data=expert_data, device=config.device, **config.overrides)
+                           expert_data=expert_data, device=config.device, critic_obs_mask=mdp.critic_obs_mask,
+                           **config.overrides)
     except ExperimentConfigError:
         raise
     except ValueError as error:  # a hyperparameter value the constructor refuses (its message names the choices)

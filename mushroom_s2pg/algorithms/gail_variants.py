@@ -105,7 +105,11 @@ class GAIL_VANILLA(StatefulGAIL):
 
 
 class GAIL_ORACLE(StatefulGAIL):
-    """GAIL with a stateless MLP policy on the full state (an upper reference, and the expert trainer)."""
+    """GAIL with a stateless MLP policy on the full state (an upper reference, and the expert trainer)
+    Its policy sees the full state whatever ``policy_obs_mask`` is (the upper bound: the policy with everything);
+    its privileged critic sees ``critic_obs_mask``, as in the other variants.
+
+    """
     #: the constructor's arguments, then those of :class:`StatefulGAIL` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
         Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),

@@ -120,7 +120,8 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
                  lr_alpha: float = 3e-4, init_alpha_z: float = 0.01, lr_alpha_z: float = 3e-4,
                  target_entropy: Optional[float] = None, target_entropy_z: Optional[float] = None, tau_z: float = 1.,
                  reg_mult: float = 0.5, expert_target: str = 'fixed', critic_loss: str = 'mse',
-                 treat_absorbing_states: bool = True, target_clipping: bool = True, tanh_log_prob: str = 'exact'):
+                 treat_absorbing_states: bool = True, target_clipping: bool = True, tanh_log_prob: str = 'exact',
+                 critic_obs_mask: Optional[np.ndarray] = None):
         """
         Constructor. Defaults are the reference's LS-IQ-RS values (REFERENCE section 3 and the reference launcher
         ``experiments/02_Imitation_Learning/02_RS/.../02_LSIQ``).
@@ -141,7 +142,9 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
                 larger, so that their Q targets are Q_min;
             target_clipping (bool): clip V(s') to [Q_min, Q_max];
             tanh_log_prob (str): the policy's tanh correction, ``'exact'`` or ``'reference'``
-                (:meth:`~mushroom_s2pg.policies.SquashedGaussianPolicy.set_tanh_log_prob`).
+                (:meth:`~mushroom_s2pg.policies.SquashedGaussianPolicy.set_tanh_log_prob`);
+            critic_obs_mask (np.ndarray, None): the entries of the full state the critic sees, at agent and expert
+                rows alike (None: all; the critic's state width is its sum).
 
         Raises:
             ExpertDataError: without expert data, or with expert data that have no actions, or that do not fit
@@ -154,7 +157,8 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
                 'next_states, last=..., actions=..., absorbing=...) (environments.expert_dataset reads a file)')
         expert = self.usable_expert_data(expert_data)
         policy.set_tanh_log_prob(tanh_log_prob)
-        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
+        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z,
+                         critic_obs_mask=critic_obs_mask)
         if reg_mult <= 0:
             raise ValueError(f'reg_mult must be > 0, got {reg_mult}')
         lsiq_critic_loss(torch.zeros(2), torch.zeros(2), torch.tensor([True, False]), critic_loss)  # checks the name
@@ -241,10 +245,10 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
         current, nxt = evaluation.current, evaluation.next
 
         with torch.no_grad():
-            v_next = self._target_critic(CriticInput.next(batch, nxt)) - alpha * nxt.log_prob_action
+            v_next = self._target_critic(CriticInput.next(batch, nxt, self._critic_obs_mask)) - alpha * nxt.log_prob_action
             target = lsiq_critic_targets(v_next, batch.absorbing, is_expert, self._gamma, self._reg_mult,
                                          self._treat_absorbing_states, self._target_clipping, self._expert_target)
-        q = self._critic(CriticInput.stored(batch))
+        q = self._critic(CriticInput.stored(batch, self._critic_obs_mask))
         loss, expert_term, agent_term = lsiq_critic_loss(q, target, is_expert, self._critic_loss)
         losses = dict(critic=self._optimize(self._critic_optimizer, loss, list(self._critic.parameters())),
                       critic_expert=expert_term.detach(), critic_agent=agent_term.detach())

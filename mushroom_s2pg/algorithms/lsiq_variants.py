@@ -16,9 +16,10 @@ __all__ = ['LSIQ_RS', 'LSIQ_BPTT', 'LSIQ_VANILLA', 'LSIQ_ORACLE']
 
 
 def _mlp_parts(mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int], critic_features: Sequence[int],
-               log_std_min: float, log_std_max: float):
-    """The stateless MLP policy on the (masked) observation and the one critic Q(s_full, a) of the baselines."""
-    _, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+               log_std_min: float, log_std_max: float, critic_obs_mask=None):
+    """The stateless MLP policy on the (masked) observation and the one critic Q(s_full[critic_obs_mask], a) of the
+    baselines."""
+    _, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, critic_obs_mask)
     policy = squashed_window_policy(mdp_info, policy_obs_mask, 1, actor_features, log_std_min, log_std_max)
     return policy, MLPQNetwork(state_dim, action_dim, tuple(critic_features))
 
@@ -61,7 +62,7 @@ class LSIQ_RS(StatefulLSIQ):
                  critic_inputs: str = 'stateful', network_structure: str = 'library', **kwargs):
         if critic_inputs not in self.CRITIC_INPUTS:
             raise ValueError(f'critic_inputs must be one of {self.CRITIC_INPUTS}, got {critic_inputs!r}')
-        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, kwargs.get('critic_obs_mask'))
         network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, use_prev_action,
                                    network_structure)
         policy = SquashedGaussianPolicy(network, SingleStep(), mdp_info.action_space.low, mdp_info.action_space.high,
@@ -102,7 +103,7 @@ class LSIQ_BPTT(StatefulLSIQ):
                  truncation_length: int = 5, policy_state_dim: int = 32, n_features_actor: int = 256,
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -5., log_std_max: float = 2.,
                  lr_actor: float = 3e-5, network_structure: str = 'library', **kwargs):
-        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, kwargs.get('critic_obs_mask'))
         actor = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, structure=network_structure)
         policy = SquashedGaussianPolicy(actor,
                                         TruncatedUnroll(truncation_length), mdp_info.action_space.low,
@@ -128,11 +129,16 @@ class LSIQ_VANILLA(StatefulLSIQ):
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -5., log_std_max: float = 2., **kwargs):
         super().__init__(mdp_info, *_mlp_parts(mdp_info, policy_obs_mask, actor_features, critic_features,
-                                               log_std_min, log_std_max), expert_data, **kwargs)
+                                               log_std_min, log_std_max, kwargs.get('critic_obs_mask')), expert_data,
+                         **kwargs)
 
 
 class LSIQ_ORACLE(StatefulLSIQ):
-    """LS-IQ with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    """LS-IQ with a stateless MLP policy on the full state (an upper reference, not a POMDP method)
+    Its policy sees the full state whatever ``policy_obs_mask`` is (the upper bound: the policy with everything);
+    its privileged critic sees ``critic_obs_mask``, as in the other variants.
+
+    """
     UNUSED_HYPERPARAMETERS = StatefulLSIQ.SAMPLED_STATE_HYPERPARAMETERS
 
     #: the constructor's arguments, then those of :class:`StatefulLSIQ` (:mod:`.hyperparameters`)
@@ -147,4 +153,5 @@ class LSIQ_ORACLE(StatefulLSIQ):
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -5., log_std_max: float = 2., **kwargs):
         super().__init__(mdp_info, *_mlp_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), actor_features,
-                                               critic_features, log_std_min, log_std_max), expert_data, **kwargs)
+                                               critic_features, log_std_min, log_std_max,
+                                               kwargs.get('critic_obs_mask')), expert_data, **kwargs)

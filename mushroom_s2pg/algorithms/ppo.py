@@ -50,7 +50,8 @@ class StatefulPPO(TrainableStatefulAgent):
     def __init__(self, mdp_info, policy: GaussianPolicy, privileged_critic: bool = False,
                  value_features: Sequence[int] = (128, 128), lr_actor: float = 5e-5, lr_critic: float = 5e-5, n_epochs: int = 10,
                  batch_size: int = 32, eps_clip: float = 0.2, lam: float = 0.95, entropy_coeff: float = 0.,
-                 n_steps_per_fit: int = 2000, critic: Optional[StateValue] = None):
+                 n_steps_per_fit: int = 2000, critic: Optional[StateValue] = None,
+                 critic_obs_mask: Optional[np.ndarray] = None):
         """
         Constructor. Defaults are the reference implementation's PPO-RS values (REFERENCE section 3).
 
@@ -64,10 +65,11 @@ class StatefulPPO(TrainableStatefulAgent):
             entropy_coeff (float): weight of the entropy bonus;
             n_steps_per_fit (int): environment steps per fit (what ``Core.learn`` should be given);
             critic (StateValue, None): the value function chosen by the variant (default: an MLP V on
-                ``value_features``, privileged or not).
+                ``value_features``, privileged or not);
+            critic_obs_mask (np.ndarray, None): the entries of the full state the privileged V sees (None: all).
 
         """
-        super().__init__(mdp_info, policy)
+        super().__init__(mdp_info, policy, critic_obs_mask=critic_obs_mask)
         for name, value in (('n_epochs', n_epochs), ('batch_size', batch_size), ('n_steps_per_fit', n_steps_per_fit)):
             if value < 1:
                 raise ValueError(f'{name} must be >= 1, got {value}')
@@ -83,7 +85,8 @@ class StatefulPPO(TrainableStatefulAgent):
         self._gamma = float(mdp_info.gamma)
 
         self._V = critic if critic is not None else MLPStateValue(policy, mdp_info.observation_space.shape[0],
-                                                                  self._privileged_critic, value_features)
+                                                                  self._privileged_critic, value_features,
+                                                                  self._critic_obs_mask)
         self._actor_optimizer = adam(policy.parameters(), lr=lr_actor)
         self._critic_optimizer = adam(self._V.parameters(), lr=lr_critic)
 

@@ -111,7 +111,11 @@ class PPO_VANILLA(StatefulPPO):
 
 
 class PPO_ORACLE(StatefulPPO):
-    """PPO with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    """PPO with a stateless MLP policy on the full state (an upper reference, not a POMDP method)
+    Its policy sees the full state whatever ``policy_obs_mask`` is (the upper bound: the policy with everything);
+    its privileged critic sees ``critic_obs_mask``, as in the other variants.
+
+    """
     #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
         Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),

@@ -7,7 +7,7 @@ applied on top of the declared defaults; the table is checked against the declar
 
 """
 import difflib
-from typing import Any, Dict, Iterable, Tuple
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 import numpy as np
 
@@ -158,11 +158,16 @@ def check_hyperparameters(name: str, overrides: Dict[str, Any]) -> Dict[str, Any
 
 
 def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '', expert_data=None,
-               device: str = 'cpu', **overrides):
+               device: str = 'cpu', critic_obs_mask: Optional[np.ndarray] = None, **overrides):
     """
     Build an agent with the reference hyperparameters of ``env_id`` and the given overrides.
 
     Args:
+        policy_obs_mask (np.ndarray): the entries of the full state the policy sees (the ORACLE variants' policies
+            see the full state whatever it is: they are the upper bound, the policy with everything);
+        critic_obs_mask (np.ndarray, None): the entries of the full state the privileged critics see (the SAC, TD3
+            and LS-IQ critics, PPO's and GAIL's privileged V; ``mdp.critic_obs_mask``); None: all of them. Not a
+            hyperparameter: it travels with the agent (saved and loaded);
         expert_data (ExpertData, None): the demonstrations of an imitation algorithm (:data:`IMITATION_ALGORITHMS`,
             required there: their constructors raise ``ExpertDataError`` without them); None otherwise;
         device (str): ``'cpu'`` (default), ``'cuda'`` or ``'cuda:N'``: the agent is built on the CPU, so its initial
@@ -182,7 +187,7 @@ def make_agent(name: str, mdp_info, policy_obs_mask: np.ndarray, env_id: str = '
         params['expert_data'] = expert_data
     elif expert_data is not None:
         raise ValueError(f'{name} does not imitate: expert_data is only for {", ".join(IMITATION_ALGORITHMS)}')
-    agent = cls(mdp_info, policy_obs_mask, **params)
+    agent = cls(mdp_info, policy_obs_mask, critic_obs_mask=critic_obs_mask, **params)
     return agent if device.type == 'cpu' else agent.to(device)
 
 

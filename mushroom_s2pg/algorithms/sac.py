@@ -1,6 +1,7 @@
 """Soft Actor-Critic maths shared by SAC-RS and its baselines (appendix C, Algorithm 2)."""
 from typing import Dict, Optional, Tuple
 
+import numpy as np
 import torch
 
 from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
@@ -69,7 +70,8 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
                  target_entropy: Optional[float] = None, target_entropy_z: Optional[float] = None,
                  tau_z: float = 1., policy_state_entropy_in_target: bool = False,
                  temperature_loss: str = 'log_alpha', temperature_loss_z: str = 'log_alpha',
-                 refresh_before_warmup: bool = False, tanh_log_prob: str = 'exact'):
+                 refresh_before_warmup: bool = False, tanh_log_prob: str = 'exact',
+                 critic_obs_mask: Optional[np.ndarray] = None):
         """
         Constructor. Defaults are the reference implementation's SAC-RS values (REFERENCE section 3).
 
@@ -85,11 +87,14 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
             refresh_before_warmup (bool): whether sampled internal states are refreshed before the actor learns;
             tanh_log_prob (str): the policy's tanh correction of log pi(a) and log pi(z'), ``'exact'`` (the
                 log-Jacobian) or ``'reference'`` (log(1 - y^2 + 1e-6), as the reference computes it);
-                :meth:`SquashedGaussianPolicy.set_tanh_log_prob`.
+                :meth:`SquashedGaussianPolicy.set_tanh_log_prob`;
+            critic_obs_mask (np.ndarray, None): the entries of the full state the critic sees (None: all; the
+                critic's state width is its sum).
 
         """
         policy.set_tanh_log_prob(tanh_log_prob)
-        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
+        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z,
+                         critic_obs_mask=critic_obs_mask)
         self._warmup_transitions = int(warmup_transitions)
         self._policy_state_entropy_in_target = bool(policy_state_entropy_in_target)
         self._refresh_before_warmup = bool(refresh_before_warmup)
@@ -112,7 +117,7 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
         current, nxt = evaluation.current, evaluation.next
 
         with torch.no_grad():
-            v_next = self._target_critic(CriticInput.next(batch, nxt)).min(0).values - alpha * nxt.log_prob_action
+            v_next = self._target_critic(CriticInput.next(batch, nxt, self._critic_obs_mask)).min(0).values - alpha * nxt.log_prob_action
             if self._policy_state_entropy_in_target and stochastic_z:
                 v_next = v_next - alpha_z * nxt.log_prob_policy_state
             y = batch.reward + self._gamma * (1. - batch.absorbing) * v_next
@@ -121,7 +126,7 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
 
         fresh_z = None
         if update_actor:
-            q_new = self._critic(CriticInput.current(batch, current)).min(0).values
+            q_new = self._critic(CriticInput.current(batch, current, self._critic_obs_mask)).min(0).values
             actor_losses, fresh_z = self._actor_temperature_step(self.policy, q_new, current, alpha, alpha_z)
             losses.update(actor_losses)
         elif stochastic_z and self._refresh_before_warmup:

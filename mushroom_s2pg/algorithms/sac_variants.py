@@ -5,7 +5,7 @@ import numpy as np
 
 from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
 from mushroom_s2pg.algorithms.sac import StatefulSAC
-from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
+from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll, checked_critic_obs_mask
 from mushroom_s2pg.networks.cpg import CPGNetwork
 from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork, TwinCritic
 from mushroom_s2pg.networks.mlp_actors import GaussianMLPActor
@@ -17,8 +17,11 @@ __all__ = ['SAC_RS', 'SAC_BPTT', 'SAC_WINDOW', 'SAC_VANILLA', 'SAC_ORACLE']
 ACTORS = ('gru', 'cpg')
 
 
-def _dims(mdp_info, policy_obs_mask):
-    return (int(np.sum(policy_obs_mask)), mdp_info.observation_space.shape[0], mdp_info.action_space.shape[0])
+def _dims(mdp_info, policy_obs_mask, critic_obs_mask=None):
+    """The widths of the policy's observation, of the privileged critic's state (``critic_obs_mask``, None: the full
+    state) and of the action."""
+    critic_dim = int(checked_critic_obs_mask(critic_obs_mask, mdp_info.observation_space.shape).sum())
+    return int(np.sum(policy_obs_mask)), critic_dim, mdp_info.action_space.shape[0]
 
 
 def _mlp_twin_critic(state_dim: int, action_dim: int, critic_features: Sequence[int]) -> TwinCritic:
@@ -36,9 +39,9 @@ def squashed_window_policy(mdp_info, policy_obs_mask: np.ndarray, window_length:
 
 
 def _window_parts(mdp_info, policy_obs_mask: np.ndarray, window_length: int, actor_features: Sequence[int],
-                  critic_features: Sequence[int], log_std_min: float, log_std_max: float):
-    """The window baselines' policy and twin critic Q(s_full, a)."""
-    _, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+                  critic_features: Sequence[int], log_std_min: float, log_std_max: float, critic_obs_mask=None):
+    """The window baselines' policy and twin critic Q(s_full[critic_obs_mask], a)."""
+    _, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, critic_obs_mask)
     policy = squashed_window_policy(mdp_info, policy_obs_mask, window_length, actor_features, log_std_min,
                                     log_std_max)
     return policy, _mlp_twin_critic(state_dim, action_dim, critic_features)
@@ -81,7 +84,7 @@ class SAC_RS(StatefulSAC):
                  log_std_max: float = 2., actor: str = 'gru', n_oscillators: Optional[int] = None,
                  critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = None,
                  network_structure: str = 'library', **kwargs):
-        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, kwargs.get('critic_obs_mask'))
         if actor == 'gru':
             network = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor,
                                        structure=network_structure)
@@ -122,7 +125,7 @@ class SAC_BPTT(StatefulSAC):
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, truncation_length: int = 5,
                  policy_state_dim: int = 32, n_features_actor: int = 256, critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -20., log_std_max: float = 2., network_structure: str = 'library', **kwargs):
-        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, kwargs.get('critic_obs_mask'))
         actor = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, structure=network_structure)
         policy = SquashedGaussianPolicy(actor,
                                         TruncatedUnroll(truncation_length), mdp_info.action_space.low,
@@ -152,7 +155,8 @@ class SAC_WINDOW(StatefulSAC):
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -20., log_std_max: float = 2., **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, window_length, actor_features,
-                                                  critic_features, log_std_min, log_std_max), **kwargs)
+                                                  critic_features, log_std_min, log_std_max,
+                                                  kwargs.get('critic_obs_mask')), **kwargs)
 
 
 class SAC_VANILLA(StatefulSAC):
@@ -171,11 +175,15 @@ class SAC_VANILLA(StatefulSAC):
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,
                  **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, 1, actor_features, critic_features,
-                                                  log_std_min, log_std_max), **kwargs)
+                                                  log_std_min, log_std_max, kwargs.get('critic_obs_mask')), **kwargs)
 
 
 class SAC_ORACLE(StatefulSAC):
-    """SAC with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    """SAC with a stateless MLP policy on the full state (an upper reference, not a POMDP method)
+    Its policy sees the full state whatever ``policy_obs_mask`` is (the upper bound: the policy with everything);
+    its privileged critic sees ``critic_obs_mask``, as in the other variants.
+
+    """
     UNUSED_HYPERPARAMETERS = StatefulSAC.SAMPLED_STATE_HYPERPARAMETERS
 
     #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
@@ -190,4 +198,5 @@ class SAC_ORACLE(StatefulSAC):
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,
                  **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
-                                                  actor_features, critic_features, log_std_min, log_std_max), **kwargs)
+                                                  actor_features, critic_features, log_std_min, log_std_max,
+                                                  kwargs.get('critic_obs_mask')), **kwargs)

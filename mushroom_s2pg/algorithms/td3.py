@@ -2,6 +2,7 @@
 from copy import deepcopy
 from typing import Dict, Optional, Tuple
 
+import numpy as np
 import torch
 
 from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
@@ -44,7 +45,8 @@ class StatefulTD3(OffPolicyStatefulAgent):
     def __init__(self, mdp_info, policy: DeterministicPolicy, critic: TwinCritic, batch_size: int = 100,
                  initial_replay_size: int = 10000, max_replay_size: int = 1000000, tau: float = 0.005,
                  lr_actor: float = 1e-3, lr_critic: float = 1e-3, policy_delay: int = 2, target_noise: float = 0.2,
-                 target_noise_clip: float = 0.5, tau_z: float = 1.):
+                 target_noise_clip: float = 0.5, tau_z: float = 1.,
+                 critic_obs_mask: Optional[np.ndarray] = None):
         """
         Constructor. Defaults are the reference implementation's TD3-RS values (REFERENCE section 3).
 
@@ -52,12 +54,15 @@ class StatefulTD3(OffPolicyStatefulAgent):
             policy_delay (int): critic updates per actor update;
             target_noise (float): target-policy smoothing noise on the normalised action;
             target_noise_clip (float): clip of that noise;
-            tau_z (float): mixing factor of the internal-state refresh of the replay memory.
+            tau_z (float): mixing factor of the internal-state refresh of the replay memory;
+            critic_obs_mask (np.ndarray, None): the entries of the full state the critic sees (None: all; the
+                critic's state width is its sum).
 
         """
         if policy_delay < 1:
             raise ValueError(f'policy_delay must be >= 1, got {policy_delay}')
-        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z)
+        super().__init__(mdp_info, policy, batch_size, initial_replay_size, max_replay_size, tau, tau_z,
+                         critic_obs_mask=critic_obs_mask)
         self._policy_delay = int(policy_delay)
         self._target_noise = float(target_noise)
         self._target_noise_clip = float(target_noise_clip)
@@ -91,7 +96,7 @@ class StatefulTD3(OffPolicyStatefulAgent):
         with torch.no_grad():
             target = policy.evaluate_batch(batch, current=False, network=self._target_actor).next
             target = policy.perturb(target, self._target_noise, 0.5 * std_z, self._target_noise_clip, 1.25 * std_z)
-            q_next = self._target_critic(CriticInput.next(batch, target)).min(0).values
+            q_next = self._target_critic(CriticInput.next(batch, target, self._critic_obs_mask)).min(0).values
             y = batch.reward + self._gamma * (1. - batch.absorbing) * q_next
 
         losses = dict(critic=self._fit_critic(batch, y))
@@ -99,7 +104,7 @@ class StatefulTD3(OffPolicyStatefulAgent):
         fresh_z = None
         if self._n_updates % self._policy_delay == 0:
             current = policy.evaluate_batch(batch, next=False).current
-            actor_loss = -critic.q1(CriticInput.current(batch, current)).mean()
+            actor_loss = -critic.q1(CriticInput.current(batch, current, self._critic_obs_mask)).mean()
             losses['actor'] = self._optimize(self._actor_optimizer, actor_loss, list(policy.parameters()))
             if policy.stochastic_policy_state:
                 fresh_z = current.next_policy_state.detach()

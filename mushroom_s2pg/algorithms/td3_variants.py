@@ -16,9 +16,10 @@ __all__ = ['TD3_RS', 'TD3_BPTT', 'TD3_WINDOW', 'TD3_VANILLA', 'TD3_ORACLE']
 
 
 def _window_parts(mdp_info, policy_obs_mask: np.ndarray, window_length: int, actor_features: Sequence[int],
-                  critic_features: Sequence[int], std: float):
-    """The deterministic MLP policy on an observation window and the critic Q(s_full, a) of the window baselines."""
-    obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+                  critic_features: Sequence[int], std: float, critic_obs_mask=None):
+    """The deterministic MLP policy on an observation window and the critic Q(s_full[critic_obs_mask], a) of the
+    window baselines."""
+    obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, critic_obs_mask)
     inputs = ObservationWindow(window_length)
     policy = DeterministicPolicy(DeterministicMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features)),
                                  inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
@@ -55,7 +56,7 @@ class TD3_RS(StatefulTD3):
                  n_features_actor: int = 128, n_features_critic: int = 256, std: float = 0.1,
                  std_z: float = 0.01, critic_encoders: str = 'mlp', critic_init_scale: Optional[float] = None,
                  network_structure: str = 'library', **kwargs):
-        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, kwargs.get('critic_obs_mask'))
         actor = DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor,
                                       structure=network_structure)
         policy = DeterministicPolicy(actor,
@@ -85,7 +86,7 @@ class TD3_BPTT(StatefulTD3):
                  policy_state_dim: int = 32, n_features_actor: int = 128,
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, network_structure: str = 'library',
                  **kwargs):
-        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask)
+        obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, kwargs.get('critic_obs_mask'))
         actor = DeterministicGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor,
                                       structure=network_structure)
         policy = DeterministicPolicy(actor,
@@ -111,7 +112,8 @@ class TD3_WINDOW(StatefulTD3):
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
                  std: float = 0.1, **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, window_length, actor_features,
-                                                  critic_features, std), **kwargs)
+                                                  critic_features, std,
+                                                  kwargs.get('critic_obs_mask')), **kwargs)
 
 
 class TD3_VANILLA(StatefulTD3):
@@ -128,11 +130,15 @@ class TD3_VANILLA(StatefulTD3):
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, 1, actor_features, critic_features,
-                                                  std), **kwargs)
+                                                  std, kwargs.get('critic_obs_mask')), **kwargs)
 
 
 class TD3_ORACLE(StatefulTD3):
-    """TD3 with a stateless MLP policy on the full state (an upper reference, not a POMDP method)."""
+    """TD3 with a stateless MLP policy on the full state (an upper reference, not a POMDP method)
+    Its policy sees the full state whatever ``policy_obs_mask`` is (the upper bound: the policy with everything);
+    its privileged critic sees ``critic_obs_mask``, as in the other variants.
+
+    """
     UNUSED_HYPERPARAMETERS = StatefulTD3.SAMPLED_STATE_HYPERPARAMETERS
 
     #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
@@ -145,4 +151,5 @@ class TD3_ORACLE(StatefulTD3):
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
-                                                  actor_features, critic_features, std), **kwargs)
+                                                  actor_features, critic_features, std,
+                                                  kwargs.get('critic_obs_mask')), **kwargs)

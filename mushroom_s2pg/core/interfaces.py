@@ -1,12 +1,42 @@
 """Typed values exchanged between algorithms, policies and critics."""
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
+import numpy as np
 import torch
 
 from mushroom_s2pg.core.batch import TransitionBatch
 
-__all__ = ['BatchEvaluation', 'CriticInput', 'PolicyStep']
+__all__ = ['BatchEvaluation', 'CriticInput', 'PolicyStep', 'checked_critic_obs_mask', 'critic_state']
+
+def checked_critic_obs_mask(critic_obs_mask: Optional[np.ndarray], obs_shape: Sequence[int]) -> np.ndarray:
+    """
+    ``critic_obs_mask`` as a boolean array of the full state's shape: the entries a privileged critic sees
+    (None: all of them).
+
+    Raises:
+        ValueError: for a mask of another shape, or one that hides every entry.
+
+    """
+    obs_shape = tuple(obs_shape)
+    if critic_obs_mask is None:
+        return np.ones(obs_shape, dtype=bool)
+    mask = np.asarray(critic_obs_mask, dtype=bool)
+    if mask.shape != obs_shape:
+        raise ValueError(f'critic_obs_mask has shape {mask.shape} but the observation space has shape {obs_shape}')
+    if not mask.any():
+        raise ValueError('critic_obs_mask hides every entry of the state: the critic would see nothing')
+    return mask.copy()
+
+
+def critic_state(state: torch.Tensor, critic_obs_mask: Optional[np.ndarray] = None) -> torch.Tensor:
+    """``state[..., critic_obs_mask]``: what a privileged critic sees of a batch of full states (the states
+    themselves, not a copy, for None or an all-True mask)."""
+    if critic_obs_mask is None or bool(np.all(critic_obs_mask)):
+        return state
+    index = torch.as_tensor(np.flatnonzero(critic_obs_mask), device=state.device)
+    return state.index_select(-1, index)
+
 
 @dataclass(frozen=True)
 class PolicyStep:
@@ -51,7 +81,9 @@ class CriticInput:
     """
     The inputs of a critic Q(s, z, a, z', a_prev) (Theorem 2.2: the value of the internal-state
     transition). Stateless critics use ``state`` and ``action`` only. Built by the agents with
-    :meth:`stored`, :meth:`current` and :meth:`next` from a replay batch and a :class:`PolicyStep`.
+    :meth:`stored`, :meth:`current` and :meth:`next` from a replay batch and a :class:`PolicyStep`; given the agent's
+    ``critic_obs_mask``, ``state`` holds the masked entries of the full state (:func:`critic_state`), the replay
+    batch keeps the full state.
 
     """
     state: torch.Tensor
@@ -61,18 +93,21 @@ class CriticInput:
     prev_action: Optional[torch.Tensor] = None
 
     @classmethod
-    def stored(cls, batch: TransitionBatch) -> 'CriticInput':
+    def stored(cls, batch: TransitionBatch, critic_obs_mask: Optional[np.ndarray] = None) -> 'CriticInput':
         """The stored transition (s, z, a, z', a_prev)."""
-        return cls(batch.state, batch.action, batch.policy_state, batch.next_policy_state,
-                   batch.prev_action)
+        return cls(critic_state(batch.state, critic_obs_mask), batch.action, batch.policy_state,
+                   batch.next_policy_state, batch.prev_action)
 
     @classmethod
-    def current(cls, batch: TransitionBatch, step: PolicyStep) -> 'CriticInput':
+    def current(cls, batch: TransitionBatch, step: PolicyStep,
+                critic_obs_mask: Optional[np.ndarray] = None) -> 'CriticInput':
         """(s, z, a ~ pi, z' ~ pi, a_prev) at the stored step."""
-        return cls(batch.state, step.action, batch.policy_state, step.next_policy_state, batch.prev_action)
+        return cls(critic_state(batch.state, critic_obs_mask), step.action, batch.policy_state,
+                   step.next_policy_state, batch.prev_action)
 
     @classmethod
-    def next(cls, batch: TransitionBatch, step: PolicyStep) -> 'CriticInput':
+    def next(cls, batch: TransitionBatch, step: PolicyStep,
+             critic_obs_mask: Optional[np.ndarray] = None) -> 'CriticInput':
         """(s', z', a' ~ pi, z'' ~ pi, a) at the following step."""
-        return cls(batch.next_state, step.action, batch.next_policy_state, step.next_policy_state,
-                   batch.action)
+        return cls(critic_state(batch.next_state, critic_obs_mask), step.action, batch.next_policy_state,
+                   step.next_policy_state, batch.action)

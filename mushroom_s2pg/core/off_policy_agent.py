@@ -33,8 +33,9 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent, metaclass=ABCMeta):
 
     """
     def __init__(self, mdp_info, policy: StatefulPolicy, batch_size: int, initial_replay_size: int,
-                 max_replay_size: int, tau: float, tau_z: float = 1., n_updates_per_fit: int = 1):
-        super().__init__(mdp_info, policy)
+                 max_replay_size: int, tau: float, tau_z: float = 1., n_updates_per_fit: int = 1,
+                 critic_obs_mask: Optional[np.ndarray] = None):
+        super().__init__(mdp_info, policy, critic_obs_mask=critic_obs_mask)
         if not 0. <= tau_z <= 1.:
             raise ValueError(f'tau_z must be in [0, 1], got {tau_z}')
         if batch_size < 1:
@@ -108,7 +109,7 @@ class OffPolicyStatefulAgent(TrainableStatefulAgent, metaclass=ABCMeta):
 
     def _fit_critic(self, batch: TransitionBatch, target: torch.Tensor) -> torch.Tensor:
         """One step of the twin :attr:`critic` on the squared error to ``target`` at the stored data."""
-        q = self.critic(CriticInput.stored(batch))
+        q = self.critic(CriticInput.stored(batch, self._critic_obs_mask))
         return self._optimize(self.critic_optimizer, ((q - target) ** 2).mean(1).sum())
 
     @abstractmethod

@@ -8,6 +8,7 @@ import torch
 from mushroom_s2pg.core.batch import map_arrays
 from mushroom_s2pg.core.device import move_to, resolve_device
 from mushroom_s2pg.core.errors import NonFiniteLossError
+from mushroom_s2pg.core.interfaces import checked_critic_obs_mask
 from mushroom_s2pg.core.stateful_agent import StatefulAgent
 
 __all__ = ['TrainableStatefulAgent', 'adam', 'to_torch']
@@ -41,7 +42,9 @@ class TrainableStatefulAgent(StatefulAgent):
     are saved together in one pickle, so that the optimizers keep pointing at the parameters they train
     after ``Agent.load``; every loss goes through ``_check_finite``, which stops training with
     :class:`NonFiniteLossError` on NaN or infinity. Agents are built on the CPU; :meth:`to` moves every torch object
-    to a device (:mod:`mushroom_s2pg.core.device`), and :meth:`save` writes them from the CPU.
+    to a device (:mod:`mushroom_s2pg.core.device`), and :meth:`save` writes them from the CPU. The agent holds the
+    ``critic_obs_mask`` of its privileged critics (saved with it): they see ``state[..., critic_obs_mask]``
+    (:class:`~mushroom_s2pg.core.interfaces.CriticInput`), its policy sees ``policy_obs_mask``.
 
     """
     #: Constructor arguments the class accepts (through its maths class) but does not use, e.g. the temperature of
@@ -56,12 +59,20 @@ class TrainableStatefulAgent(StatefulAgent):
     IMITATES_EXPERT_DATA: ClassVar[bool] = False
     #: class default for agents saved before the device option existed
     _device = 'cpu'
+    #: class default for agents saved before the critic mask existed (their critics saw the full state)
+    _critic_obs_mask: Optional[np.ndarray] = None
 
-    def __init__(self, mdp_info, policy, features=None):
+    def __init__(self, mdp_info, policy, features=None, critic_obs_mask: Optional[np.ndarray] = None):
         super().__init__(mdp_info, policy, features)
+        self._critic_obs_mask = checked_critic_obs_mask(critic_obs_mask, self._obs_shape)
         self._n_updates = 0
         self._last_losses: Dict[str, float] = dict()
-        self._add_save_attr(_n_updates='primitive', _last_losses='pickle')
+        self._add_save_attr(_n_updates='primitive', _last_losses='pickle', _critic_obs_mask='numpy')
+
+    @property
+    def critic_obs_mask(self) -> np.ndarray:
+        """The entries of the full state that the agent's privileged critics see (a copy)."""
+        return checked_critic_obs_mask(self._critic_obs_mask, self._obs_shape)
 
     @property
     def device(self) -> torch.device:

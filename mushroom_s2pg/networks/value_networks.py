@@ -1,12 +1,12 @@
 """State-value functions of the on-policy agents over replay batches (REFERENCE section 3: V network 2x128)."""
 from abc import ABC, abstractmethod
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-from mushroom_s2pg.core import StatefulPolicy, TransitionBatch
+from mushroom_s2pg.core import StatefulPolicy, TransitionBatch, checked_critic_obs_mask, critic_state
 from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
 from mushroom_s2pg.networks.outputs import StateValues
 from mushroom_s2pg.networks.recurrent_actors import GRUCore, check_structure, xavier_init
@@ -25,15 +25,21 @@ class StateValue(nn.Module, ABC):
 class MLPStateValue(StateValue):
     """
     MLP V on the policy's observation with its internal state and previous action, V(o, z, a_prev) (the
-    paper's POMDP setting), or on the full state and z, V(s_full, z) (``privileged``); stateless policies drop
-    z and a_prev. Inputs are standardised like the policy's; Xavier-uniform weights at 1 % of the usual gain,
-    as the reference's PPO networks.
+    paper's POMDP setting), or on the full state and z, V(s_full, z) (``privileged``; it sees the entries
+    ``critic_obs_mask`` of the standardised full state, default all); stateless policies drop z and a_prev.
+    Inputs are standardised like the policy's; Xavier-uniform weights at 1 % of the usual gain, as the reference's
+    PPO networks.
 
     """
+    #: class default for networks pickled before the critic mask existed (they saw the full state)
+    critic_obs_mask: Optional[np.ndarray] = None
+
     def __init__(self, policy: StatefulPolicy, state_dim: int, privileged: bool,
-                 n_features: Sequence[int] = (128, 128)):
+                 n_features: Sequence[int] = (128, 128), critic_obs_mask: Optional[np.ndarray] = None):
         super().__init__()
         self.privileged = bool(privileged)
+        self.critic_obs_mask = checked_critic_obs_mask(critic_obs_mask, (state_dim,))
+        state_dim = int(self.critic_obs_mask.sum())
         self.policy_state_dim = int(policy.stored_policy_state(np.zeros((1,) + policy.policy_state_shape)).shape[1])
         input_dim = state_dim if self.privileged else policy.inputs.input_dim(int(policy.policy_obs_mask.sum()))
         if self.policy_state_dim > 0:
@@ -42,7 +48,8 @@ class MLPStateValue(StateValue):
 
     def _inputs(self, policy: StatefulPolicy, batch: TransitionBatch, nxt: bool) -> torch.Tensor:
         if self.privileged:
-            inputs = [policy.standardize(batch.next_state if nxt else batch.state)]
+            state = policy.standardize(batch.next_state if nxt else batch.state)
+            inputs = [critic_state(state, self.critic_obs_mask)]
         else:
             inputs = [policy.observed_batch(batch)[int(nxt)]]
         if self.policy_state_dim > 0:
