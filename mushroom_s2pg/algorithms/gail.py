@@ -5,7 +5,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare, shared
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.core import TransitionBatch, adam
 from mushroom_s2pg.expert_data import ExpertData, ExpertDataError
@@ -96,16 +96,15 @@ class StatefulGAIL(StatefulPPO):
         Hyperparameter('lr_discriminator', float, 3e-4, 'learning rate of the discriminator'),
         Hyperparameter('discriminator_batch_size', int, 2000, 'samples per discriminator step'),
         Hyperparameter('discriminator_entropy_coeff', float, 1e-3, 'weight of the entropy bonus of the discriminator'),
-        Hyperparameter('train_discriminator_every', int, 3, 'rollouts per discriminator training'),
+        shared('train_discriminator_every', 3),
         Hyperparameter('n_epochs_discriminator', int, 1, 'epochs of each discriminator training'),
         Hyperparameter('discriminate_next_state', bool, False, "whether the discriminator sees (s, s') instead of s"),
         Hyperparameter('discriminator_inputs', Optional[str], None,
                        "'state' or 'state_action' (None: state_action when the expert data have actions)"),
-        Hyperparameter('lr_actor', float, 1e-4, 'learning rate of the actor'),
-        Hyperparameter('lr_critic', float, 1e-4, 'learning rate of the critic'),
-        Hyperparameter('n_steps_per_fit', int, 1000, 'environment steps per rollout'),
-        Hyperparameter('privileged_critic', bool, True,
-                       "whether V sees the full state (V(s_full, z)) instead of the policy's inputs"),
+        shared('lr_actor', 1e-4),
+        shared('lr_critic', 1e-4),
+        shared('n_steps_per_fit', 1000),
+        shared('privileged_critic', True),
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy: GaussianPolicy, expert_data: Optional[ExpertData] = None,

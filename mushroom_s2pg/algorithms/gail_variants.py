@@ -3,7 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, declare, shared
 from mushroom_s2pg.algorithms.gail import ExpertData, StatefulGAIL
 from mushroom_s2pg.algorithms.ppo_variants import _gru_policy, _window_policy
 from mushroom_s2pg.core import SingleStep, TruncatedUnroll
@@ -28,9 +28,9 @@ class GAIL_RS(StatefulGAIL):
     """
     #: the constructor's arguments, then those of :class:`StatefulGAIL` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        shared('policy_state_dim', 32),
+        shared('n_features_actor', 128),
+        shared('std_0', 0.5),
         NETWORK_STRUCTURE,
     ), StatefulGAIL.HYPERPARAMETERS)
 
@@ -53,15 +53,15 @@ class GAIL_BPTT(StatefulGAIL):
     """
     #: the constructor's arguments, then those of :class:`StatefulGAIL` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
-        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('n_features_critic', int, 128, "width of the critic's layers"),
-        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
-        Hyperparameter('lr_actor', float, 1e-5, 'learning rate of the actor'),
-        Hyperparameter('lr_critic', float, 1e-5, 'learning rate of the critic'),
-        Hyperparameter('eps_clip', float, 0.005, 'clip of the importance ratio'),
-        Hyperparameter('train_discriminator_every', int, 1, 'rollouts per discriminator training'),
+        shared('truncation_length', 5),
+        shared('policy_state_dim', 32),
+        shared('n_features_actor', 128),
+        shared('n_features_critic', 128),
+        shared('std_0', 0.5),
+        shared('lr_actor', 1e-5),
+        shared('lr_critic', 1e-5),
+        shared('eps_clip', 0.005),
+        shared('train_discriminator_every', 1),
         NETWORK_STRUCTURE,
     ), StatefulGAIL.HYPERPARAMETERS)
 
@@ -89,10 +89,10 @@ class GAIL_VANILLA(StatefulGAIL):
     """
     #: the constructor's arguments, then those of :class:`StatefulGAIL` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
-        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
-        Hyperparameter('lr_actor', float, 1e-5, 'learning rate of the actor'),
-        Hyperparameter('lr_critic', float, 1e-5, 'learning rate of the critic'),
+        shared('actor_features', (128, 128)),
+        shared('std_0', 0.5),
+        shared('lr_actor', 1e-5),
+        shared('lr_critic', 1e-5),
     ), StatefulGAIL.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
@@ -112,8 +112,8 @@ class GAIL_ORACLE(StatefulGAIL):
     """
     #: the constructor's arguments, then those of :class:`StatefulGAIL` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
-        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        shared('actor_features', (128, 128)),
+        shared('std_0', 0.5),
     ), StatefulGAIL.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,

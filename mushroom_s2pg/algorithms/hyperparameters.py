@@ -6,11 +6,11 @@ constructors.
 """
 import typing
 from dataclasses import dataclass
-from typing import Any, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ['NETWORK_STRUCTURE', 'Hyperparameter', 'declare', 'type_problem']
+__all__ = ['NETWORK_STRUCTURE', 'SHARED', 'Hyperparameter', 'declare', 'shared', 'type_problem']
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,51 @@ class Hyperparameter:
     type: Any
     default: Any
     doc: str = ''
+
+
+#: The hyperparameters several algorithm classes accept, with one type and one meaning each (their defaults
+#: differ per class): name -> (type, meaning).
+SHARED: Dict[str, Tuple[Any, str]] = {
+    'train_discriminator_every': (int, 'rollouts per discriminator training'),
+    'lr_actor': (float, 'learning rate of the actor'),
+    'lr_critic': (float, 'learning rate of the critic'),
+    'n_steps_per_fit': (int, 'environment steps per rollout'),
+    'privileged_critic': (bool, "whether V sees the full state (V(s_full, z)) instead of the policy's inputs"),
+    'policy_state_dim': (int, 'dimension of the internal state z (GRU hidden state)'),
+    'n_features_actor': (int, "width of the actor's encoders, GRU input and head"),
+    'std_0': (float, "initial standard deviation of the Gaussian over a (and z')"),
+    'truncation_length': (int, 'length of the BPTT windows'),
+    'n_features_critic': (int, "width of the critic's layers"),
+    'eps_clip': (float, 'clip of the importance ratio'),
+    'actor_features': (Sequence[int], 'hidden widths of the MLP actor'),
+    'batch_size': (int, 'transitions (PPO: rollout steps) per gradient step'),
+    'initial_replay_size': (int, 'transitions collected before the first update'),
+    'max_replay_size': (int, 'capacity of the replay memory'),
+    'warmup_transitions': (int, 'replay size after which the actor starts learning'),
+    'tau': (float, 'soft-update coefficient of the target networks'),
+    'init_alpha': (float, 'initial temperature of a'),
+    'lr_alpha': (float, 'learning rate of the temperature of a'),
+    'init_alpha_z': (float, "initial temperature of z'"),
+    'lr_alpha_z': (float, "learning rate of the temperature of z'"),
+    'target_entropy': (Optional[float], 'entropy target of a (None: -dim(a))'),
+    'target_entropy_z': (Optional[float], "entropy target of z' (None: -dim(z))"),
+    'tau_z': (float, 'mixing factor of the internal-state refresh of the replay memory (0: no refresh)'),
+    'tanh_log_prob': (str, "tanh correction of the log-probabilities: 'exact' or 'reference' (log(1 - y^2 + 1e-6))"),
+    'log_std_min': (float, "lower clamp of the log-stds of a (and z')"),
+    'log_std_max': (float, "upper clamp of the log-stds of a (and z')"),
+    'critic_features': (Sequence[int], 'hidden widths of each MLP critic'),
+    'window_length': (int, 'observations in the window of the window policy'),
+    'critic_encoders': (str, "encoders of the stateful critic: 'mlp' or 'linear' (ablation)"),
+    'critic_init_scale': (Optional[float],
+                            "gain of the critic's Xavier initialisation (None: PyTorch's initialisation; ablation)"),
+    'std': (float, 'standard deviation of the exploration noise on the normalised action'),
+}
+
+
+def shared(name: str, default: Any) -> Hyperparameter:
+    """The declaration of the shared hyperparameter ``name`` (:data:`SHARED`) with a class's ``default``."""
+    kind, doc = SHARED[name]
+    return Hyperparameter(name, kind, default, doc)
 
 
 #: The structure of the GRU networks (:data:`mushroom_s2pg.networks.recurrent_actors.NETWORK_STRUCTURES`), declared by

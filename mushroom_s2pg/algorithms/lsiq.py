@@ -13,7 +13,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import torch
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare, shared
 from mushroom_s2pg.algorithms.lsiq_losses import lsiq_critic_loss, lsiq_critic_targets, lsiq_q_bound
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
 from mushroom_s2pg.core import (CriticInput, OffPolicyStatefulAgent, StatefulPolicy, StatefulReplayMemory,
@@ -88,29 +88,27 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
 
     #: the constructor's arguments (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('batch_size', int, 256, 'transitions (PPO: rollout steps) per gradient step'),
-        Hyperparameter('initial_replay_size', int, 25000, 'transitions collected before the first update'),
-        Hyperparameter('max_replay_size', int, 1000000, 'capacity of the replay memory'),
-        Hyperparameter('warmup_transitions', int, 26000, 'replay size after which the actor starts learning'),
-        Hyperparameter('tau', float, 0.005, 'soft-update coefficient of the target networks'),
-        Hyperparameter('lr_actor', float, 1e-4, 'learning rate of the actor'),
-        Hyperparameter('lr_critic', float, 3e-4, 'learning rate of the critic'),
-        Hyperparameter('init_alpha', float, 1.0, 'initial temperature of a'),
-        Hyperparameter('lr_alpha', float, 3e-4, 'learning rate of the temperature of a'),
-        Hyperparameter('init_alpha_z', float, 0.01, "initial temperature of z'"),
-        Hyperparameter('lr_alpha_z', float, 3e-4, "learning rate of the temperature of z'"),
-        Hyperparameter('target_entropy', Optional[float], None, 'entropy target of a (None: -dim(a))'),
-        Hyperparameter('target_entropy_z', Optional[float], None, "entropy target of z' (None: -dim(z))"),
-        Hyperparameter('tau_z', float, 1.0,
-                       'mixing factor of the internal-state refresh of the replay memory (0: no refresh)'),
+        shared('batch_size', 256),
+        shared('initial_replay_size', 25000),
+        shared('max_replay_size', 1000000),
+        shared('warmup_transitions', 26000),
+        shared('tau', 0.005),
+        shared('lr_actor', 1e-4),
+        shared('lr_critic', 3e-4),
+        shared('init_alpha', 1.0),
+        shared('lr_alpha', 3e-4),
+        shared('init_alpha_z', 0.01),
+        shared('lr_alpha_z', 3e-4),
+        shared('target_entropy', None),
+        shared('target_entropy_z', None),
+        shared('tau_z', 1.0),
         Hyperparameter('reg_mult', float, 0.5, 'weight of the chi^2 regulariser of LS-IQ'),
         Hyperparameter('expert_target', str, 'fixed',
                        "target of the expert transitions: 'fixed' (the reference's) or 'bootstrap'"),
         Hyperparameter('critic_loss', str, 'mse', "loss of the critic: 'mse' (the reference's) or 'huber'"),
         Hyperparameter('treat_absorbing_states', bool, True, 'whether absorbing states get their fixed-point value'),
         Hyperparameter('target_clipping', bool, True, 'whether the critic targets are clipped to the bounds of Q'),
-        Hyperparameter('tanh_log_prob', str, 'exact',
-                       "tanh correction of the log-probabilities: 'exact' or 'reference' (log(1 - y^2 + 1e-6))"),
+        shared('tanh_log_prob', 'exact'),
     ))
 
     def __init__(self, mdp_info, policy: StatefulPolicy, critic: torch.nn.Module,

@@ -3,7 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare, shared
 from mushroom_s2pg.algorithms.lsiq import StatefulLSIQ
 from mushroom_s2pg.expert_data import ExpertData
 from mushroom_s2pg.algorithms.sac_variants import _dims, squashed_window_policy
@@ -45,11 +45,11 @@ class LSIQ_RS(StatefulLSIQ):
 
     #: the constructor's arguments, then those of :class:`StatefulLSIQ` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 256, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('n_features_critic', int, 256, "width of the critic's layers"),
-        Hyperparameter('log_std_min', float, -5.0, "lower clamp of the log-stds of a (and z')"),
-        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        shared('policy_state_dim', 32),
+        shared('n_features_actor', 256),
+        shared('n_features_critic', 256),
+        shared('log_std_min', -5.0),
+        shared('log_std_max', 2.0),
         Hyperparameter('use_prev_action', bool, False, 'whether the GRU reads the previous action'),
         Hyperparameter('critic_inputs', str, 'stateful',
                        "inputs of the critic: 'stateful', 'state_action' or 'residual' (ablation)"),
@@ -89,13 +89,13 @@ class LSIQ_BPTT(StatefulLSIQ):
 
     #: the constructor's arguments, then those of :class:`StatefulLSIQ` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
-        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 256, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('log_std_min', float, -5.0, "lower clamp of the log-stds of a (and z')"),
-        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
-        Hyperparameter('lr_actor', float, 3e-5, 'learning rate of the actor'),
+        shared('truncation_length', 5),
+        shared('policy_state_dim', 32),
+        shared('n_features_actor', 256),
+        shared('critic_features', (256, 256)),
+        shared('log_std_min', -5.0),
+        shared('log_std_max', 2.0),
+        shared('lr_actor', 3e-5),
         NETWORK_STRUCTURE,
     ), StatefulLSIQ.HYPERPARAMETERS)
 
@@ -119,10 +119,10 @@ class LSIQ_VANILLA(StatefulLSIQ):
 
     #: the constructor's arguments, then those of :class:`StatefulLSIQ` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('log_std_min', float, -5.0, "lower clamp of the log-stds of a (and z')"),
-        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        shared('actor_features', (256, 256)),
+        shared('critic_features', (256, 256)),
+        shared('log_std_min', -5.0),
+        shared('log_std_max', 2.0),
     ), StatefulLSIQ.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
@@ -143,10 +143,10 @@ class LSIQ_ORACLE(StatefulLSIQ):
 
     #: the constructor's arguments, then those of :class:`StatefulLSIQ` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('log_std_min', float, -5.0, "lower clamp of the log-stds of a (and z')"),
-        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        shared('actor_features', (256, 256)),
+        shared('critic_features', (256, 256)),
+        shared('log_std_min', -5.0),
+        shared('log_std_max', 2.0),
     ), StatefulLSIQ.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,

@@ -4,7 +4,7 @@ from typing import Optional, Sequence
 import numpy as np
 import torch
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare, shared
 from mushroom_s2pg.algorithms.gae import compute_gae
 from mushroom_s2pg.core import StatefulReplayMemory, TrainableStatefulAgent, TransitionBatch, adam, to_torch
 from mushroom_s2pg.core.batch import map_arrays
@@ -34,17 +34,16 @@ class StatefulPPO(TrainableStatefulAgent):
 
     #: the constructor's arguments (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('privileged_critic', bool, False,
-                       "whether V sees the full state (V(s_full, z)) instead of the policy's inputs"),
+        shared('privileged_critic', False),
         Hyperparameter('value_features', Sequence[int], (128, 128), 'hidden widths of the MLP value function'),
-        Hyperparameter('lr_actor', float, 5e-5, 'learning rate of the actor'),
-        Hyperparameter('lr_critic', float, 5e-5, 'learning rate of the critic'),
+        shared('lr_actor', 5e-5),
+        shared('lr_critic', 5e-5),
         Hyperparameter('n_epochs', int, 10, 'epochs over each rollout'),
-        Hyperparameter('batch_size', int, 32, 'transitions (PPO: rollout steps) per gradient step'),
-        Hyperparameter('eps_clip', float, 0.2, 'clip of the importance ratio'),
+        shared('batch_size', 32),
+        shared('eps_clip', 0.2),
         Hyperparameter('lam', float, 0.95, 'lambda of GAE'),
         Hyperparameter('entropy_coeff', float, 0.0, 'weight of the entropy bonus on the log-stds'),
-        Hyperparameter('n_steps_per_fit', int, 2000, 'environment steps per rollout'),
+        shared('n_steps_per_fit', 2000),
     ))
 
     def __init__(self, mdp_info, policy: GaussianPolicy, privileged_critic: bool = False,

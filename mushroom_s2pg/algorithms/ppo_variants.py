@@ -3,7 +3,7 @@ from typing import Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, declare, shared
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.mlp_actors import DeterministicMLPActor
@@ -40,9 +40,9 @@ class PPO_RS(StatefulPPO):
     """
     #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('policy_state_dim', int, 128, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        shared('policy_state_dim', 128),
+        shared('n_features_actor', 128),
+        shared('std_0', 0.5),
         NETWORK_STRUCTURE,
     ), StatefulPPO.HYPERPARAMETERS)
 
@@ -63,11 +63,11 @@ class PPO_BPTT(StatefulPPO):
     """
     #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
-        Hyperparameter('policy_state_dim', int, 128, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('n_features_critic', int, 128, "width of the critic's layers"),
-        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        shared('truncation_length', 5),
+        shared('policy_state_dim', 128),
+        shared('n_features_actor', 128),
+        shared('n_features_critic', 128),
+        shared('std_0', 0.5),
         NETWORK_STRUCTURE,
     ), StatefulPPO.HYPERPARAMETERS)
 
@@ -86,9 +86,9 @@ class PPO_WINDOW(StatefulPPO):
     """PPO with a stateless MLP policy on the last ``window_length`` observations (zero-padded)."""
     #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('window_length', int, 5, 'observations in the window of the window policy'),
-        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
-        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        shared('window_length', 5),
+        shared('actor_features', (128, 128)),
+        shared('std_0', 0.5),
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
@@ -101,8 +101,8 @@ class PPO_VANILLA(StatefulPPO):
     """PPO with a stateless MLP policy on the current (masked) observation."""
     #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
-        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        shared('actor_features', (128, 128)),
+        shared('std_0', 0.5),
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),
@@ -118,8 +118,8 @@ class PPO_ORACLE(StatefulPPO):
     """
     #: the constructor's arguments, then those of :class:`StatefulPPO` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (128, 128), 'hidden widths of the MLP actor'),
-        Hyperparameter('std_0', float, 0.5, "initial standard deviation of the Gaussian over a (and z')"),
+        shared('actor_features', (128, 128)),
+        shared('std_0', 0.5),
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),

@@ -4,7 +4,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import torch
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare, shared
 from mushroom_s2pg.algorithms.temperature import SoftActorCriticParts
 from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, TransitionBatch, soft_update
 from mushroom_s2pg.policies import SquashedGaussianPolicy
@@ -36,21 +36,20 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
 
     #: the constructor's arguments (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('batch_size', int, 256, 'transitions (PPO: rollout steps) per gradient step'),
-        Hyperparameter('initial_replay_size', int, 5000, 'transitions collected before the first update'),
-        Hyperparameter('max_replay_size', int, 500000, 'capacity of the replay memory'),
-        Hyperparameter('warmup_transitions', int, 10000, 'replay size after which the actor starts learning'),
-        Hyperparameter('tau', float, 1e-3, 'soft-update coefficient of the target networks'),
-        Hyperparameter('lr_actor', float, 1e-4, 'learning rate of the actor'),
-        Hyperparameter('lr_critic', float, 1e-3, 'learning rate of the critic'),
-        Hyperparameter('init_alpha', float, 1.0, 'initial temperature of a'),
-        Hyperparameter('lr_alpha', float, 3e-4, 'learning rate of the temperature of a'),
-        Hyperparameter('init_alpha_z', float, 0.01, "initial temperature of z'"),
-        Hyperparameter('lr_alpha_z', float, 3e-4, "learning rate of the temperature of z'"),
-        Hyperparameter('target_entropy', Optional[float], None, 'entropy target of a (None: -dim(a))'),
-        Hyperparameter('target_entropy_z', Optional[float], None, "entropy target of z' (None: -dim(z))"),
-        Hyperparameter('tau_z', float, 1.0,
-                       'mixing factor of the internal-state refresh of the replay memory (0: no refresh)'),
+        shared('batch_size', 256),
+        shared('initial_replay_size', 5000),
+        shared('max_replay_size', 500000),
+        shared('warmup_transitions', 10000),
+        shared('tau', 1e-3),
+        shared('lr_actor', 1e-4),
+        shared('lr_critic', 1e-3),
+        shared('init_alpha', 1.0),
+        shared('lr_alpha', 3e-4),
+        shared('init_alpha_z', 0.01),
+        shared('lr_alpha_z', 3e-4),
+        shared('target_entropy', None),
+        shared('target_entropy_z', None),
+        shared('tau_z', 1.0),
         Hyperparameter('policy_state_entropy_in_target', bool, False,
                        "whether the soft target has the z' entropy bonus too (ablation)"),
         Hyperparameter('temperature_loss', str, 'log_alpha',
@@ -59,8 +58,7 @@ class StatefulSAC(SoftActorCriticParts, OffPolicyStatefulAgent):
                        "loss of alpha_z: 'log_alpha' (the reference's) or 'alpha' (ablation)"),
         Hyperparameter('refresh_before_warmup', bool, False,
                        'whether sampled internal states are refreshed before the actor learns (ablation)'),
-        Hyperparameter('tanh_log_prob', str, 'exact',
-                       "tanh correction of the log-probabilities: 'exact' or 'reference' (log(1 - y^2 + 1e-6))"),
+        shared('tanh_log_prob', 'exact'),
     ))
 
     def __init__(self, mdp_info, policy: SquashedGaussianPolicy, critic: TwinCritic, batch_size: int = 256,

@@ -3,7 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare, shared
 from mushroom_s2pg.algorithms.sac import StatefulSAC
 from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll, checked_critic_obs_mask
 from mushroom_s2pg.networks.cpg import CPGNetwork
@@ -65,17 +65,16 @@ class SAC_RS(StatefulSAC):
     """
     #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 256, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('n_features_critic', int, 256, "width of the critic's layers"),
-        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
-        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        shared('policy_state_dim', 32),
+        shared('n_features_actor', 256),
+        shared('n_features_critic', 256),
+        shared('log_std_min', -20.0),
+        shared('log_std_max', 2.0),
         Hyperparameter('actor', str, 'gru', "the actor network: 'gru' or 'cpg' (central pattern generator)"),
         Hyperparameter('n_oscillators', Optional[int], None,
                        'oscillators of the CPG actor (None: one per action dimension)'),
-        Hyperparameter('critic_encoders', str, 'mlp', "encoders of the stateful critic: 'mlp' or 'linear' (ablation)"),
-        Hyperparameter('critic_init_scale', Optional[float], None,
-                       "gain of the critic's Xavier initialisation (None: PyTorch's initialisation; ablation)"),
+        shared('critic_encoders', 'mlp'),
+        shared('critic_init_scale', None),
         NETWORK_STRUCTURE,
     ), StatefulSAC.HYPERPARAMETERS)
 
@@ -113,12 +112,12 @@ class SAC_BPTT(StatefulSAC):
 
     #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
-        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 256, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
-        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        shared('truncation_length', 5),
+        shared('policy_state_dim', 32),
+        shared('n_features_actor', 256),
+        shared('critic_features', (256, 256)),
+        shared('log_std_min', -20.0),
+        shared('log_std_max', 2.0),
         NETWORK_STRUCTURE,
     ), StatefulSAC.HYPERPARAMETERS)
 
@@ -144,11 +143,11 @@ class SAC_WINDOW(StatefulSAC):
 
     #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('window_length', int, 5, 'observations in the window of the window policy'),
-        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
-        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        shared('window_length', 5),
+        shared('actor_features', (256, 256)),
+        shared('critic_features', (256, 256)),
+        shared('log_std_min', -20.0),
+        shared('log_std_max', 2.0),
     ), StatefulSAC.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
@@ -165,10 +164,10 @@ class SAC_VANILLA(StatefulSAC):
 
     #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
-        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        shared('actor_features', (256, 256)),
+        shared('critic_features', (256, 256)),
+        shared('log_std_min', -20.0),
+        shared('log_std_max', 2.0),
     ), StatefulSAC.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
@@ -188,10 +187,10 @@ class SAC_ORACLE(StatefulSAC):
 
     #: the constructor's arguments, then those of :class:`StatefulSAC` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('log_std_min', float, -20.0, "lower clamp of the log-stds of a (and z')"),
-        Hyperparameter('log_std_max', float, 2.0, "upper clamp of the log-stds of a (and z')"),
+        shared('actor_features', (256, 256)),
+        shared('critic_features', (256, 256)),
+        shared('log_std_min', -20.0),
+        shared('log_std_max', 2.0),
     ), StatefulSAC.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),

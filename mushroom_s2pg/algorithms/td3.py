@@ -5,7 +5,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import torch
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare, shared
 from mushroom_s2pg.core import CriticInput, OffPolicyStatefulAgent, TransitionBatch, adam, soft_update
 from mushroom_s2pg.policies import DeterministicPolicy
 from mushroom_s2pg.networks.critics import TwinCritic
@@ -29,17 +29,16 @@ class StatefulTD3(OffPolicyStatefulAgent):
 
     #: the constructor's arguments (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('batch_size', int, 100, 'transitions (PPO: rollout steps) per gradient step'),
-        Hyperparameter('initial_replay_size', int, 10000, 'transitions collected before the first update'),
-        Hyperparameter('max_replay_size', int, 1000000, 'capacity of the replay memory'),
-        Hyperparameter('tau', float, 0.005, 'soft-update coefficient of the target networks'),
-        Hyperparameter('lr_actor', float, 1e-3, 'learning rate of the actor'),
-        Hyperparameter('lr_critic', float, 1e-3, 'learning rate of the critic'),
+        shared('batch_size', 100),
+        shared('initial_replay_size', 10000),
+        shared('max_replay_size', 1000000),
+        shared('tau', 0.005),
+        shared('lr_actor', 1e-3),
+        shared('lr_critic', 1e-3),
         Hyperparameter('policy_delay', int, 2, 'critic updates per actor update'),
         Hyperparameter('target_noise', float, 0.2, 'target-policy smoothing noise on the normalised action'),
         Hyperparameter('target_noise_clip', float, 0.5, 'clip of the target-policy smoothing noise'),
-        Hyperparameter('tau_z', float, 1.0,
-                       'mixing factor of the internal-state refresh of the replay memory (0: no refresh)'),
+        shared('tau_z', 1.0),
     ))
 
     def __init__(self, mdp_info, policy: DeterministicPolicy, critic: TwinCritic, batch_size: int = 100,

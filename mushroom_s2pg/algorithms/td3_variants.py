@@ -3,7 +3,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare, shared
 from mushroom_s2pg.algorithms.sac_variants import _dims, _mlp_twin_critic
 from mushroom_s2pg.algorithms.td3 import StatefulTD3
 from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
@@ -41,14 +41,13 @@ class TD3_RS(StatefulTD3):
     """
     #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('n_features_critic', int, 256, "width of the critic's layers"),
-        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+        shared('policy_state_dim', 32),
+        shared('n_features_actor', 128),
+        shared('n_features_critic', 256),
+        shared('std', 0.1),
         Hyperparameter('std_z', float, 0.01, "standard deviation of the exploration noise on z'"),
-        Hyperparameter('critic_encoders', str, 'mlp', "encoders of the stateful critic: 'mlp' or 'linear' (ablation)"),
-        Hyperparameter('critic_init_scale', Optional[float], None,
-                       "gain of the critic's Xavier initialisation (None: PyTorch's initialisation; ablation)"),
+        shared('critic_encoders', 'mlp'),
+        shared('critic_init_scale', None),
         NETWORK_STRUCTURE,
     ), StatefulTD3.HYPERPARAMETERS)
 
@@ -74,11 +73,11 @@ class TD3_BPTT(StatefulTD3):
 
     #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('truncation_length', int, 5, 'length of the BPTT windows'),
-        Hyperparameter('policy_state_dim', int, 32, 'dimension of the internal state z (GRU hidden state)'),
-        Hyperparameter('n_features_actor', int, 128, "width of the actor's encoders, GRU input and head"),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+        shared('truncation_length', 5),
+        shared('policy_state_dim', 32),
+        shared('n_features_actor', 128),
+        shared('critic_features', (256, 256)),
+        shared('std', 0.1),
         NETWORK_STRUCTURE,
     ), StatefulTD3.HYPERPARAMETERS)
 
@@ -102,10 +101,10 @@ class TD3_WINDOW(StatefulTD3):
 
     #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('window_length', int, 5, 'observations in the window of the window policy'),
-        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+        shared('window_length', 5),
+        shared('actor_features', (256, 256)),
+        shared('critic_features', (256, 256)),
+        shared('std', 0.1),
     ), StatefulTD3.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
@@ -122,9 +121,9 @@ class TD3_VANILLA(StatefulTD3):
 
     #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+        shared('actor_features', (256, 256)),
+        shared('critic_features', (256, 256)),
+        shared('std', 0.1),
     ), StatefulTD3.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
@@ -143,9 +142,9 @@ class TD3_ORACLE(StatefulTD3):
 
     #: the constructor's arguments, then those of :class:`StatefulTD3` (:mod:`.hyperparameters`)
     HYPERPARAMETERS = declare((
-        Hyperparameter('actor_features', Sequence[int], (256, 256), 'hidden widths of the MLP actor'),
-        Hyperparameter('critic_features', Sequence[int], (256, 256), 'hidden widths of each MLP critic'),
-        Hyperparameter('std', float, 0.1, 'standard deviation of the exploration noise on the normalised action'),
+        shared('actor_features', (256, 256)),
+        shared('critic_features', (256, 256)),
+        shared('std', 0.1),
     ), StatefulTD3.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
