@@ -176,3 +176,16 @@ def test_the_readme_links_exist():
     assert links
     missing = [link for link in links if not os.path.exists(os.path.join(ROOT, link.split('#')[0]))]
     assert not missing, f'README.md links to missing files: {missing}'
+
+
+def test_the_documentation_site_lists_every_page_and_renders_the_api():
+    """mkdocs.yml names every page of docs/ and every study in its navigation, and keeps the mkdocstrings plugin
+    that renders the API reference (without it, api.md would show its ``:::`` lines as text)."""
+    with open(os.path.join(ROOT, 'mkdocs.yml')) as f:
+        config = f.read()
+    assert re.search(r'^plugins:\n(  - .*\n|    .*\n)*  - mkdocstrings:', config, re.M)
+    docs = os.path.join(ROOT, 'docs')
+    pages = [name for name in os.listdir(docs) if name.endswith('.md')]
+    pages += [f'results/{study}/README.md' for study in os.listdir(os.path.join(docs, 'results'))]
+    missing = [page for page in pages if not re.search(rf': {re.escape(page)}$', config, re.M)]
+    assert not missing, f'mkdocs.yml does not list {missing} in its nav'
