@@ -44,20 +44,22 @@ def with_block(text: str, table: str) -> str:
     return text[:text.index(START) + len(START)] + '\n' + table + text[text.index(END):]
 
 
+# network_structure: the GRU networks of s2pg/networks/recurrent_networks.py (SACRecurrentActorNetwork,
+# SACBPTTActorNetwork, TD3ActorRecurrentNetwork, TD3ActorBPTTNetwork, PPOActorRecurrentNetwork, PPOActorBPTTNetwork,
+# PPOCriticBPTTNetwork) all read the observation again after the GRU through a layer of their own (_h1_o_post_rnn),
+# with Xavier gains; every experiment script's MLPs (vanilla_networks.py: SACActorNetwork, SACCriticNetwork,
+# TD3ActorNetwork, FullyConnectedNetwork, PPONetwork; the window actors) set their own initialisation.
+NETWORKS = dict(network_structure='reference')
 # Common to the SAC experiment scripts (alg_params and the launchers' defaults). tanh_log_prob: every SAC policy of
 # s2pg/policy/recurrent_policy.py (SACRecurrentPolicy, SACBPTTPolicy, SACWindowPolicy) subtracts
 # log(1 - y^2 + 1e-6) (its _eps_log_prob = 1e-6).
 SAC_SCRIPT = dict(batch_size=256, initial_replay_size=5000, max_replay_size=500000, warmup_transitions=10000,
-                  lr_actor=1e-4, init_alpha=1.0, tanh_log_prob='reference')
-# The GRU networks of s2pg/networks/recurrent_networks.py (SACRecurrentActorNetwork, SACBPTTActorNetwork,
-# TD3ActorRecurrentNetwork, TD3ActorBPTTNetwork, PPOActorRecurrentNetwork, PPOActorBPTTNetwork, PPOCriticBPTTNetwork)
-# all read the observation again after the GRU through a layer of their own (_h1_o_post_rnn), with Xavier gains.
-GRU = dict(network_structure='reference')
+                  lr_actor=1e-4, init_alpha=1.0, tanh_log_prob='reference', **NETWORKS)
 # Common to the TD3 experiment scripts.
 TD3_SCRIPT = dict(batch_size=100, initial_replay_size=10000, max_replay_size=1000000, tau=0.005, policy_delay=2,
-                  target_noise=0.2, target_noise_clip=0.5)
+                  target_noise=0.2, target_noise_clip=0.5, **NETWORKS)
 # Common to the PPO launchers / experiment scripts.
-PPO_SCRIPT = dict(n_steps_per_fit=2000, n_epochs=10, batch_size=32, lam=0.95)
+PPO_SCRIPT = dict(n_steps_per_fit=2000, n_epochs=10, batch_size=32, lam=0.95, **NETWORKS)
 
 #                                                HalfCheetah Hopper Walker2d Ant   Humanoid
 EXPECTED = {
@@ -65,13 +67,13 @@ EXPECTED = {
     # critic_init_scale: the reference's critic (s2pg/networks/critics_with_hidden.py) initialises every layer with
     # Xavier at 0.1 times the layer's gain
     'SAC_RS': dict(SAC_SCRIPT, tau=0.001, tau_z=1.0, policy_state_entropy_in_target=False, policy_state_dim=32,
-                   critic_init_scale=0.1, **GRU,
+                   critic_init_scale=0.1,
                    lr_critic=(1e-3,       1e-3,  3e-4,    1e-4, 1e-4),
                    lr_alpha=(3e-4,        3e-4,  3e-4,    3e-4, 5e-6),
                    init_alpha_z=(0.01,    0.01,  0.01,    0.01, 0.1),
                    lr_alpha_z=(3e-4,      3e-4,  3e-4,    1e-6, 5e-6)),
     # 01_BPTT/02_POMDP_Privileged_Information/01_SAC_BPTT
-    'SAC_BPTT': dict(SAC_SCRIPT, tau=0.005, lr_critic=3e-4, policy_state_dim=32, truncation_length=5, **GRU,
+    'SAC_BPTT': dict(SAC_SCRIPT, tau=0.005, lr_critic=3e-4, policy_state_dim=32, truncation_length=5,
                      lr_alpha=(3e-4,      3e-4,  3e-4,    3e-4, 5e-6)),
     # 03_Window/02_POMDP_Privileged_Information/01_SAC_Window
     'SAC_WINDOW': dict(SAC_SCRIPT, tau=0.005, lr_critic=3e-4, window_length=5,
@@ -83,12 +85,12 @@ EXPECTED = {
     'SAC_ORACLE': dict(SAC_SCRIPT, tau=0.001, lr_critic=3e-4,
                        lr_alpha=(3e-4,    3e-4,  3e-4,    3e-4, 5e-6)),
     # 02_RS/02_POMDP_Privileged_Information/02_TD3_RS
-    'TD3_RS': dict(TD3_SCRIPT, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32, critic_init_scale=0.1, **GRU,
+    'TD3_RS': dict(TD3_SCRIPT, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32, critic_init_scale=0.1,
                    lr_actor=(1e-3,        1e-3,  1e-3,    1e-3, 1e-4),
                    std=(0.4,              0.1,   0.1,     0.1,  0.1),
                    std_z=(0.01,           0.01,  0.1,     0.1,  0.01)),
     # 01_BPTT/02_POMDP_Privileged_Information/02_TD3_BPTT
-    'TD3_BPTT': dict(TD3_SCRIPT, lr_actor=5e-4, lr_critic=1e-3, policy_state_dim=32, truncation_length=5, **GRU,
+    'TD3_BPTT': dict(TD3_SCRIPT, lr_actor=5e-4, lr_critic=1e-3, policy_state_dim=32, truncation_length=5,
                      std=(0.4,            0.1,   0.1,     0.1,  0.1)),
     # 03_Window/02_POMDP_Privileged_Information/02_TD3_Window
     'TD3_WINDOW': dict(TD3_SCRIPT, lr_actor=1e-3, lr_critic=1e-3, window_length=5,
@@ -99,10 +101,10 @@ EXPECTED = {
     # 05_Oracle/02_POMDP_Privileged_Information/02_TD3_Oracle
     'TD3_ORACLE': dict(TD3_SCRIPT, lr_actor=1e-3, lr_critic=1e-3, std=0.1),
     # 02_RS/01_POMDP
-    'PPO_RS': dict(PPO_SCRIPT, lr_actor=5e-5, lr_critic=5e-5, std_0=0.5, policy_state_dim=128, **GRU,
+    'PPO_RS': dict(PPO_SCRIPT, lr_actor=5e-5, lr_critic=5e-5, std_0=0.5, policy_state_dim=128,
                    eps_clip=(0.2,         0.05,  0.05,    0.2,  0.1)),
     # 01_BPTT/01_POMDP
-    'PPO_BPTT': dict(PPO_SCRIPT, std_0=0.5, policy_state_dim=128, truncation_length=5, **GRU,
+    'PPO_BPTT': dict(PPO_SCRIPT, std_0=0.5, policy_state_dim=128, truncation_length=5,
                      lr_actor=(5e-5,      5e-5,  1e-4,    1e-4, 1e-4),
                      lr_critic=(5e-5,     5e-5,  1e-4,    1e-4, 1e-4),
                      eps_clip=(0.2,       0.1,   0.2,     0.2,  0.2)),

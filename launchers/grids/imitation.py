@@ -3,7 +3,8 @@
 ``Atlas.carry`` (unknown carried weight), ``HumanoidTorque4Ages.walk.all`` and ``.run.all`` (unknown body
 scale) x {GAIL, LSIQ} x {RS (S2PG), BPTT5 (the reference's truncation length), VANILLA} x 10 seeds = 180 runs,
 200 epochs of 100k steps (GAIL) or 5000 steps (LS-IQ), 10 evaluation episodes per epoch; the registry's reference
-hyperparameters. Expert data: ``<expert_dir>/<env_id>.perfect.npz`` when it exists (``launchers.tools.make_expert_data``
+hyperparameters (the constructors' defaults are the reference launchers'), with the reference's networks
+(``network_structure='reference'``) and, for LS-IQ, its tanh correction (``tanh_log_prob='reference'``). Expert data: ``<expert_dir>/<env_id>.perfect.npz`` when it exists (``launchers.tools.make_expert_data``
 writes them), else the task's loco-mujoco dataset; LS-IQ needs expert actions, so it needs such a file (the
 motion-capture data have none): the grid stops before launching anything, saying so.
 
@@ -21,18 +22,21 @@ import sys
 from launchers.grids.runner import GridSpec, make_main
 
 LSIQ_BUDGET = dict(n_steps_per_epoch=5000)
+#: the reference's network structures and initialisation, and LS-IQ's tanh correction
+GAIL_REFERENCE = dict(network_structure='reference')
+LSIQ_REFERENCE = dict(network_structure='reference', tanh_log_prob='reference')
 
 SPEC = GridSpec(
     name='imitation',
     module='launchers.grids.imitation',
     description=__doc__,
     tasks=('Atlas.carry', 'HumanoidTorque4Ages.walk.all', 'HumanoidTorque4Ages.run.all'),
-    entries=(('GAIL_RS', 'GAIL_RS'),
-             ('GAIL_BPTT5', 'GAIL_BPTT', dict(truncation_length=5)),
-             ('GAIL_VANILLA', 'GAIL_VANILLA'),
-             ('LSIQ_RS', 'LSIQ_RS', {}, LSIQ_BUDGET),
-             ('LSIQ_BPTT5', 'LSIQ_BPTT', dict(truncation_length=5), LSIQ_BUDGET),
-             ('LSIQ_VANILLA', 'LSIQ_VANILLA', {}, LSIQ_BUDGET)),
+    entries=(('GAIL_RS', 'GAIL_RS', GAIL_REFERENCE),
+             ('GAIL_BPTT5', 'GAIL_BPTT', dict(GAIL_REFERENCE, truncation_length=5)),
+             ('GAIL_VANILLA', 'GAIL_VANILLA', GAIL_REFERENCE),
+             ('LSIQ_RS', 'LSIQ_RS', LSIQ_REFERENCE, LSIQ_BUDGET),
+             ('LSIQ_BPTT5', 'LSIQ_BPTT', dict(LSIQ_REFERENCE, truncation_length=5), LSIQ_BUDGET),
+             ('LSIQ_VANILLA', 'LSIQ_VANILLA', LSIQ_REFERENCE, LSIQ_BUDGET)),
     n_epochs=200, n_steps_per_epoch=100000, n_eval_episodes=10, n_seeds=10,
     slurm_time='3-00:00:00',
     # --test: 200 steps with horizon 50, GAIL fits every 100 steps, small LS-IQ replay memories.

@@ -93,14 +93,16 @@ class GAIL_VANILLA(StatefulGAIL):
         shared('std_0', 0.5),
         shared('lr_actor', 1e-5),
         shared('lr_critic', 1e-5),
+        NETWORK_STRUCTURE,
     ), StatefulGAIL.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  actor_features: Sequence[int] = (128, 128), std_0: float = 0.5, lr_actor: float = 1e-5,
-                 lr_critic: float = 1e-5, **kwargs):
+                 lr_critic: float = 1e-5, network_structure: str = 'library', **kwargs):
         kwargs.update(lr_actor=lr_actor, lr_critic=lr_critic)
         expert_data = _located(expert_data, mdp_info, policy_obs_mask)
-        super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, 1, actor_features, std_0), expert_data,
+        super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, 1, actor_features, std_0,
+                                                        network_structure), expert_data,
                          **kwargs)
 
 
@@ -114,10 +116,12 @@ class GAIL_ORACLE(StatefulGAIL):
     HYPERPARAMETERS = declare((
         shared('actor_features', (128, 128)),
         shared('std_0', 0.5),
+        NETWORK_STRUCTURE,
     ), StatefulGAIL.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
-                 actor_features: Sequence[int] = (128, 128), std_0: float = 0.5, **kwargs):
+                 actor_features: Sequence[int] = (128, 128), std_0: float = 0.5,
+                 network_structure: str = 'library', **kwargs):
         expert_data = _located(expert_data, mdp_info, policy_obs_mask)
         super().__init__(mdp_info, _window_policy(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
-                                                  actor_features, std_0), expert_data, **kwargs)
+                                                  actor_features, std_0, network_structure), expert_data, **kwargs)

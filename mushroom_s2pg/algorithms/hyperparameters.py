@@ -75,11 +75,13 @@ def shared(name: str, default: Any) -> Hyperparameter:
     return Hyperparameter(name, kind, default, doc)
 
 
-#: The structure of the GRU networks (:data:`mushroom_s2pg.networks.recurrent_actors.NETWORK_STRUCTURES`), declared by
-#: every variant with a GRU actor.
+#: The structure of the networks (:data:`mushroom_s2pg.networks.recurrent_actors.NETWORK_STRUCTURES`): for the GRU
+#: networks the layers and initialisation, for the baselines' MLPs the initialisation
+#: (:mod:`mushroom_s2pg.networks.reference_init`); declared by every variant with such networks.
 NETWORK_STRUCTURE = Hyperparameter(
     'network_structure', str, 'library',
-    "GRU networks: 'library' or 'reference' (the reference's post-GRU observation layer and Xavier gains)")
+    "networks: 'library' or 'reference' (the reference's post-GRU observation layer in the GRU networks and the "
+    "reference classes' Xavier gains)")
 
 
 def declare(own: Sequence[Hyperparameter], base: Sequence[Hyperparameter] = ()) -> Tuple[Hyperparameter, ...]:

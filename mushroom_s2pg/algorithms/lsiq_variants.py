@@ -10,18 +10,22 @@ from mushroom_s2pg.algorithms.sac_variants import _dims, squashed_window_policy
 from mushroom_s2pg.core import SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.critics import MLPQNetwork, ResidualStatefulQNetwork, StatefulQNetwork
 from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor
+from mushroom_s2pg.networks.reference_init import reference_classes
 from mushroom_s2pg.policies import SquashedGaussianPolicy
 
 __all__ = ['LSIQ_RS', 'LSIQ_BPTT', 'LSIQ_VANILLA', 'LSIQ_ORACLE']
 
 
 def _mlp_parts(mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int], critic_features: Sequence[int],
-               log_std_min: float, log_std_max: float, critic_obs_mask=None):
+               log_std_min: float, log_std_max: float, critic_obs_mask=None, structure: str = 'library'):
     """The stateless MLP policy on the (masked) observation and the one critic Q(s_full[critic_obs_mask], a) of the
-    baselines."""
+    baselines; ``structure='reference'``: initialised as the reference's ``SACActorNetwork`` and
+    ``FullyConnectedNetwork`` (its LS-IQ vanilla launcher's)."""
     _, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, critic_obs_mask)
-    policy = squashed_window_policy(mdp_info, policy_obs_mask, 1, actor_features, log_std_min, log_std_max)
-    return policy, MLPQNetwork(state_dim, action_dim, tuple(critic_features))
+    actor_class, critic_class = reference_classes(structure, 'SACActorNetwork', 'FullyConnectedNetwork')
+    policy = squashed_window_policy(mdp_info, policy_obs_mask, 1, actor_features, log_std_min, log_std_max,
+                                    actor_class)
+    return policy, MLPQNetwork(state_dim, action_dim, tuple(critic_features), critic_class)
 
 
 class LSIQ_RS(StatefulLSIQ):
@@ -104,13 +108,15 @@ class LSIQ_BPTT(StatefulLSIQ):
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -5., log_std_max: float = 2.,
                  lr_actor: float = 3e-5, network_structure: str = 'library', **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, kwargs.get('critic_obs_mask'))
-        actor = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, structure=network_structure)
+        actor = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, structure=network_structure,
+                                 sample_policy_state=False)
         policy = SquashedGaussianPolicy(actor,
                                         TruncatedUnroll(truncation_length), mdp_info.action_space.low,
                                         mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=False,
                                         log_std_min=log_std_min, log_std_max=log_std_max)
-        super().__init__(mdp_info, policy, MLPQNetwork(state_dim, action_dim, tuple(critic_features)), expert_data,
-                         lr_actor=lr_actor, **kwargs)
+        critic_class, = reference_classes(network_structure, 'FullyConnectedNetwork')
+        critic = MLPQNetwork(state_dim, action_dim, tuple(critic_features), critic_class)
+        super().__init__(mdp_info, policy, critic, expert_data, lr_actor=lr_actor, **kwargs)
 
 
 class LSIQ_VANILLA(StatefulLSIQ):
@@ -123,14 +129,16 @@ class LSIQ_VANILLA(StatefulLSIQ):
         shared('critic_features', (256, 256)),
         shared('log_std_min', -5.0),
         shared('log_std_max', 2.0),
+        NETWORK_STRUCTURE,
     ), StatefulLSIQ.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
-                 log_std_min: float = -5., log_std_max: float = 2., **kwargs):
+                 log_std_min: float = -5., log_std_max: float = 2., network_structure: str = 'library',
+                 **kwargs):
         super().__init__(mdp_info, *_mlp_parts(mdp_info, policy_obs_mask, actor_features, critic_features,
-                                               log_std_min, log_std_max, kwargs.get('critic_obs_mask')), expert_data,
-                         **kwargs)
+                                               log_std_min, log_std_max, kwargs.get('critic_obs_mask'),
+                                               network_structure), expert_data, **kwargs)
 
 
 class LSIQ_ORACLE(StatefulLSIQ):
@@ -147,11 +155,14 @@ class LSIQ_ORACLE(StatefulLSIQ):
         shared('critic_features', (256, 256)),
         shared('log_std_min', -5.0),
         shared('log_std_max', 2.0),
+        NETWORK_STRUCTURE,
     ), StatefulLSIQ.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, expert_data: Optional[ExpertData] = None,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
-                 log_std_min: float = -5., log_std_max: float = 2., **kwargs):
+                 log_std_min: float = -5., log_std_max: float = 2., network_structure: str = 'library',
+                 **kwargs):
         super().__init__(mdp_info, *_mlp_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), actor_features,
                                                critic_features, log_std_min, log_std_max,
-                                               kwargs.get('critic_obs_mask')), expert_data, **kwargs)
+                                               kwargs.get('critic_obs_mask'), network_structure),
+                         expert_data, **kwargs)

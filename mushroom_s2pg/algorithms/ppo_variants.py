@@ -8,6 +8,7 @@ from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.core import BatchInputs, ObservationStandardizer, ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.mlp_actors import DeterministicMLPActor
 from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor
+from mushroom_s2pg.networks.reference_init import reference_classes
 from mushroom_s2pg.networks.value_networks import RecurrentStateValue
 from mushroom_s2pg.policies import GaussianPolicy
 
@@ -23,10 +24,13 @@ def _gru_policy(mdp_info, policy_obs_mask, inputs: BatchInputs, stochastic_polic
 
 
 def _window_policy(mdp_info, policy_obs_mask, window_length: int, actor_features: Sequence[int],
-                   std_0: float) -> GaussianPolicy:
+                   std_0: float, structure: str = 'library') -> GaussianPolicy:
+    """The stateless Gaussian MLP policy of the window, vanilla and oracle baselines (PPO and GAIL); with
+    ``structure='reference'`` its MLP starts as the reference's ``PPONetwork``."""
     inputs = ObservationWindow(window_length)
+    reference_class, = reference_classes(structure, 'PPONetwork')
     network = DeterministicMLPActor(inputs.input_dim(int(np.sum(policy_obs_mask))), mdp_info.action_space.shape[0],
-                                    tuple(actor_features), squash_action=False)
+                                    tuple(actor_features), squash_action=False, reference_class=reference_class)
     return GaussianPolicy(network, inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
                           False, std_0, ObservationStandardizer(mdp_info.observation_space.shape))
 
@@ -89,11 +93,14 @@ class PPO_WINDOW(StatefulPPO):
         shared('window_length', 5),
         shared('actor_features', (128, 128)),
         shared('std_0', 0.5),
+        NETWORK_STRUCTURE,
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
-                 actor_features: Sequence[int] = (128, 128), std_0: float = 0.5, **kwargs):
-        super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, window_length, actor_features, std_0),
+                 actor_features: Sequence[int] = (128, 128), std_0: float = 0.5,
+                 network_structure: str = 'library', **kwargs):
+        super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, window_length, actor_features, std_0,
+                                                        network_structure),
                          **kwargs)
 
 
@@ -103,11 +110,13 @@ class PPO_VANILLA(StatefulPPO):
     HYPERPARAMETERS = declare((
         shared('actor_features', (128, 128)),
         shared('std_0', 0.5),
+        NETWORK_STRUCTURE,
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),
-                 std_0: float = 0.5, **kwargs):
-        super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, 1, actor_features, std_0), **kwargs)
+                 std_0: float = 0.5, network_structure: str = 'library', **kwargs):
+        super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, 1, actor_features, std_0,
+                                                        network_structure), **kwargs)
 
 
 class PPO_ORACLE(StatefulPPO):
@@ -120,9 +129,10 @@ class PPO_ORACLE(StatefulPPO):
     HYPERPARAMETERS = declare((
         shared('actor_features', (128, 128)),
         shared('std_0', 0.5),
+        NETWORK_STRUCTURE,
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (128, 128),
-                 std_0: float = 0.5, **kwargs):
+                 std_0: float = 0.5, network_structure: str = 'library', **kwargs):
         super().__init__(mdp_info, _window_policy(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
-                                                  actor_features, std_0), **kwargs)
+                                                  actor_features, std_0, network_structure), **kwargs)

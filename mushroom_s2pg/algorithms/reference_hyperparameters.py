@@ -25,9 +25,10 @@ network choice is: the S2PG critic's initialisation, Xavier at a tenth of the us
 (``critic_init_scale=0.1``), where SAC_RS's library default is PyTorch's (``critic_init_scale=None``), with which
 S2PG learns short-memory tasks reliably (measured on ``PendulumPOMDP-v1``; the documentation's short-memory study);
 the table keeps the reference's value for the paper's tasks, and the grids on other tasks set it in their entries.
-So does the GRU networks' structure: the reference's separate post-GRU observation layer and Xavier gains
-(``network_structure='reference'``, ``s2pg/networks/recurrent_networks.py``) on the paper's tasks, the library's
-(``'library'``, measured in the short-memory study) elsewhere; and the tanh correction of the SAC policies'
+So does the networks' structure: the reference's separate post-GRU observation layer and Xavier gains in the GRU
+networks, and the reference classes' initialisation of the baselines' MLPs (``network_structure='reference'``,
+``s2pg/networks/recurrent_networks.py`` and ``vanilla_networks.py``; every algorithm of the table) on the paper's
+tasks, the library's (``'library'``, measured in the short-memory study) elsewhere; and the tanh correction of the SAC policies'
 log-probabilities, log(1 - y^2 + 1e-6) in the reference (``tanh_log_prob='reference'``,
 ``s2pg/policy/recurrent_policy.py``), the exact log-Jacobian by default.
 The registry (:mod:`mushroom_s2pg.algorithms.registry`) checks at import that every name here is a hyperparameter of
@@ -90,21 +91,19 @@ def _per_task(**columns: Tuple[Any, ...]) -> Dict[str, Dict[str, Any]]:
 # Every SAC experiment.py: batch from the launcher (256), initial replay 5000, max replay 500000, warm-up 10000
 # transitions, actor lr 1e-4 (launcher), alpha0 1.0.
 _SAC = dict(batch_size=256, initial_replay_size=5000, max_replay_size=500_000, warmup_transitions=10_000,
-            lr_actor=1e-4, init_alpha=1.0, tanh_log_prob='reference')
+            lr_actor=1e-4, init_alpha=1.0, tanh_log_prob='reference', network_structure='reference')
 
-#: The reference's GRU networks (post-GRU observation layer, Xavier gains) for the RS and BPTT variants.
-_GRU = dict(network_structure='reference')
 
 # ---------------------------------------------------------------------------------------------------------- TD3
 # Every TD3 experiment.py: batch 100, initial replay 10000, max replay 1e6, tau 0.005, policy delay 2,
 # target smoothing noise 0.2 clipped at 0.5.
 _TD3 = dict(batch_size=100, initial_replay_size=10_000, max_replay_size=1_000_000, tau=0.005, policy_delay=2,
-            target_noise=0.2, target_noise_clip=0.5)
+            target_noise=0.2, target_noise_clip=0.5, network_structure='reference')
 
 # ---------------------------------------------------------------------------------------------------------- PPO
 # Every PPO launcher / experiment.py (non-privileged POMDP setting): fit every 2000 steps, 10 epochs per fit,
 # minibatch 32 (actor and critic), GAE lambda 0.95.
-_PPO = dict(n_steps_per_fit=2000, n_epochs=10, batch_size=32, lam=0.95)
+_PPO = dict(n_steps_per_fit=2000, n_epochs=10, batch_size=32, lam=0.95, network_structure='reference')
 
 #: The reference hyperparameters, per algorithm (see the module docstring for the sources and name mapping).
 REFERENCE_HYPERPARAMETERS: Dict[str, ReferenceEntry] = {
@@ -112,7 +111,7 @@ REFERENCE_HYPERPARAMETERS: Dict[str, ReferenceEntry] = {
     'SAC_RS': ReferenceEntry(
         source='02_RS/02_POMDP_Privileged_Information/01_SAC_RS',
         common=dict(_SAC, tau=0.001, lr_alpha=3e-4, init_alpha_z=0.01, lr_alpha_z=3e-4, tau_z=1.0,
-                    policy_state_entropy_in_target=False, policy_state_dim=32, critic_init_scale=0.1, **_GRU),
+                    policy_state_entropy_in_target=False, policy_state_dim=32, critic_init_scale=0.1),
         per_task=dict(
             HalfCheetah=dict(lr_critic=1e-3),
             Hopper=dict(lr_critic=1e-3),
@@ -122,7 +121,7 @@ REFERENCE_HYPERPARAMETERS: Dict[str, ReferenceEntry] = {
         )),
     'SAC_BPTT': ReferenceEntry(
         source='01_BPTT/02_POMDP_Privileged_Information/01_SAC_BPTT',
-        common=dict(_SAC, tau=0.005, lr_critic=3e-4, lr_alpha=3e-4, policy_state_dim=32, truncation_length=5, **_GRU),
+        common=dict(_SAC, tau=0.005, lr_critic=3e-4, lr_alpha=3e-4, policy_state_dim=32, truncation_length=5),
         per_task=dict(Humanoid=dict(lr_alpha=5e-6))),
     'SAC_WINDOW': ReferenceEntry(
         source='03_Window/02_POMDP_Privileged_Information/01_SAC_Window',
@@ -139,7 +138,7 @@ REFERENCE_HYPERPARAMETERS: Dict[str, ReferenceEntry] = {
     # ----------------------------------------------------------------------------------------------- TD3
     'TD3_RS': ReferenceEntry(
         source='02_RS/02_POMDP_Privileged_Information/02_TD3_RS',
-        common=dict(_TD3, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32, critic_init_scale=0.1, **_GRU),
+        common=dict(_TD3, lr_critic=1e-3, tau_z=1.0, policy_state_dim=32, critic_init_scale=0.1),
         per_task=_per_task(
             #        HalfCheetah Hopper Walker2d Ant   Humanoid
             lr_actor=(1e-3,      1e-3,  1e-3,    1e-3, 1e-4),
@@ -148,7 +147,7 @@ REFERENCE_HYPERPARAMETERS: Dict[str, ReferenceEntry] = {
         )),
     'TD3_BPTT': ReferenceEntry(
         source='01_BPTT/02_POMDP_Privileged_Information/02_TD3_BPTT',
-        common=dict(_TD3, lr_actor=5e-4, lr_critic=1e-3, std=0.1, policy_state_dim=32, truncation_length=5, **_GRU),
+        common=dict(_TD3, lr_actor=5e-4, lr_critic=1e-3, std=0.1, policy_state_dim=32, truncation_length=5),
         per_task=dict(HalfCheetah=dict(std=0.4))),
     'TD3_WINDOW': ReferenceEntry(
         source='03_Window/02_POMDP_Privileged_Information/02_TD3_Window',
@@ -164,14 +163,14 @@ REFERENCE_HYPERPARAMETERS: Dict[str, ReferenceEntry] = {
     # ----------------------------------------------------------------------------------------------- PPO
     'PPO_RS': ReferenceEntry(
         source='02_RS/01_POMDP',
-        common=dict(_PPO, lr_actor=5e-5, lr_critic=5e-5, std_0=0.5, policy_state_dim=128, **_GRU),
+        common=dict(_PPO, lr_actor=5e-5, lr_critic=5e-5, std_0=0.5, policy_state_dim=128),
         per_task=_per_task(
             #         HalfCheetah Hopper Walker2d Ant  Humanoid
             eps_clip=(0.2,        0.05,  0.05,    0.2, 0.1),
         )),
     'PPO_BPTT': ReferenceEntry(
         source='01_BPTT/01_POMDP',
-        common=dict(_PPO, std_0=0.5, policy_state_dim=128, truncation_length=5, **_GRU),
+        common=dict(_PPO, std_0=0.5, policy_state_dim=128, truncation_length=5),
         per_task=_per_task(
             #         HalfCheetah Hopper Walker2d Ant   Humanoid
             lr_actor=(5e-5,       5e-5,  1e-4,    1e-4, 1e-4),

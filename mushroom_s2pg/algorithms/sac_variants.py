@@ -1,5 +1,5 @@
 """SAC with stateful, recurrent, window, vanilla and oracle policies: construction only, maths in sac.py."""
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -10,6 +10,7 @@ from mushroom_s2pg.networks.cpg import CPGNetwork
 from mushroom_s2pg.networks.critics import MLPQNetwork, StatefulQNetwork, TwinCritic
 from mushroom_s2pg.networks.mlp_actors import GaussianMLPActor
 from mushroom_s2pg.networks.recurrent_actors import GaussianGRUActor
+from mushroom_s2pg.networks.reference_init import reference_classes
 from mushroom_s2pg.policies import SquashedGaussianPolicy
 
 __all__ = ['SAC_RS', 'SAC_BPTT', 'SAC_WINDOW', 'SAC_VANILLA', 'SAC_ORACLE']
@@ -24,27 +25,41 @@ def _dims(mdp_info, policy_obs_mask, critic_obs_mask=None):
     return int(np.sum(policy_obs_mask)), critic_dim, mdp_info.action_space.shape[0]
 
 
-def _mlp_twin_critic(state_dim: int, action_dim: int, critic_features: Sequence[int]) -> TwinCritic:
-    return TwinCritic(*(MLPQNetwork(state_dim, action_dim, tuple(critic_features)) for _ in range(2)))
+#: The reference classes (actor, critic) whose initialisation the stateless baselines' MLPs take under
+#: ``network_structure='reference'`` (:mod:`mushroom_s2pg.networks.reference_init`): the window baselines', and the
+#: vanilla and oracle baselines'.
+WINDOW_REFERENCE = ('SACWindowActorNetwork', 'FullyConnectedNetwork')
+MLP_REFERENCE = ('SACActorNetwork', 'SACCriticNetwork')
+
+
+def _mlp_twin_critic(state_dim: int, action_dim: int, critic_features: Sequence[int],
+                     reference_class: Optional[str] = None) -> TwinCritic:
+    return TwinCritic(*(MLPQNetwork(state_dim, action_dim, tuple(critic_features), reference_class)
+                        for _ in range(2)))
 
 
 def squashed_window_policy(mdp_info, policy_obs_mask: np.ndarray, window_length: int, actor_features: Sequence[int],
-                           log_std_min: float, log_std_max: float) -> SquashedGaussianPolicy:
-    """The stateless tanh-Gaussian MLP policy on an observation window (L = 1: vanilla / oracle) of SAC and LS-IQ."""
+                           log_std_min: float, log_std_max: float,
+                           reference_class: Optional[str] = None) -> SquashedGaussianPolicy:
+    """The stateless tanh-Gaussian MLP policy on an observation window (L = 1: vanilla / oracle) of SAC and LS-IQ;
+    ``reference_class``: the reference MLP whose initialisation the actor takes (None: the library's)."""
     obs_dim, _, action_dim = _dims(mdp_info, policy_obs_mask)
     inputs = ObservationWindow(window_length)
-    return SquashedGaussianPolicy(GaussianMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features)),
-                                  inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                                  stochastic_policy_state=False, log_std_min=log_std_min, log_std_max=log_std_max)
+    actor = GaussianMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features), reference_class)
+    return SquashedGaussianPolicy(actor, inputs, mdp_info.action_space.low, mdp_info.action_space.high,
+                                  policy_obs_mask, stochastic_policy_state=False, log_std_min=log_std_min,
+                                  log_std_max=log_std_max)
 
 
 def _window_parts(mdp_info, policy_obs_mask: np.ndarray, window_length: int, actor_features: Sequence[int],
-                  critic_features: Sequence[int], log_std_min: float, log_std_max: float, critic_obs_mask=None):
-    """The window baselines' policy and twin critic Q(s_full[critic_obs_mask], a)."""
+                  critic_features: Sequence[int], log_std_min: float, log_std_max: float, critic_obs_mask=None,
+                  reference: Tuple[Optional[str], Optional[str]] = (None, None)):
+    """The window baselines' policy and twin critic Q(s_full[critic_obs_mask], a); ``reference``: the reference
+    classes of actor and critic (:data:`WINDOW_REFERENCE`, :data:`MLP_REFERENCE`) or Nones."""
     _, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, critic_obs_mask)
     policy = squashed_window_policy(mdp_info, policy_obs_mask, window_length, actor_features, log_std_min,
-                                    log_std_max)
-    return policy, _mlp_twin_critic(state_dim, action_dim, critic_features)
+                                    log_std_max, reference[0])
+    return policy, _mlp_twin_critic(state_dim, action_dim, critic_features, reference[1])
 
 
 class SAC_RS(StatefulSAC):
@@ -125,12 +140,15 @@ class SAC_BPTT(StatefulSAC):
                  policy_state_dim: int = 32, n_features_actor: int = 256, critic_features: Sequence[int] = (256, 256),
                  log_std_min: float = -20., log_std_max: float = 2., network_structure: str = 'library', **kwargs):
         obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, kwargs.get('critic_obs_mask'))
-        actor = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, structure=network_structure)
+        actor = GaussianGRUActor(obs_dim, action_dim, policy_state_dim, n_features_actor, structure=network_structure,
+                                 sample_policy_state=False)
         policy = SquashedGaussianPolicy(actor,
                                         TruncatedUnroll(truncation_length), mdp_info.action_space.low,
                                         mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=False,
                                         log_std_min=log_std_min, log_std_max=log_std_max)
-        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features), **kwargs)
+        critic_class, = reference_classes(network_structure, 'FullyConnectedNetwork')
+        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features, critic_class),
+                         **kwargs)
 
 
 class SAC_WINDOW(StatefulSAC):
@@ -148,14 +166,16 @@ class SAC_WINDOW(StatefulSAC):
         shared('critic_features', (256, 256)),
         shared('log_std_min', -20.0),
         shared('log_std_max', 2.0),
+        NETWORK_STRUCTURE,
     ), StatefulSAC.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
-                 log_std_min: float = -20., log_std_max: float = 2., **kwargs):
+                 log_std_min: float = -20., log_std_max: float = 2., network_structure: str = 'library', **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, window_length, actor_features,
                                                   critic_features, log_std_min, log_std_max,
-                                                  kwargs.get('critic_obs_mask')), **kwargs)
+                                                  kwargs.get('critic_obs_mask'),
+                                                  reference_classes(network_structure, *WINDOW_REFERENCE)), **kwargs)
 
 
 class SAC_VANILLA(StatefulSAC):
@@ -168,13 +188,15 @@ class SAC_VANILLA(StatefulSAC):
         shared('critic_features', (256, 256)),
         shared('log_std_min', -20.0),
         shared('log_std_max', 2.0),
+        NETWORK_STRUCTURE,
     ), StatefulSAC.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,
-                 **kwargs):
+                 network_structure: str = 'library', **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, 1, actor_features, critic_features,
-                                                  log_std_min, log_std_max, kwargs.get('critic_obs_mask')), **kwargs)
+                                                  log_std_min, log_std_max, kwargs.get('critic_obs_mask'),
+                                                  reference_classes(network_structure, *MLP_REFERENCE)), **kwargs)
 
 
 class SAC_ORACLE(StatefulSAC):
@@ -191,11 +213,13 @@ class SAC_ORACLE(StatefulSAC):
         shared('critic_features', (256, 256)),
         shared('log_std_min', -20.0),
         shared('log_std_max', 2.0),
+        NETWORK_STRUCTURE,
     ), StatefulSAC.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
                  critic_features: Sequence[int] = (256, 256), log_std_min: float = -20., log_std_max: float = 2.,
-                 **kwargs):
+                 network_structure: str = 'library', **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
                                                   actor_features, critic_features, log_std_min, log_std_max,
-                                                  kwargs.get('critic_obs_mask')), **kwargs)
+                                                  kwargs.get('critic_obs_mask'),
+                                                  reference_classes(network_structure, *MLP_REFERENCE)), **kwargs)

@@ -1,5 +1,5 @@
 """TD3 with stateful, recurrent, window, vanilla and oracle policies: construction only, maths in td3.py."""
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -10,21 +10,30 @@ from mushroom_s2pg.core import ObservationWindow, SingleStep, TruncatedUnroll
 from mushroom_s2pg.networks.critics import StatefulQNetwork, TwinCritic
 from mushroom_s2pg.networks.mlp_actors import DeterministicMLPActor
 from mushroom_s2pg.networks.recurrent_actors import DeterministicGRUActor
+from mushroom_s2pg.networks.reference_init import reference_classes
 from mushroom_s2pg.policies import DeterministicPolicy
 
 __all__ = ['TD3_RS', 'TD3_BPTT', 'TD3_WINDOW', 'TD3_VANILLA', 'TD3_ORACLE']
 
 
+#: The reference classes (actor, critic) whose initialisation the stateless baselines' MLPs take under
+#: ``network_structure='reference'`` (:mod:`mushroom_s2pg.networks.reference_init`).
+WINDOW_REFERENCE = ('TD3WindowActorNetwork', 'FullyConnectedNetwork')
+MLP_REFERENCE = ('TD3ActorNetwork', 'FullyConnectedNetwork')
+
+
 def _window_parts(mdp_info, policy_obs_mask: np.ndarray, window_length: int, actor_features: Sequence[int],
-                  critic_features: Sequence[int], std: float, critic_obs_mask=None):
+                  critic_features: Sequence[int], std: float, critic_obs_mask=None,
+                  reference: Tuple[Optional[str], Optional[str]] = (None, None)):
     """The deterministic MLP policy on an observation window and the critic Q(s_full[critic_obs_mask], a) of the
-    window baselines."""
+    window baselines; ``reference``: the reference classes of actor and critic, or Nones."""
     obs_dim, state_dim, action_dim = _dims(mdp_info, policy_obs_mask, critic_obs_mask)
     inputs = ObservationWindow(window_length)
-    policy = DeterministicPolicy(DeterministicMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features)),
-                                 inputs, mdp_info.action_space.low, mdp_info.action_space.high, policy_obs_mask,
-                                 stochastic_policy_state=False, std=std)
-    return policy, _mlp_twin_critic(state_dim, action_dim, critic_features)
+    actor = DeterministicMLPActor(inputs.input_dim(obs_dim), action_dim, tuple(actor_features),
+                                  reference_class=reference[0])
+    policy = DeterministicPolicy(actor, inputs, mdp_info.action_space.low, mdp_info.action_space.high,
+                                 policy_obs_mask, stochastic_policy_state=False, std=std)
+    return policy, _mlp_twin_critic(state_dim, action_dim, critic_features, reference[1])
 
 
 class TD3_RS(StatefulTD3):
@@ -92,7 +101,9 @@ class TD3_BPTT(StatefulTD3):
                                      TruncatedUnroll(truncation_length), mdp_info.action_space.low,
                                      mdp_info.action_space.high, policy_obs_mask, stochastic_policy_state=False,
                                      std=std)
-        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features), **kwargs)
+        critic_class, = reference_classes(network_structure, 'FullyConnectedNetwork')
+        super().__init__(mdp_info, policy, _mlp_twin_critic(state_dim, action_dim, critic_features, critic_class),
+                         **kwargs)
 
 
 class TD3_WINDOW(StatefulTD3):
@@ -105,14 +116,16 @@ class TD3_WINDOW(StatefulTD3):
         shared('actor_features', (256, 256)),
         shared('critic_features', (256, 256)),
         shared('std', 0.1),
+        NETWORK_STRUCTURE,
     ), StatefulTD3.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, window_length: int = 5,
                  actor_features: Sequence[int] = (256, 256), critic_features: Sequence[int] = (256, 256),
-                 std: float = 0.1, **kwargs):
+                 std: float = 0.1, network_structure: str = 'library', **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, window_length, actor_features,
                                                   critic_features, std,
-                                                  kwargs.get('critic_obs_mask')), **kwargs)
+                                                  kwargs.get('critic_obs_mask'),
+                                                  reference_classes(network_structure, *WINDOW_REFERENCE)), **kwargs)
 
 
 class TD3_VANILLA(StatefulTD3):
@@ -124,12 +137,15 @@ class TD3_VANILLA(StatefulTD3):
         shared('actor_features', (256, 256)),
         shared('critic_features', (256, 256)),
         shared('std', 0.1),
+        NETWORK_STRUCTURE,
     ), StatefulTD3.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
-                 critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
+                 critic_features: Sequence[int] = (256, 256), std: float = 0.1,
+                 network_structure: str = 'library', **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, policy_obs_mask, 1, actor_features, critic_features,
-                                                  std, kwargs.get('critic_obs_mask')), **kwargs)
+                                                  std, kwargs.get('critic_obs_mask'),
+                                                  reference_classes(network_structure, *MLP_REFERENCE)), **kwargs)
 
 
 class TD3_ORACLE(StatefulTD3):
@@ -145,10 +161,13 @@ class TD3_ORACLE(StatefulTD3):
         shared('actor_features', (256, 256)),
         shared('critic_features', (256, 256)),
         shared('std', 0.1),
+        NETWORK_STRUCTURE,
     ), StatefulTD3.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy_obs_mask: np.ndarray, actor_features: Sequence[int] = (256, 256),
-                 critic_features: Sequence[int] = (256, 256), std: float = 0.1, **kwargs):
+                 critic_features: Sequence[int] = (256, 256), std: float = 0.1,
+                 network_structure: str = 'library', **kwargs):
         super().__init__(mdp_info, *_window_parts(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
                                                   actor_features, critic_features, std,
-                                                  kwargs.get('critic_obs_mask')), **kwargs)
+                                                  kwargs.get('critic_obs_mask'),
+                                                  reference_classes(network_structure, *MLP_REFERENCE)), **kwargs)

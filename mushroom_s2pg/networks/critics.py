@@ -6,6 +6,7 @@ import torch.nn as nn
 
 from mushroom_s2pg.core.interfaces import CriticInput
 from mushroom_s2pg.networks.mlp import mlp, scaled_xavier_init
+from mushroom_s2pg.networks.reference_init import reference_mlp_init
 
 __all__ = ['CRITIC_ENCODERS', 'StatefulQNetwork', 'MLPQNetwork', 'ResidualStatefulQNetwork', 'TwinCritic']
 
@@ -59,10 +60,18 @@ class StatefulQNetwork(nn.Module):
 
 
 class MLPQNetwork(nn.Module):
-    """Plain MLP critic Q(s, a) (BPTT, window, vanilla and oracle baselines); internal states are ignored."""
-    def __init__(self, state_dim: int, action_dim: int, n_features: Sequence[int] = (256, 256)):
+    """
+    Plain MLP critic Q(s, a) (BPTT, window, vanilla and oracle baselines); internal states are ignored.
+    ``reference_class`` names the reference MLP whose initialisation it takes
+    (:data:`~mushroom_s2pg.networks.reference_init.REFERENCE_MLP_INITS`); None keeps PyTorch's.
+
+    """
+    def __init__(self, state_dim: int, action_dim: int, n_features: Sequence[int] = (256, 256),
+                 reference_class: Optional[str] = None):
         super().__init__()
         self.mlp = mlp(state_dim + action_dim, 1, n_features)
+        if reference_class is not None:
+            reference_mlp_init(self.mlp, reference_class)
 
     def forward(self, x: CriticInput) -> torch.Tensor:
         return self.mlp(torch.cat([x.state, x.action], dim=-1)).squeeze(-1)

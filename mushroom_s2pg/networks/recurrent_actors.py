@@ -117,16 +117,24 @@ class GaussianGRUActor(nn.Module):
     the hidden head layer, linear for the output). ``'library'``: one shared encoder, PyTorch's initialisation and an
     output layer drawn from U(-3e-3, 3e-3).
 
+    ``sample_policy_state=False`` (the BPTT actor, the reference's ``SACBPTTActorNetwork``, whose GRU carries z'
+    deterministically) drops the log-std of z' from the head: it outputs 2|a| and ``log_std_policy_state`` is None.
+
     """
+    #: class default for modules pickled before the option existed (they all output the log-std of z')
+    sample_policy_state = True
+
     def __init__(self, obs_dim: int, action_dim: int, policy_state_dim: int = 32, n_features: int = 256,
-                 use_prev_action: bool = True, structure: str = 'library'):
+                 use_prev_action: bool = True, structure: str = 'library', sample_policy_state: bool = True):
         super().__init__()
         reference = check_structure(structure) == 'reference'
         self.action_dim = action_dim
         self.policy_state_dim = policy_state_dim
+        self.sample_policy_state = bool(sample_policy_state)
+        n_outputs = 2 * action_dim + (policy_state_dim if self.sample_policy_state else 0)
         self.core = GRUCore(obs_dim, action_dim, policy_state_dim, n_features, use_prev_action, reference)
         self.head = nn.Sequential(nn.Linear(n_features + policy_state_dim, n_features), nn.ReLU(),
-                                  nn.Linear(n_features, 2 * action_dim + policy_state_dim))
+                                  nn.Linear(n_features, n_outputs))
         if reference:
             self.core.init_encoders(0.1)
             xavier_init(self.head[0], 'relu', 0.1)
@@ -136,6 +144,10 @@ class GaussianGRUActor(nn.Module):
 
     def _outputs(self, features: GRUFeatures) -> GaussianOutputs:
         out = self.head(torch.cat([features.obs_features, features.policy_state], dim=-1))
+        if not self.sample_policy_state:
+            mean_a, log_std_a = torch.chunk(out, 2, dim=-1)
+            return GaussianOutputs(mean_action=mean_a, log_std_action=log_std_a,
+                                   mean_policy_state=features.policy_state)
         mean_a, log_std_a, log_std_z = torch.split(out, [self.action_dim, self.action_dim,
                                                          self.policy_state_dim], dim=-1)
         return GaussianOutputs(mean_action=mean_a, log_std_action=log_std_a, mean_policy_state=features.policy_state,
