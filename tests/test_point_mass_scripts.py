@@ -60,6 +60,11 @@ def test_uniform_memory_task_a_memoryless_policy_misses_the_goal():
     assert results['oracle'] == (pytest.approx(859.76, abs=0.01), 0.)
     assert results['memoryless'] == (pytest.approx(211.55, abs=0.01), pytest.approx(0.88))
     assert results['memoryless'][0] < 0.3 * results['oracle'][0]
+    # at the memory grid's horizon 100 (measured): oracle 35.63, memoryless 9.80, the same 88 % misses
+    short = {name: np.mean([rollout('PointMassMemory-v1', policy, dict(goal_x=g, start_x=s), horizon=100)[0]
+                            for g, s in draws])
+             for name, policy in (('oracle', memory_oracle_action), ('memoryless', uniform_memory_memoryless_action))}
+    assert short == dict(oracle=pytest.approx(35.63, abs=0.01), memoryless=pytest.approx(9.80, abs=0.01))
 
 
 def test_door_task_a_memoryless_policy_hits_the_second_wall():
@@ -73,6 +78,14 @@ def test_door_task_a_memoryless_policy_hits_the_second_wall():
     second_wall = PointMassDoorEnv.WALL_YS[1] - 2.5
     assert len(crashes) > 0.4 * len(doors) and all(end[1] == pytest.approx(second_wall) for end in crashes)
     assert np.mean([r for r, _, _ in memoryless]) < 0.6 * np.mean([r for r, _, _ in oracle])
+
+
+def test_door_task_at_horizon_100_the_memoryless_script_scores_about_half_the_oracle():
+    """At the memory grid's horizon 100, over 200 seeded door pairs (measured): oracle 298.62, memoryless 165.44."""
+    doors = np.random.default_rng(0).uniform(10., 100., (200, 2))
+    scores = {name: np.mean([rollout('PointMassDoor-v0', policy, dict(doors=tuple(d)), horizon=100)[0] for d in doors])
+              for name, policy in (('oracle', door_oracle_action), ('memoryless', door_memoryless_action))}
+    assert scores == dict(oracle=pytest.approx(298.62, abs=0.01), memoryless=pytest.approx(165.44, abs=0.01))
 
 
 def test_scripted_agent_acts_on_normalised_states_and_round_trips_save_load(tmp_path):

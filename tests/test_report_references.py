@@ -21,13 +21,15 @@ def test_the_memory_task_reference_is_its_scripted_oracle(horizon):
     assert _reference('PointMassMemory-v0', horizon) == pytest.approx(np.mean(returns), abs=0.005)
 
 
-def test_the_uniform_memory_task_reference_is_its_scripted_oracle():
+@pytest.mark.parametrize('horizon', [100, 1000])
+def test_the_uniform_memory_task_reference_is_its_scripted_oracle(horizon):
     draws = np.random.default_rng(0).uniform(*PointMassMemoryUniformEnv.X_RANGE, (50, 2))
-    returns = [rollout('PointMassMemory-v1', memory_oracle_action, dict(goal_x=g, start_x=s))[0] for g, s in draws]
-    assert _reference('PointMassMemory-v1', 1000) == pytest.approx(np.mean(returns), abs=0.005)
+    returns = [rollout('PointMassMemory-v1', memory_oracle_action, dict(goal_x=g, start_x=s), horizon=horizon)[0]
+               for g, s in draws]
+    assert _reference('PointMassMemory-v1', horizon) == pytest.approx(np.mean(returns), abs=0.005)
 
 
-@pytest.mark.parametrize('horizon', [150, 1000])
+@pytest.mark.parametrize('horizon', [100, 150, 1000])
 def test_the_door_task_reference_is_its_scripted_oracle(horizon):
     doors = np.random.default_rng(0).uniform(10., 100., (200, 2))
     returns = [rollout('PointMassDoor-v0', door_oracle_action, dict(doors=tuple(d)), horizon=horizon)[0]

@@ -23,6 +23,8 @@ class DeclaredReference:
 
 _MEMORY_SOURCE = ('scripted oracle (environments.point_mass_scripts.memory_oracle_action), mean return over the '
                   '16 start-goal pairs')
+_UNIFORM_MEMORY_SOURCE = ('scripted oracle (environments.point_mass_scripts.memory_oracle_action), mean return over '
+                          '50 (goal x, start x) draws U[25, 120]^2 (numpy default_rng(0))')
 _DOOR_SOURCE = ('scripted oracle (environments.point_mass_scripts.door_oracle_action), mean return over 200 door '
                 'draws U[10, 100]^2 (numpy default_rng(0))')
 
@@ -30,10 +32,10 @@ _DOOR_SOURCE = ('scripted oracle (environments.point_mass_scripts.door_oracle_ac
 DECLARED_REFERENCES: Dict[str, Tuple[DeclaredReference, ...]] = {
     'PointMassMemory-v0': (DeclaredReference(34.04, 100, _MEMORY_SOURCE),
                            DeclaredReference(858.01, 1000, _MEMORY_SOURCE)),
-    'PointMassMemory-v1': (DeclaredReference(
-        859.76, 1000, 'scripted oracle (environments.point_mass_scripts.memory_oracle_action), mean return over 50 '
-                      '(goal x, start x) draws U[25, 120]^2 (numpy default_rng(0))'),),
-    'PointMassDoor-v0': (DeclaredReference(779.31, 150, _DOOR_SOURCE),
+    'PointMassMemory-v1': (DeclaredReference(35.63, 100, _UNIFORM_MEMORY_SOURCE),
+                           DeclaredReference(859.76, 1000, _UNIFORM_MEMORY_SOURCE)),
+    'PointMassDoor-v0': (DeclaredReference(298.62, 100, _DOOR_SOURCE),
+                         DeclaredReference(779.31, 150, _DOOR_SOURCE),
                          DeclaredReference(9053.96, 1000, _DOOR_SOURCE)),
 }
 
