@@ -106,3 +106,17 @@ def test_a_bad_table_or_source_is_one_line_before_anything_is_written(varied, tm
     err = capsys.readouterr().err
     assert stop.value.code == 2 and err.count('\n') == 1 and all(word in err for word in words), err
     assert not out.exists()
+
+
+def test_compact_draws_the_curves_of_a_memory_task_once(tmp_path):
+    results = tmp_path / 'memory'
+    for label in ('SAC_RS', 'SAC_VANILLA'):
+        write_run(results, 'PointMassDoor-v0', label, 0, [1., 2., 3.], grid='memory')
+    write_run(results, 'A-v0', 'SAC_RS', 0, [1., 2., 3.], grid='memory')
+    full, compact = tmp_path / 'full', tmp_path / 'compact'
+    assert report.main([str(results), '--out', str(full), '--reps', '20']) == 0
+    assert report.main([str(results), '--out', str(compact), '--reps', '20', '--compact']) == 0
+    assert {'memory.png', 'curves_memory_PointMassDoor-v0.png', 'curves_memory_A-v0.png'} <= set(os.listdir(full))
+    figures = {name for name in os.listdir(compact) if name.endswith('.png')}
+    assert 'memory.png' in figures and 'curves_memory_A-v0.png' in figures
+    assert 'curves_memory_PointMassDoor-v0.png' not in figures

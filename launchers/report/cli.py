@@ -17,7 +17,8 @@ and the notes (tasks left out of the normalized aggregate, runs that shared core
 
 With ``--from_table`` the runs are read from such a ``returns.csv`` instead of run folders: the same figures
 and tables again. With ``--compact`` only ``report.md``, the figures and ``returns.csv`` are written (a study
-kept in a repository, from which ``--from_table`` rebuilds its report).
+kept in a repository, from which ``--from_table`` rebuilds its report), and a task's curves appear once: in the
+memory or CPG figure where it has a panel there.
 
 Missing or malformed run files are reported by name and skipped; a given folder that does not exist, or a table
 that is missing or lacks a column, stops the command before anything is written (exit status 2); no usable run at
@@ -84,8 +85,9 @@ def _runs_of(runs: pd.DataFrame, pairs: Sequence[Tuple[str, str]]) -> pd.DataFra
 
 
 def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame, summary: pd.DataFrame,
-                  reps: int) -> Tuple[List[Figure], List[Tuple]]:
-    """Draw every figure the runs allow; the figures made and (name, why) of those not made."""
+                  reps: int, compact: bool = False) -> Tuple[List[Figure], List[Tuple]]:
+    """Draw every figure the runs allow; the figures made and (name, why) of those not made. ``compact``: a task's
+    curves are drawn once, in the memory or CPG figure where it has a panel there, else in its own figure."""
     figures, missing = [], []
     pairs = list(runs[['grid', 'task']].drop_duplicates().itertuples(index=False, name=None))
     for grid in dict.fromkeys(runs['grid']):
@@ -119,13 +121,15 @@ def _make_figures(out: str, runs: pd.DataFrame, curve_table: pd.DataFrame, summa
                   ('cpg.png', 'Figure 9: CPG policies', 'tasks with a CPG variant',
                    [pair for pair in pairs if runs[(runs['grid'] == pair[0]) & (runs['task'] == pair[1])]
                     ['label'].str.contains('CPG').any()]))
+    drawn = set()
     for file, section, what, panels in panel_sets:
         if panels:
             plot_curves(curve_table, panels, os.path.join(out, file), f'{section}\n{_budget(_runs_of(runs, panels))}')
             figures.append(Figure(file, section, section))
+            drawn |= set(panels)
         else:
             missing.append((f'{file} ({section.split(":")[0]})', f'no {what} in the inputs'))
-    for grid, task in pairs:
+    for grid, task in (pair for pair in pairs if not (compact and pair in drawn)):
         file = f'curves_{_slug(grid)}_{_slug(task)}.png'
         plot_curves(curve_table, [(grid, task)], os.path.join(out, file),
                     f'{task} ({grid})\n{_budget(_runs_of(runs, [(grid, task)]))}')
@@ -210,7 +214,7 @@ def _write(run_set: RunSet, out: str, command: str, sources: List[str], benchmar
     curve_table, summary, times = curves(run_set.progress), variant_summary(runs, reps=reps), time_table(runs, benchmark)
     os.makedirs(out, exist_ok=True)
     returns = write_returns_table(run_set, out)
-    figures, missing = _make_figures(out, runs, curve_table, summary, reps)
+    figures, missing = _make_figures(out, runs, curve_table, summary, reps, compact)
     tables = _tables(runs, references, curve_table, summary, times, improvement_table(runs), out, write=not compact)
     report = Report(command, sources, figures, missing, run_set.problems,
                     run_set.notes + notes + time_notes(runs, times), compact=compact)
