@@ -54,6 +54,7 @@ def linears(module: torch.nn.Module):
     ('TD3ActorNetwork', fan_in_bound, lambda l: 3e-3),
     ('FullyConnectedNetwork', lambda l: xavier_bound(l, RELU), lambda l: xavier_bound(l, 0.1)),
     ('PPONetwork', lambda l: xavier_bound(l, 0.01 * RELU), lambda l: xavier_bound(l, 0.01)),
+    ('DiscriminatorNetwork', lambda l: xavier_bound(l, 5. / 3.), lambda l: xavier_bound(l, 0.1)),
 ])
 def test_each_reference_class_initialises_its_layers_at_the_stated_bounds(name, hidden, output):
     torch.manual_seed(0)
@@ -67,7 +68,7 @@ def test_each_reference_class_initialises_its_layers_at_the_stated_bounds(name, 
 
 
 def test_every_reference_class_is_tested_and_unknown_ones_and_structures_are_refused():
-    assert len(REFERENCE_MLP_INITS) == 7
+    assert len(REFERENCE_MLP_INITS) == 8
     with pytest.raises(ValueError, match='SACActorNetwrk'):
         reference_mlp_init(mlp(4, 2, (8,)), 'SACActorNetwrk')
     assert reference_classes('library', 'PPONetwork', 'SACCriticNetwork') == (None, None)
@@ -175,6 +176,21 @@ def test_bptt_gaussian_actors_output_only_the_action_distribution(variant, struc
     agent.episode_start()
     action = agent.draw_action(obs)
     assert np.all(np.abs(action) <= 1.)
+
+
+@pytest.mark.parametrize('variant', ['GAIL_RS', 'GAIL_BPTT', 'GAIL_VANILLA', 'GAIL_ORACLE'])
+def test_gail_discriminators_start_as_the_reference_discriminator_network_on_request(variant):
+    # DiscriminatorNetwork: FullyConnectedNetwork with activations tanh, tanh, identity, widths [512, 256]
+    env = ToyPOMDP()
+    torch.manual_seed(0)
+    reference = _agent(variant, env, network_structure='reference')
+    *hidden, output = linears(reference._D.mlp)
+    assert [layer.out_features for layer in hidden] == [512, 256]
+    for layer in hidden:
+        assert_bound(layer, xavier_bound(layer, 5. / 3.))
+    assert_bound(output, xavier_bound(output, 0.1))
+    library_output = linears(_agent(variant, env)._D.mlp)[-1]
+    assert largest(library_output) <= fan_in_bound(library_output)    # PyTorch's initialisation
 
 
 def test_the_rs_actor_keeps_the_log_std_of_the_sampled_internal_state():

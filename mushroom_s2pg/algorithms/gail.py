@@ -5,11 +5,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mushroom_s2pg.algorithms.hyperparameters import Hyperparameter, declare, shared
+from mushroom_s2pg.algorithms.hyperparameters import NETWORK_STRUCTURE, Hyperparameter, declare, shared
 from mushroom_s2pg.algorithms.ppo import StatefulPPO
 from mushroom_s2pg.core import TransitionBatch, adam
 from mushroom_s2pg.expert_data import ExpertData, ExpertDataError
 from mushroom_s2pg.networks.discriminator import Discriminator
+from mushroom_s2pg.networks.recurrent_actors import check_structure
 from mushroom_s2pg.policies import GaussianPolicy
 
 __all__ = ['DISCRIMINATOR_INPUTS', 'StatefulGAIL', 'bernoulli_entropy', 'discriminator_loss',
@@ -105,6 +106,7 @@ class StatefulGAIL(StatefulPPO):
         shared('lr_critic', 1e-4),
         shared('n_steps_per_fit', 1000),
         shared('privileged_critic', True),
+        NETWORK_STRUCTURE,
     ), StatefulPPO.HYPERPARAMETERS)
 
     def __init__(self, mdp_info, policy: GaussianPolicy, expert_data: Optional[ExpertData] = None,
@@ -113,7 +115,8 @@ class StatefulGAIL(StatefulPPO):
                  train_discriminator_every: int = 3, n_epochs_discriminator: int = 1,
                  discriminate_next_state: bool = False, discriminator_inputs: Optional[str] = None,
                  lr_actor: float = 1e-4, lr_critic: float = 1e-4,
-                 n_steps_per_fit: int = 1000, privileged_critic: bool = True, **kwargs):
+                 n_steps_per_fit: int = 1000, privileged_critic: bool = True, network_structure: str = 'library',
+                 **kwargs):
         """
         Constructor. Defaults are the reference's GAIL-RS values (REFERENCE section 3); its launcher
         (``experiments/02_Imitation_Learning/02_RS/.../01_GAIL/launcher.py``) sets one learning rate for the actor
@@ -132,7 +135,9 @@ class StatefulGAIL(StatefulPPO):
             discriminator_inputs (str, None): ``'state'`` or ``'state_action'`` (D(s, a), or D(s, a, s') with
                 ``discriminate_next_state``); None: :func:`resolve_discriminator_inputs`;
             lr_actor, lr_critic, n_steps_per_fit, privileged_critic: those of :class:`StatefulPPO`, with the
-                GAIL defaults (the value function sees the full state and z, as in the reference).
+                GAIL defaults (the value function sees the full state and z, as in the reference);
+            network_structure (str): ``'reference'``: D starts as the reference's ``DiscriminatorNetwork``
+                (the variants give the same choice to their policy and value networks).
 
         Raises:
             ExpertDataError: without expert data, with data whose columns do not fit the task's state, or without
@@ -159,7 +164,8 @@ class StatefulGAIL(StatefulPPO):
         self._expert: Optional[ExpertData] = expert
         self._discriminator_idx = torch.as_tensor(np.flatnonzero(expert.obs_mask))
         self._D = Discriminator(len(self._discriminator_idx), discriminator_features, discriminate_next_state,
-                                mean=expert.states.mean(0), std=expert.states.std(0), action_dim=action_dim)
+                                mean=expert.states.mean(0), std=expert.states.std(0), action_dim=action_dim,
+                                reference_init=check_structure(network_structure) == 'reference')
         self._discriminator_optimizer = adam(self._D.parameters(), lr=lr_discriminator)
         self._discriminator_batch_size = int(discriminator_batch_size)
         self._discriminator_entropy_coeff = float(discriminator_entropy_coeff)

@@ -39,7 +39,8 @@ class GAIL_RS(StatefulGAIL):
                  network_structure: str = 'library', **kwargs):
         expert_data = _located(expert_data, mdp_info, policy_obs_mask)
         super().__init__(mdp_info, _gru_policy(mdp_info, policy_obs_mask, SingleStep(), True, policy_state_dim,
-                                               n_features_actor, std_0, network_structure), expert_data, **kwargs)
+                                               n_features_actor, std_0, network_structure), expert_data,
+                         network_structure=network_structure, **kwargs)
 
 
 class GAIL_BPTT(StatefulGAIL):
@@ -78,7 +79,7 @@ class GAIL_BPTT(StatefulGAIL):
         if not kwargs.get('privileged_critic', True):
             kwargs['critic'] = RecurrentStateValue(int(np.sum(policy_obs_mask)), mdp_info.action_space.shape[0],
                                                    n_features_critic, n_features_critic, network_structure)
-        super().__init__(mdp_info, policy, expert_data, **kwargs)
+        super().__init__(mdp_info, policy, expert_data, network_structure=network_structure, **kwargs)
 
 
 class GAIL_VANILLA(StatefulGAIL):
@@ -103,7 +104,7 @@ class GAIL_VANILLA(StatefulGAIL):
         expert_data = _located(expert_data, mdp_info, policy_obs_mask)
         super().__init__(mdp_info, _window_policy(mdp_info, policy_obs_mask, 1, actor_features, std_0,
                                                         network_structure), expert_data,
-                         **kwargs)
+                         network_structure=network_structure, **kwargs)
 
 
 class GAIL_ORACLE(StatefulGAIL):
@@ -124,4 +125,5 @@ class GAIL_ORACLE(StatefulGAIL):
                  network_structure: str = 'library', **kwargs):
         expert_data = _located(expert_data, mdp_info, policy_obs_mask)
         super().__init__(mdp_info, _window_policy(mdp_info, np.ones_like(policy_obs_mask, dtype=bool), 1,
-                                                  actor_features, std_0, network_structure), expert_data, **kwargs)
+                                                  actor_features, std_0, network_structure), expert_data,
+                         network_structure=network_structure, **kwargs)

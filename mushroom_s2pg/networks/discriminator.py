@@ -6,6 +6,7 @@ import torch
 import torch.nn as nn
 
 from mushroom_s2pg.networks.mlp import mlp
+from mushroom_s2pg.networks.reference_init import reference_mlp_init
 
 __all__ = ['Discriminator']
 
@@ -26,7 +27,7 @@ class Discriminator(nn.Module):
 
     def __init__(self, state_dim: int, n_features: Sequence[int] = (512, 256), use_next_state: bool = False,
                  mean: Optional[np.ndarray] = None, std: Optional[np.ndarray] = None, clip: float = 10.,
-                 action_dim: int = 0):
+                 action_dim: int = 0, reference_init: bool = False):
         """
         Constructor.
 
@@ -37,7 +38,9 @@ class Discriminator(nn.Module):
             mean, std (np.ndarray, None): standardisation statistics of those entries (default 0 and 1);
                 standard deviations below 1e-6 are replaced by 1 (constant entries);
             clip (float): clipping of the standardised inputs;
-            action_dim (int): width of the actions D sees (0: none).
+            action_dim (int): width of the actions D sees (0: none);
+            reference_init (bool): start as the reference's ``DiscriminatorNetwork`` (Xavier at the tanh gain, output
+                gain 0.1; :mod:`~mushroom_s2pg.networks.reference_init`) instead of PyTorch's initialisation.
 
         """
         super().__init__()
@@ -54,6 +57,8 @@ class Discriminator(nn.Module):
         self.register_buffer('std', torch.as_tensor(std, dtype=torch.float32))
         input_dim = self.state_dim * (2 if self.use_next_state else 1) + self.action_dim
         self.mlp = mlp(input_dim, 1, tuple(n_features), activation=nn.Tanh)
+        if reference_init:
+            reference_mlp_init(self.mlp, 'DiscriminatorNetwork')
 
     def _standardize(self, state: torch.Tensor) -> torch.Tensor:
         return ((state - self.mean) / self.std).clamp(-self.clip, self.clip)

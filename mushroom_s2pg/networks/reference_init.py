@@ -48,6 +48,8 @@ REFERENCE_MLP_INITS: Dict[str, MLPInit] = {
     'FullyConnectedNetwork': MLPInit(_RELU, 0.1),
     # PPO / GAIL vanilla and window actors and critics: 0.01 times the ReLU gains and the linear output gain
     'PPONetwork': MLPInit(0.01 * _RELU, 0.01),
+    # GAIL's discriminator (FullyConnectedNetwork with activations tanh, tanh, identity): tanh gains, output 0.1
+    'DiscriminatorNetwork': MLPInit(5. / 3., 0.1),
 }
 
 
