@@ -3,7 +3,8 @@
 ``PointMassMemory-v1`` (reach a goal drawn anywhere along the goal row from a start anywhere along the start row,
 the goal seen only near the start) and ``PointMassDoor-v0`` (pass two doors, seen only near the start) x {SAC_RS,
 SAC_BPTT5, SAC_BPTT10 (truncation lengths 5 and 10, as in the paper), SAC_VANILLA (no memory), SAC_ORACLE (sees
-the hidden goal or doors: the reference return)}, privileged critics (full state) x 25 seeds = 250 runs.
+the hidden goal or doors: the reference return)}, privileged critics (the position and the true goal or doors,
+the tasks' ``critic_obs_mask``) x 25 seeds = 250 runs.
 ``PointMassMemory-v0``, the authors' task with four starts and four goals, is selectable with ``--envs``; it needs
 no memory (``environments/point_mass.py``). The horizon is each task's, 1000 (the authors' default), unless
 ``--horizon`` sets another for every run. The paper does not state the budget of these tasks: here 100 epochs x
