@@ -132,3 +132,13 @@ def test_point_mass_door_trains_with_the_critic_on_position_and_doors(tmp_path):
     Core(agent, mdp).learn(n_steps=80, n_steps_per_fit=1, quiet=True)  # training continues after load
     assert agent._n_updates > updates
     assert agent.replay_memory.get(np.arange(4)).state.shape == (4, 6)  # the memory keeps the full state
+
+
+@pytest.mark.parametrize('name', OFF_POLICY)
+def test_off_policy_agents_with_a_critic_mask_train_their_actor(name):
+    """Past the warm-up the actor's step evaluates the critic on freshly drawn actions: it sees the masked state
+    there too (a critic sized by the mask fails on the full state)."""
+    agent, env = _agent(name), ToyPOMDP(horizon=10)
+    before = [p.detach().clone() for p in agent.policy.network.parameters()]
+    Core(agent, env).learn(n_steps=120, n_steps_per_fit=1, quiet=True)
+    assert any(not torch.equal(p, q) for p, q in zip(before, agent.policy.network.parameters()))

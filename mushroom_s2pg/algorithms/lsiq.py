@@ -256,7 +256,7 @@ class StatefulLSIQ(SoftActorCriticParts, OffPolicyStatefulAgent):
 
         fresh_z = None
         if update_actor:
-            q_new = self._critic(CriticInput.current(batch, current))
+            q_new = self._critic(CriticInput.current(batch, current, self._critic_obs_mask))
             actor_losses, fresh_z = self._actor_temperature_step(self.policy, q_new, current, alpha, alpha_z,
                                                                  temperature_rows=~is_expert)
             losses.update(actor_losses)
