@@ -4,8 +4,8 @@
 scale) x {GAIL, LSIQ} x {RS (S2PG), BPTT5 (the reference's truncation length), VANILLA} x 10 seeds = 180 runs,
 200 epochs of 100k steps (GAIL) or 5000 steps (LS-IQ), 10 evaluation episodes per epoch; the registry's reference
 hyperparameters (the constructors' defaults are the reference launchers'), with the reference's networks
-(``network_structure='reference'``) and, for LS-IQ, its tanh correction (``tanh_log_prob='reference'``). Expert data: ``<expert_dir>/<env_id>.perfect.npz`` when it exists (``launchers.tools.make_expert_data``
-writes them), else the task's loco-mujoco dataset; LS-IQ needs expert actions, so it needs such a file (the
+(``network_structure='reference'``) and, for LS-IQ, its tanh correction (``tanh_log_prob='reference'``). Expert
+data: ``<expert_dir>/<env_id>.perfect.npz`` when it exists (``launchers.tools.make_expert_data`` writes them), else the task's loco-mujoco dataset; LS-IQ needs expert actions, so it needs such a file (the
 motion-capture data have none): the grid stops before launching anything, saying so.
 
 Examples::

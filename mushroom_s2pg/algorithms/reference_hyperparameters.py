@@ -28,8 +28,8 @@ the table keeps the reference's value for the paper's tasks, and the grids on ot
 So does the networks' structure: the reference's separate post-GRU observation layer and Xavier gains in the GRU
 networks, and the reference classes' initialisation of the baselines' MLPs (``network_structure='reference'``,
 ``s2pg/networks/recurrent_networks.py`` and ``vanilla_networks.py``; every algorithm of the table) on the paper's
-tasks, the library's (``'library'``, measured in the short-memory study) elsewhere; and the tanh correction of the SAC policies'
-log-probabilities, log(1 - y^2 + 1e-6) in the reference (``tanh_log_prob='reference'``,
+tasks, the library's (``'library'``, measured in the short-memory study) elsewhere; and the tanh correction of the
+SAC policies' log-probabilities, log(1 - y^2 + 1e-6) in the reference (``tanh_log_prob='reference'``,
 ``s2pg/policy/recurrent_policy.py``), the exact log-Jacobian by default.
 The registry (:mod:`mushroom_s2pg.algorithms.registry`) checks at import that every name here is a hyperparameter of
 its algorithm, of the declared type, and :func:`hyperparameter_table_markdown` renders the table for the
